@@ -1,0 +1,35 @@
+"""pytest-s3sse: S3 server-side encryption, testable offline, exactly.
+
+Importing this package has no side effects: nothing is patched until an engine starts (the ``s3sse``
+fixture, or :func:`mock_s3sse`).
+"""
+
+from __future__ import annotations
+
+from pytest_s3sse.assertions import S3SSEAssertionError, StoredView
+from pytest_s3sse.clock import Clock
+from pytest_s3sse.errors import (
+    AwsError,
+    DecryptionError,
+    InternalEngineError,
+    ObjectNotFoundError,
+    RealAWSCallBlockedError,
+    S3SSEError,
+)
+from pytest_s3sse.mock import S3SSE, mock_s3sse
+from pytest_s3sse.types import SseMode
+
+__all__ = [
+    "S3SSE",
+    "AwsError",
+    "Clock",
+    "DecryptionError",
+    "InternalEngineError",
+    "ObjectNotFoundError",
+    "RealAWSCallBlockedError",
+    "S3SSEAssertionError",
+    "S3SSEError",
+    "SseMode",
+    "StoredView",
+    "mock_s3sse",
+]

@@ -1,0 +1,112 @@
+"""Composition: builds the services of one in-process AWS world and dispatches requests to them.
+
+``Engine.dispatch(HttpRequest) -> HttpResponse | None`` is the one path every adapter uses. It decides
+which service a request is for from the request itself (the SigV4 credential scope, the KMS target
+header, the host), never from a client library's operation name. None means "not served here".
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from datetime import timedelta
+
+from pytest_s3sse.clock import Clock
+from pytest_s3sse.crypto.keyring import DEFAULT_ROTATION, RootKeyRing
+from pytest_s3sse.entropy import Entropy
+from pytest_s3sse.errors import AwsError
+from pytest_s3sse.http import HttpRequest, HttpResponse
+from pytest_s3sse.s3 import routing
+from pytest_s3sse.s3.api import S3Api
+from pytest_s3sse.s3.buckets import BucketService
+from pytest_s3sse.s3.context import Services
+from pytest_s3sse.s3.objects import ObjectService
+from pytest_s3sse.s3.store import Store
+from pytest_s3sse.sse.envelope import Sealer
+from pytest_s3sse.types import Principal
+
+DEFAULT_ACCOUNT = "123456789012"
+DEFAULT_REGION = "us-east-1"
+_ACCOUNT = re.compile(r"^\d{12}$")
+_HOST_SERVICE = re.compile(r"^(?:[^.]+\.)*?(s3|kms|sts|[a-z0-9-]+?)[.-](?:[a-z0-9-]+\.)*amazonaws\.com")
+
+
+def service_of(request: HttpRequest) -> str:
+    """The AWS service a request is for ("s3", "kms", "sqs" ...), from the request alone."""
+    target = request.headers.get("x-amz-target", "")
+    if target.startswith("TrentService."):
+        return "kms"
+    scope = routing.credential_scope(request)
+    if scope is not None:
+        return scope[2]
+    host = request.host.split(":", 1)[0]
+    if routing._virtual_bucket(host) is not None:  # noqa: SLF001 - same package family
+        return "s3"
+    match = _HOST_SERVICE.match(host)
+    if match is not None:
+        return "s3" if match.group(1).startswith("s3") else match.group(1)
+    return "s3"  # an unsigned request to a custom endpoint: S3 is the only REST service here
+
+
+class Engine:
+    """One isolated in-process S3 (and later KMS) world: store, keys, clock and random source."""
+
+    def __init__(
+        self,
+        *,
+        account_id: str = DEFAULT_ACCOUNT,
+        region: str = DEFAULT_REGION,
+        seed: int | None = None,
+        clock: Clock | None = None,
+        root_key_rotation: timedelta = DEFAULT_ROTATION,
+    ) -> None:
+        if not _ACCOUNT.match(account_id):
+            msg = f"account_id must be 12 digits, got {account_id!r}"
+            raise ValueError(msg)
+        self.account_id = account_id
+        self.region = region
+        self.clock = clock if clock is not None else Clock()
+        self.entropy = Entropy(seed)
+        self.lock = threading.RLock()
+        self.store = Store()
+        self.root_keys = RootKeyRing(self.clock, self.entropy.bytes, root_key_rotation)
+        self.sealer = Sealer(self.root_keys, self.entropy)
+        self.buckets = BucketService(self.store, self.clock)
+        self.objects = ObjectService(self.store, self.sealer, self.clock)
+        self._credentials: dict[str, Principal] = {}
+        self.default_principal = Principal(account_id, f"arn:aws:iam::{account_id}:root")
+        services = Services(self.buckets, self.objects, self.clock, self.entropy)
+        self.s3 = S3Api(services, default_region=region, identify=self.identify)
+
+    def add_credentials(self, access_key_id: str, *, account_id: str, arn: str | None = None) -> Principal:
+        """Map an access key id to a principal of ``account_id`` (default: every key is the root of
+        the engine's account)."""
+        principal = Principal(account_id, arn or f"arn:aws:iam::{account_id}:root", access_key_id)
+        self._credentials[access_key_id] = principal
+        return principal
+
+    def identify(self, access_key_id: str | None) -> Principal:
+        """The principal behind an access key id."""
+        if access_key_id is not None:
+            found = self._credentials.get(access_key_id)
+            if found is not None:
+                return found
+        return self.default_principal
+
+    def dispatch(self, request: HttpRequest) -> HttpResponse | None:
+        """Answer ``request``, or None if no service of this engine serves it."""
+        if service_of(request) == "s3":
+            return self.s3.handle(request)
+        return None
+
+    def describe_unserved(self, request: HttpRequest) -> str:
+        """Why a request was blocked, naming the service (for RealAWSCallBlockedError)."""
+        service = service_of(request)
+        return (
+            f"pytest-s3sse blocked a request to the AWS service {service!r} "
+            f"({request.method} {request.scheme}://{request.host}{request.path}): the engine serves "
+            "only 's3' in-process, and no request reaches real AWS while it is active."
+        )
+
+
+__all__ = ["AwsError", "Engine", "service_of"]

@@ -1,0 +1,87 @@
+"""The HTTP model every adapter speaks: one request in, one response out.
+
+Routing and every rule of the engine read only these values (method, scheme, host, path, query, headers,
+body), never a client library's operation name, so botocore, ``requests`` and a local endpoint share one
+path. Header names are lower case; values are text.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Protocol
+from urllib.parse import parse_qsl
+
+
+class RequestBody(Protocol):
+    """A readable request body (a file-like object)."""
+
+    def read(self, size: int = -1, /) -> bytes:  # pragma: no cover - protocol
+        """Read up to ``size`` bytes; all that is left when ``size`` is negative."""
+        ...
+
+
+EMPTY_BODY: RequestBody = io.BytesIO(b"")
+
+
+@dataclass(slots=True)
+class HttpRequest:
+    """An HTTP request as an S3 or KMS endpoint receives it.
+
+    ``trailers`` is filled by the body decoder once an ``aws-chunked`` body has been read to its end.
+    ``decoded_length`` is the payload length when the sender declared it (Content-Length or
+    ``x-amz-decoded-content-length``), else None.
+    """
+
+    method: str
+    scheme: str
+    host: str
+    path: str
+    query: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
+    body: RequestBody = EMPTY_BODY
+    trailers: dict[str, str] = field(default_factory=dict)
+    decoded_length: int | None = None
+    _params: dict[str, str] | None = None
+
+    @property
+    def params(self) -> dict[str, str]:
+        """The query parameters, decoded (the last value wins for a repeated name)."""
+        if self._params is None:
+            self._params = dict(parse_qsl(self.query, keep_blank_values=True))
+        return self._params
+
+    def header(self, name: str, default: str | None = None) -> str | None:
+        """A header value by lower-case name."""
+        return self.headers.get(name, default)
+
+    @property
+    def secure(self) -> bool:
+        """True when the request arrived over TLS (https)."""
+        return self.scheme == "https"
+
+    def read_body(self) -> bytes:
+        """The whole (decoded) body. Streaming handlers read ``body`` in pieces instead."""
+        return self.body.read()
+
+
+@dataclass(slots=True)
+class HttpResponse:
+    """An HTTP response.
+
+    ``body`` is bytes, or an iterator of chunks for a streamed (decrypted on the fly) object, in which
+    case the ``content-length`` header gives its total length.
+    """
+
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes | Iterator[bytes] = b""
+
+    def content(self) -> bytes:
+        """The whole body (consumes a streamed body)."""
+        if isinstance(self.body, bytes):
+            return self.body
+        data = b"".join(self.body)
+        self.body = data
+        return data

@@ -1,0 +1,100 @@
+"""The pytest plugin (entry point ``s3sse``): the ``s3sse`` fixture, the ``s3sse`` marker and options.
+
+Options merge from the command line / ini (``--s3sse-account-id``, ``s3sse_region`` ...) and the
+markers closest to the test (function over class over module). A misspelt marker option is a
+TypeError at fixture set-up.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, fields
+from typing import Any
+
+import pytest
+
+from pytest_s3sse.engine import DEFAULT_ACCOUNT, DEFAULT_REGION
+from pytest_s3sse.mock import S3SSE
+
+MARKER_HELP = (
+    "s3sse(*, account_id=None, region=None, seed=None): options of the s3sse fixture's engine "
+    "for this test (closest marker wins)."
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Options:
+    """The fixture's options (keyword-only, so a misspelling fails loudly)."""
+
+    account_id: str = DEFAULT_ACCOUNT
+    region: str = DEFAULT_REGION
+    seed: int | None = None
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--s3sse-account-id``, ``--s3sse-region``, ``--s3sse-seed`` and their ini twins."""
+    group = parser.getgroup("s3sse", "in-process S3 with server-side encryption")
+    group.addoption("--s3sse-account-id", default=None, help="default account of the s3sse engine")
+    group.addoption("--s3sse-region", default=None, help="default region of the s3sse engine")
+    group.addoption(
+        "--s3sse-seed", default=None, type=int,
+        help="base seed: each test's engine seed derives from it and the test id (reproducible keys)",
+    )  # fmt: skip
+    parser.addini("s3sse_account_id", "default account of the s3sse engine", default=None)
+    parser.addini("s3sse_region", "default region of the s3sse engine", default=None)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the marker (so ``--strict-markers`` accepts it)."""
+    config.addinivalue_line("markers", MARKER_HELP)
+
+
+def _derived_seed(base: int, nodeid: str) -> int:
+    digest = hashlib.sha256(f"{base}:{nodeid}".encode()).digest()
+    return int.from_bytes(digest[:8], "big")
+
+
+def options_for(request: pytest.FixtureRequest) -> Options:
+    """Merge ini, command line and markers (closest first) into Options."""
+    config = request.config
+    merged: dict[str, Any] = {}
+    account = config.getoption("s3sse_account_id") or config.getini("s3sse_account_id")
+    region = config.getoption("s3sse_region") or config.getini("s3sse_region")
+    if account:
+        merged["account_id"] = account
+    if region:
+        merged["region"] = region
+    base_seed = config.getoption("s3sse_seed")
+    if base_seed is not None:
+        merged["seed"] = _derived_seed(base_seed, request.node.nodeid)
+    marker_options: dict[str, Any] = {}
+    for marker in request.node.iter_markers("s3sse"):
+        if marker.args:
+            msg = "the s3sse marker takes keyword arguments only"
+            raise TypeError(msg)
+        marker_options = marker.kwargs | marker_options
+    unknown = set(marker_options) - {f.name for f in fields(Options)}
+    if unknown:
+        msg = f"unknown s3sse marker option(s): {sorted(unknown)}"
+        raise TypeError(msg)
+    return Options(**(merged | marker_options))
+
+
+@pytest.fixture
+def s3sse(request: pytest.FixtureRequest) -> Iterator[S3SSE]:
+    """A fresh in-process S3 with real SSE, active for the test; botocore is restored afterwards."""
+    options = options_for(request)
+    engine = S3SSE(account_id=options.account_id, region=options.region, seed=options.seed)
+    with engine:
+        yield engine
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    """Say which worker runs (xdist) when a base seed is used."""
+    seed = config.getoption("s3sse_seed")
+    if seed is None:
+        return None
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "master")
+    return f"s3sse: base seed {seed} (worker {worker})"

@@ -1,0 +1,185 @@
+"""Protocol edge: the S3 REST API. HTTP request in, routed to a handler, HTTP response out.
+
+Errors raised anywhere below are rendered here, once, as S3 XML error documents (HEAD responses carry
+no body, as on S3). Operations that pytest-s3sse does not implement answer 501 NotImplemented naming the
+operation, never a fake success.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+
+from pytest_s3sse.errors import AwsError
+from pytest_s3sse.http import HttpRequest, HttpResponse
+from pytest_s3sse.s3 import routing, xmlio
+from pytest_s3sse.s3.context import XML, Call, Handler, Services, empty_response
+from pytest_s3sse.s3.errors import MethodNotAllowed, NotImplementedS3, NotModified
+from pytest_s3sse.s3.ops_bucket import BucketOps
+from pytest_s3sse.s3.ops_object import ObjectOps
+from pytest_s3sse.types import Principal
+
+# (level, method, sub-resource) -> operation name, for routes and for naming what answers 501.
+# level: "service", "bucket" or "object".
+OPERATIONS: dict[tuple[str, str, str | None], str] = {
+    ("service", "GET", None): "ListBuckets",
+    ("bucket", "PUT", None): "CreateBucket",
+    ("bucket", "HEAD", None): "HeadBucket",
+    ("bucket", "DELETE", None): "DeleteBucket",
+    ("bucket", "GET", None): "ListObjects",
+    ("bucket", "GET", "location"): "GetBucketLocation",
+    ("bucket", "GET", "uploads"): "ListMultipartUploads",
+    ("bucket", "POST", "delete"): "DeleteObjects",
+    ("bucket", "GET", "versions"): "ListObjectVersions",
+    ("bucket", "GET", "policyStatus"): "GetBucketPolicyStatus",
+    ("bucket", "GET", "lifecycle"): "GetBucketLifecycleConfiguration",
+    ("bucket", "PUT", "lifecycle"): "PutBucketLifecycleConfiguration",
+    ("bucket", "DELETE", "lifecycle"): "DeleteBucketLifecycle",
+    ("bucket", "GET", "notification"): "GetBucketNotificationConfiguration",
+    ("bucket", "PUT", "notification"): "PutBucketNotificationConfiguration",
+    ("bucket", "GET", "publicAccessBlock"): "GetPublicAccessBlock",
+    ("bucket", "PUT", "publicAccessBlock"): "PutPublicAccessBlock",
+    ("bucket", "DELETE", "publicAccessBlock"): "DeletePublicAccessBlock",
+    ("bucket", "GET", "object-lock"): "GetObjectLockConfiguration",
+    ("bucket", "PUT", "object-lock"): "PutObjectLockConfiguration",
+    ("bucket", "GET", "accelerate"): "GetBucketAccelerateConfiguration",
+    ("bucket", "PUT", "accelerate"): "PutBucketAccelerateConfiguration",
+    ("bucket", "GET", "ownershipControls"): "GetBucketOwnershipControls",
+    ("bucket", "PUT", "ownershipControls"): "PutBucketOwnershipControls",
+    ("bucket", "DELETE", "ownershipControls"): "DeleteBucketOwnershipControls",
+    ("bucket", "GET", "session"): "CreateSession",
+    ("object", "PUT", None): "PutObject",
+    ("object", "GET", None): "GetObject",
+    ("object", "HEAD", None): "HeadObject",
+    ("object", "DELETE", None): "DeleteObject",
+    ("object", "POST", "uploads"): "CreateMultipartUpload",
+    ("object", "POST", "uploadId"): "CompleteMultipartUpload",
+    ("object", "PUT", "uploadId"): "UploadPart",
+    ("object", "GET", "uploadId"): "ListParts",
+    ("object", "DELETE", "uploadId"): "AbortMultipartUpload",
+    ("object", "GET", "attributes"): "GetObjectAttributes",
+    ("object", "POST", "restore"): "RestoreObject",
+    ("object", "POST", "select"): "SelectObjectContent",
+    ("object", "GET", "torrent"): "GetObjectTorrent",
+    ("object", "PUT", "renameObject"): "RenameObject",
+}
+# Sub-resources whose operations follow the Get/Put/Delete<Thing> pattern.
+_NAMED = {
+    ("bucket", "acl"): "BucketAcl",
+    ("bucket", "cors"): "BucketCors",
+    ("bucket", "encryption"): "BucketEncryption",
+    ("bucket", "logging"): "BucketLogging",
+    ("bucket", "policy"): "BucketPolicy",
+    ("bucket", "replication"): "BucketReplication",
+    ("bucket", "requestPayment"): "BucketRequestPayment",
+    ("bucket", "tagging"): "BucketTagging",
+    ("bucket", "versioning"): "BucketVersioning",
+    ("bucket", "website"): "BucketWebsite",
+    ("bucket", "analytics"): "BucketAnalyticsConfiguration",
+    ("bucket", "inventory"): "BucketInventoryConfiguration",
+    ("bucket", "metrics"): "BucketMetricsConfiguration",
+    ("bucket", "intelligent-tiering"): "BucketIntelligentTieringConfiguration",
+    ("bucket", "metadataTable"): "BucketMetadataTableConfiguration",
+    ("bucket", "metadataConfiguration"): "BucketMetadataConfiguration",
+    ("object", "acl"): "ObjectAcl",
+    ("object", "tagging"): "ObjectTagging",
+    ("object", "legal-hold"): "ObjectLegalHold",
+    ("object", "retention"): "ObjectRetention",
+}
+_VERBS = {"GET": "Get", "PUT": "Put", "DELETE": "Delete"}
+
+
+def operation_name(level: str, method: str, sub: str | None) -> str | None:
+    """The S3 operation a (level, method, sub-resource) triple names, if it names one."""
+    name = OPERATIONS.get((level, method, sub))
+    if name is None and sub is not None and method in _VERBS and (level, sub) in _NAMED:
+        name = _VERBS[method] + _NAMED[(level, sub)]
+    return name
+
+
+class S3Api:
+    """Routes S3 requests to handlers and renders their results and errors."""
+
+    def __init__(
+        self,
+        services: Services,
+        *,
+        default_region: str,
+        identify: Callable[[str | None], Principal],
+    ) -> None:
+        self.services = services
+        self.default_region = default_region
+        self.identify = identify
+        buckets, objects = BucketOps(services), ObjectOps(services)
+        self.handlers: dict[str, Handler] = {
+            "ListBuckets": buckets.list_buckets,
+            "CreateBucket": buckets.create_bucket,
+            "HeadBucket": buckets.head_bucket,
+            "DeleteBucket": buckets.delete_bucket,
+            "GetBucketLocation": buckets.get_bucket_location,
+            "GetBucketEncryption": buckets.get_bucket_encryption,
+            "PutBucketEncryption": buckets.put_bucket_encryption,
+            "DeleteBucketEncryption": buckets.delete_bucket_encryption,
+            "PutObject": objects.put_object,
+            "GetObject": objects.get_object,
+            "HeadObject": objects.head_object,
+            "DeleteObject": objects.delete_object,
+            "DeleteObjects": objects.delete_objects,
+        }
+
+    def register(self, handlers: dict[str, Handler]) -> None:
+        """Add handlers (used by the modules that implement further operations)."""
+        self.handlers.update(handlers)
+
+    def resolve(self, request: HttpRequest, target: routing.Target) -> str:
+        """The operation ``request`` asks for (raises for methods S3 does not allow)."""
+        level = "service" if target.bucket is None else "bucket" if target.key is None else "object"
+        method = request.method
+        sub = target.subresource
+        if level == "bucket" and method == "GET" and sub is None and request.params.get("list-type") == "2":
+            return "ListObjectsV2"
+        if level == "object" and "x-amz-copy-source" in request.headers and method == "PUT":
+            return "UploadPartCopy" if sub == "uploadId" else "CopyObject"
+        name = operation_name(level, method, sub)
+        if name is None:
+            resource = {"service": "SERVICE", "bucket": "BUCKET", "object": "OBJECT"}[level]
+            raise MethodNotAllowed(method, resource)
+        return name
+
+    def handle(self, request: HttpRequest) -> HttpResponse:
+        """Answer one S3 request."""
+        entropy = self.services.entropy
+        request_id = entropy.hex(8).upper()
+        try:
+            target = routing.target(request)
+            name = self.resolve(request, target)
+            handler = self.handlers.get(name)
+            if handler is None:
+                raise NotImplementedS3.operation(name)
+            call = Call(
+                request=request,
+                target=target,
+                region=routing.region_of(request, self.default_region),
+                principal=self.identify(routing.access_key_id(request)),
+                request_id=request_id,
+            )
+            response = handler(call)
+        except NotModified as err:
+            response = empty_response(304, err.headers)
+            del response.headers["content-length"]
+        except AwsError as err:
+            response = self.render_error(err, request, request_id)
+        response.headers["x-amz-request-id"] = request_id
+        response.headers["x-amz-id-2"] = base64.b64encode(entropy.bytes(24)).decode()
+        response.headers.setdefault("server", "AmazonS3")
+        return response
+
+    def render_error(self, err: AwsError, request: HttpRequest, request_id: str) -> HttpResponse:
+        """An S3 error document (no body for HEAD, as S3 does)."""
+        headers = dict(err.headers)
+        if request.method == "HEAD":
+            headers["content-length"] = "0"
+            return HttpResponse(err.status, headers, b"")
+        body = xmlio.error_document(err.code, err.message, err.extra, request_id, "s3sse")
+        headers.update({"content-type": XML, "content-length": str(len(body))})
+        return HttpResponse(err.status, headers, body)

@@ -1,0 +1,115 @@
+"""Buckets: create (name and location rules), delete, list, head.
+
+Texts: see ``docs/errors.md`` (CreateBucket rows). The us-east-1 legacy rule: re-creating a bucket you
+already own there answers 200 (AWS ErrorResponses, BucketAlreadyOwnedByYou); elsewhere 409.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pytest_s3sse.clock import Clock
+from pytest_s3sse.s3.errors import (
+    BucketAlreadyExists,
+    BucketAlreadyOwnedByYou,
+    BucketNotEmpty,
+    InvalidBucketName,
+    S3Error,
+)
+from pytest_s3sse.s3.store import Bucket, Store
+from pytest_s3sse.sse.rules import BucketDefault
+
+_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+_IP = re.compile(r"^\d+\.\d+\.\d+\.\d+$")
+_RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
+_RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
+US_EAST_1 = "us-east-1"
+
+
+def valid_bucket_name(name: str) -> bool:
+    """The general purpose bucket naming rules (S3 user guide, "Bucket naming rules")."""
+    return (
+        bool(_NAME.match(name))
+        and ".." not in name
+        and ".-" not in name
+        and "-." not in name
+        and not _IP.match(name)
+        and not name.startswith(_RESERVED_PREFIXES[:2])
+        and not name.endswith(_RESERVED_SUFFIXES)
+    )
+
+
+class IllegalLocationConstraint(S3Error):
+    status, code = 400, "IllegalLocationConstraintException"
+
+
+class InvalidLocationConstraint(S3Error):
+    status, code = 400, "InvalidLocationConstraint"
+    default_message = "The specified location-constraint is not valid"
+
+
+def check_location(endpoint_region: str, constraint: str | None) -> str:
+    """The bucket's region from the endpoint's region and the LocationConstraint sent."""
+    if constraint is None or constraint == "":
+        if endpoint_region != US_EAST_1:
+            raise IllegalLocationConstraint(
+                "The unspecified location constraint is incompatible for the region specific "
+                "endpoint this request was sent to."
+            )
+        return US_EAST_1
+    if constraint == US_EAST_1:
+        raise InvalidLocationConstraint(extra={"LocationConstraint": constraint})
+    if constraint == "EU":
+        constraint = "eu-west-1"
+    if endpoint_region not in (constraint, US_EAST_1):
+        raise IllegalLocationConstraint(
+            f"The {constraint} location constraint is incompatible for the region specific "
+            "endpoint this request was sent to."
+        )
+    return constraint
+
+
+class BucketService:
+    """Bucket life cycle over the store."""
+
+    def __init__(self, store: Store, clock: Clock, *, ssec_blocked_by_default: bool = True) -> None:
+        self.store = store
+        self.clock = clock
+        self.ssec_blocked_by_default = ssec_blocked_by_default
+
+    def create(self, name: str, *, region: str, owner_account: str) -> tuple[Bucket, bool]:
+        """Create a bucket; returns it and whether it is new (False: us-east-1 re-create)."""
+        if not valid_bucket_name(name):
+            raise InvalidBucketName(name)
+        with self.store.lock:
+            existing = self.store.buckets.get(name)
+            if existing is not None:
+                if existing.owner_account != owner_account:
+                    raise BucketAlreadyExists(name)
+                if existing.region == US_EAST_1 and region == US_EAST_1:
+                    return existing, False
+                raise BucketAlreadyOwnedByYou(name)
+            bucket = Bucket(name, region, owner_account, self.clock.now(), BucketDefault())
+            self.store.buckets[name] = bucket
+            return bucket, True
+
+    def delete(self, name: str) -> None:
+        """DeleteBucket: only an empty bucket, with no multipart upload in progress."""
+        with self.store.lock:
+            bucket = self.store.bucket(name)
+            if not bucket.is_empty or bucket.uploads:
+                raise BucketNotEmpty(name)
+            del self.store.buckets[name]
+
+    def get(self, name: str) -> Bucket:
+        """The bucket (NoSuchBucket if absent)."""
+        with self.store.lock:
+            return self.store.bucket(name)
+
+    def owned_by(self, account_id: str) -> list[Bucket]:
+        """The account's buckets in name order."""
+        with self.store.lock:
+            return sorted(
+                (b for b in self.store.buckets.values() if b.owner_account == account_id),
+                key=lambda b: b.name,
+            )

@@ -1,0 +1,76 @@
+"""Conditional requests (If-Match, If-None-Match, If-Modified-Since, If-Unmodified-Since).
+
+S3 follows RFC 7232 with its documented precedence (GetObject API reference): when If-Match holds,
+If-Unmodified-Since is not consulted (200); when If-None-Match fails (the ETag matches),
+If-Modified-Since is not consulted (304). Failures of If-Match / If-Unmodified-Since are
+412 PreconditionFailed and are checked first; the others give 304 Not Modified on GET and HEAD.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+
+from pytest_s3sse.s3.errors import NotModified, PreconditionFailed
+
+
+@dataclass(frozen=True, slots=True)
+class Conditions:
+    """The four conditional values of a request, as sent."""
+
+    if_match: str | None = None
+    if_none_match: str | None = None
+    if_modified_since: str | None = None
+    if_unmodified_since: str | None = None
+    header_prefix: str = "If-"
+
+    @property
+    def any(self) -> bool:
+        """True when at least one condition was sent."""
+        return any(
+            v is not None
+            for v in (self.if_match, self.if_none_match, self.if_modified_since, self.if_unmodified_since)
+        )
+
+
+def _etags(value: str) -> set[str]:
+    return {part.strip().strip('"') for part in value.split(",") if part.strip()}
+
+
+def etag_matches(header: str, etag: str) -> bool:
+    """True when an If-Match/If-None-Match list names ``etag`` (or is ``*``)."""
+    tags = _etags(header)
+    return "*" in tags or etag in tags
+
+
+def _date(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        parsed = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None  # an unparsable date is ignored, as HTTP says
+    return parsed if parsed.tzinfo is not None else None
+
+
+def evaluate(conditions: Conditions, etag: str, last_modified: datetime, *, now: datetime) -> None:
+    """Raise PreconditionFailed (412) or NotModified (304) as S3 would for a read."""
+    if not conditions.any:
+        return
+    modified = last_modified.replace(microsecond=0)
+    prefix = conditions.header_prefix
+    if conditions.if_match is not None:
+        if not etag_matches(conditions.if_match, etag):
+            raise PreconditionFailed(f"{prefix}Match")
+    else:
+        since = _date(conditions.if_unmodified_since)
+        if since is not None and modified > since:
+            raise PreconditionFailed(f"{prefix}Unmodified-Since")
+    if conditions.if_none_match is not None:
+        if etag_matches(conditions.if_none_match, etag):
+            raise NotModified
+    else:
+        since = _date(conditions.if_modified_since)
+        if since is not None and since <= now and modified <= since:
+            raise NotModified

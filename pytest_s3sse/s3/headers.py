@@ -1,0 +1,142 @@
+"""Protocol edge: S3 request headers -> domain values, and objects -> response headers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from pytest_s3sse.http import HttpRequest
+from pytest_s3sse.s3 import checksums
+from pytest_s3sse.s3.conditions import Conditions
+from pytest_s3sse.s3.store import ObjectAttributes, StoredObject
+from pytest_s3sse.s3.xmlio import http_date
+from pytest_s3sse.sse.rules import SseHeaders
+from pytest_s3sse.types import ChecksumAlgorithm, SseMode
+
+SSE = "x-amz-server-side-encryption"
+META_PREFIX = "x-amz-meta-"
+_CHECKSUM_HEADERS = {a.header: a for a in ChecksumAlgorithm}
+
+
+def sse_headers(request: HttpRequest, prefix: str = "x-amz-") -> SseHeaders:
+    """The encryption headers (``prefix`` ``x-amz-copy-source-`` for a copy source's SSE-C trio)."""
+    h = request.headers
+    if prefix == "x-amz-":
+        return SseHeaders(
+            algorithm=h.get(SSE),
+            kms_key_id=h.get(SSE + "-aws-kms-key-id"),
+            context=h.get(SSE + "-context"),
+            bucket_key_enabled=h.get(SSE + "-bucket-key-enabled"),
+            customer_algorithm=h.get(SSE + "-customer-algorithm"),
+            customer_key=h.get(SSE + "-customer-key"),
+            customer_key_md5=h.get(SSE + "-customer-key-md5"),
+        )
+    base = prefix + "server-side-encryption-customer-"
+    return SseHeaders(
+        customer_algorithm=h.get(base + "algorithm"),
+        customer_key=h.get(base + "key"),
+        customer_key_md5=h.get(base + "key-md5"),
+    )
+
+
+def attributes(request: HttpRequest) -> ObjectAttributes:
+    """Content-Type, the other standard headers, and ``x-amz-meta-*`` user metadata."""
+    h = request.headers
+    metadata = {k[len(META_PREFIX) :]: v for k, v in h.items() if k.startswith(META_PREFIX)}
+    encoding = h.get("content-encoding")
+    if encoding is not None:  # aws-chunked is transport framing, not the object's encoding
+        kept = [e.strip() for e in encoding.split(",") if e.strip() and e.strip() != "aws-chunked"]
+        encoding = ",".join(kept) or None
+    return ObjectAttributes(
+        content_type=h.get("content-type") or "binary/octet-stream",
+        content_encoding=encoding,
+        content_disposition=h.get("content-disposition"),
+        content_language=h.get("content-language"),
+        cache_control=h.get("cache-control"),
+        expires=h.get("expires"),
+        metadata=MappingProxyType(metadata),
+        storage_class=h.get("x-amz-storage-class", "STANDARD"),
+        website_redirect=h.get("x-amz-website-redirect-location"),
+    )
+
+
+def conditions(request: HttpRequest, prefix: str = "") -> Conditions:
+    """If-* headers (``prefix`` ``x-amz-copy-source-`` for a copy's source conditions)."""
+    h = request.headers
+    return Conditions(
+        if_match=h.get(prefix + "if-match"),
+        if_none_match=h.get(prefix + "if-none-match"),
+        if_modified_since=h.get(prefix + "if-modified-since"),
+        if_unmodified_since=h.get(prefix + "if-unmodified-since"),
+        header_prefix="x-amz-copy-source-If-" if prefix else "If-",
+    )
+
+
+def checksum_algorithm(request: HttpRequest) -> ChecksumAlgorithm | None:
+    """The additional checksum a write declares (SDK header, trailer name or a checksum header)."""
+    h = request.headers
+    declared = h.get("x-amz-sdk-checksum-algorithm") or h.get("x-amz-checksum-algorithm")
+    if declared is not None:
+        return checksums.parse_algorithm(declared, "x-amz-sdk-checksum-algorithm")
+    trailer = h.get("x-amz-trailer")
+    if trailer is not None and trailer.strip().lower() in _CHECKSUM_HEADERS:
+        return _CHECKSUM_HEADERS[trailer.strip().lower()]
+    for name, algorithm in _CHECKSUM_HEADERS.items():
+        if name in h:
+            return algorithm
+    return None
+
+
+def checksum_claims(request: HttpRequest) -> Mapping[ChecksumAlgorithm, str]:
+    """Checksums the sender claims, in headers or (after the body is read) in aws-chunked trailers."""
+    found = {a: v for name, a in _CHECKSUM_HEADERS.items() if (v := request.headers.get(name)) is not None}
+    for name, value in request.trailers.items():
+        algorithm = _CHECKSUM_HEADERS.get(name.lower())
+        if algorithm is not None:
+            found[algorithm] = value
+    return found
+
+
+def encryption_headers(obj: StoredObject) -> dict[str, str]:
+    """The SSE response headers of an object (section 5.1 of the reference)."""
+    enc = obj.encryption
+    out: dict[str, str] = {}
+    if enc.mode.header_value is not None:
+        out[SSE] = enc.mode.header_value
+    if enc.mode in (SseMode.SSE_KMS, SseMode.DSSE_KMS) and enc.kms_key_arn:
+        out[SSE + "-aws-kms-key-id"] = enc.kms_key_arn
+    if enc.bucket_key_enabled:
+        out[SSE + "-bucket-key-enabled"] = "true"
+    return out
+
+
+def object_headers(obj: StoredObject, *, checksum_mode: bool) -> dict[str, str]:
+    """The headers GET and HEAD send for ``obj`` (length and range headers are added by the caller)."""
+    attrs = obj.attributes
+    out = {
+        "last-modified": http_date(obj.last_modified),
+        "etag": obj.quoted_etag,
+        "accept-ranges": "bytes",
+        "content-type": attrs.content_type,
+    }
+    for name, value in (
+        ("content-encoding", attrs.content_encoding),
+        ("content-disposition", attrs.content_disposition),
+        ("content-language", attrs.content_language),
+        ("cache-control", attrs.cache_control),
+        ("expires", attrs.expires),
+        ("x-amz-website-redirect-location", attrs.website_redirect),
+    ):
+        if value is not None:
+            out[name] = value
+    if attrs.storage_class != "STANDARD":
+        out["x-amz-storage-class"] = attrs.storage_class
+    for key, value in attrs.metadata.items():
+        out[META_PREFIX + key] = value
+    if obj.parts_count > 1:
+        out["x-amz-mp-parts-count"] = str(obj.parts_count)
+    if checksum_mode and obj.checksum is not None:
+        out[obj.checksum.algorithm.header] = obj.checksum.value
+        out["x-amz-checksum-type"] = obj.checksum.type
+    out.update(encryption_headers(obj))
+    return out

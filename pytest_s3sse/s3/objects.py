@@ -1,0 +1,283 @@
+"""Objects: write (PutObject), read (GetObject/HeadObject), delete and copy.
+
+Bodies stream: a write reads the request body in chunks straight into the segment encryptor and the
+hashers, and a read decrypts only the segments its range touches. The store lock is held only to look
+up and to commit, never while encrypting.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+
+from pytest_s3sse.clock import Clock
+from pytest_s3sse.crypto.aead import Aead
+from pytest_s3sse.crypto.segments import SealedPart, SegmentWriter, open_range
+from pytest_s3sse.errors import DecryptionError
+from pytest_s3sse.http import RequestBody
+from pytest_s3sse.s3 import checksums, conditions, ranges
+from pytest_s3sse.s3.errors import (
+    InternalError,
+    InvalidRequest,
+    KeyTooLong,
+    MetadataTooLarge,
+    NoSuchKey,
+    PreconditionFailed,
+)
+from pytest_s3sse.s3.store import Bucket, Checksum, ObjectAttributes, Store, StoredObject
+from pytest_s3sse.sse.envelope import Sealer
+from pytest_s3sse.sse.rules import SseHeaders, WriteEncryption, check_read_headers, resolve_write
+from pytest_s3sse.types import ChecksumAlgorithm
+
+READ_CHUNK = 1024 * 1024
+EAGER_DECRYPT_LIMIT = 4 * 1024 * 1024
+MAX_KEY_BYTES = 1024
+MAX_METADATA_BYTES = 2048
+
+# K1 (A, LocalStack snapshot test_s3_copy_object_in_place; moto CopyObjectMustChangeSomething).
+MSG_COPY_TO_SELF = (
+    "This copy request is illegal because it is trying to copy an object to itself without changing "
+    "the object's metadata, storage class, website redirect location or encryption attributes."
+)
+
+
+def _no_claims() -> Mapping[ChecksumAlgorithm, str]:
+    return {}
+
+
+@dataclass(frozen=True, slots=True)
+class WriteRequest:
+    """A new object's bytes-independent inputs."""
+
+    bucket: str
+    key: str
+    attributes: ObjectAttributes = field(default_factory=ObjectAttributes)
+    sse: SseHeaders = field(default_factory=SseHeaders)
+    content_md5: str | None = None
+    checksum_algorithm: ChecksumAlgorithm | None = None
+    checksum_claims: Callable[[], Mapping[ChecksumAlgorithm, str]] = _no_claims
+    conditions: conditions.Conditions = field(default_factory=conditions.Conditions)
+
+
+@dataclass(frozen=True, slots=True)
+class ReadRequest:
+    """What a GetObject/HeadObject asks for."""
+
+    bucket: str
+    key: str
+    sse: SseHeaders = field(default_factory=SseHeaders)
+    conditions: conditions.Conditions = field(default_factory=conditions.Conditions)
+    range: str | None = None
+    part_number: int | None = None
+
+
+@dataclass(slots=True)
+class ReadResult:
+    """A read: the object, the byte window served and (for GET) the plaintext chunks."""
+
+    obj: StoredObject
+    start: int
+    stop: int
+    partial: bool
+    body: Iterator[bytes] = field(default_factory=lambda: iter(()))
+
+    @property
+    def length(self) -> int:
+        """Bytes served."""
+        return self.stop - self.start
+
+
+@dataclass(frozen=True, slots=True)
+class Ingested:
+    """What reading a body produced: its sealed part, size and digests."""
+
+    part: SealedPart
+    md5: bytes
+    checksum: Checksum | None
+
+
+def check_key(key: str) -> None:
+    """S3 keys are at most 1024 bytes of UTF-8 (KeyTooLongError)."""
+    if len(key.encode()) > MAX_KEY_BYTES:
+        raise KeyTooLong(extra={"Size": str(len(key.encode())), "MaxSizeAllowed": str(MAX_KEY_BYTES)})
+
+
+def check_metadata(metadata: Mapping[str, str]) -> None:
+    """User metadata is limited to 2 KB (MetadataTooLarge)."""
+    size = sum(len(k.encode()) + len(v.encode()) for k, v in metadata.items())
+    if size > MAX_METADATA_BYTES:
+        raise MetadataTooLarge(extra={"Size": str(size), "MaxSizeAllowed": str(MAX_METADATA_BYTES)})
+
+
+def ingest(
+    body: RequestBody,
+    aead: Aead,
+    part_number: int,
+    *,
+    content_md5: str | None,
+    algorithm: ChecksumAlgorithm | None,
+    claims: Callable[[], Mapping[ChecksumAlgorithm, str]],
+) -> Ingested:
+    """Read ``body`` to its end into the encryptor and hashers, then check the digests it claims."""
+    expected_md5 = checksums.parse_content_md5(content_md5)
+    writer = SegmentWriter(aead, part_number)
+    md5 = hashlib.md5()  # noqa: S324 - the ETag is an MD5 by S3's definition
+    hasher = checksums.new_hasher(algorithm) if algorithm is not None else None
+    while chunk := body.read(READ_CHUNK):
+        writer.write(chunk)
+        md5.update(chunk)
+        if hasher is not None:
+            hasher.update(chunk)
+    claimed = checksums.parse_claims(claims())
+    digest = md5.digest()
+    checksums.check_md5(expected_md5, digest, content_md5)
+    for claimed_algorithm, value in claimed.items():
+        if claimed_algorithm is not algorithm:
+            raise InvalidRequest(
+                f"Value for x-amz-sdk-checksum-algorithm header is invalid."
+                if algorithm is not None
+                else "x-amz-checksum header without its algorithm"
+            )
+    checksum = None
+    if hasher is not None and algorithm is not None:
+        actual = hasher.digest()
+        if algorithm in claimed:
+            checksums.check_claim(algorithm, claimed[algorithm], actual)
+        checksum = Checksum(algorithm, checksums.encode(actual))
+    return Ingested(writer.close(), digest, checksum)
+
+
+def plaintext(aead: Aead, parts: tuple[SealedPart, ...], start: int, stop: int) -> Iterator[bytes]:
+    """The plaintext of ``[start, stop)`` across parts, decrypted segment by segment."""
+    offset = 0
+    for part in parts:
+        end = offset + part.size
+        if end > start and offset < stop:
+            yield from open_range(aead, part, max(start - offset, 0), min(stop, end) - offset)
+        elif part.size == 0 and start == stop == 0 and offset == 0:
+            yield from open_range(aead, part, 0, 0)
+        offset = end
+        if offset >= stop and part.size:
+            break
+
+
+class ObjectService:
+    """PutObject, GetObject, HeadObject, DeleteObject(s) and CopyObject over the store."""
+
+    def __init__(self, store: Store, sealer: Sealer, clock: Clock) -> None:
+        self.store = store
+        self.sealer = sealer
+        self.clock = clock
+
+    # -- writes -------------------------------------------------------------------------------
+    def _bucket(self, name: str) -> Bucket:
+        with self.store.lock:
+            return self.store.bucket(name)
+
+    def encryption_for(self, bucket: Bucket, sse: SseHeaders) -> WriteEncryption:
+        """Resolve the encryption of a new object in ``bucket``."""
+        return resolve_write(sse, bucket.default_encryption)
+
+    def put(self, request: WriteRequest, body: RequestBody) -> StoredObject:
+        """PutObject: encrypt the body under a fresh data key and store it."""
+        bucket = self._bucket(request.bucket)
+        check_key(request.key)
+        check_metadata(request.attributes.metadata)
+        encryption = self.encryption_for(bucket, request.sse)
+        self._check_write_conditions(bucket, request)
+        aead, envelope = self.sealer.new_object(encryption.object_encryption())
+        got = ingest(
+            body,
+            aead,
+            1,
+            content_md5=request.content_md5,
+            algorithm=request.checksum_algorithm,
+            claims=request.checksum_claims,
+        )
+        obj = StoredObject(
+            bucket=bucket.name,
+            key=request.key,
+            size=got.part.size,
+            etag=got.md5.hex(),
+            last_modified=self.clock.now(),
+            attributes=request.attributes,
+            envelope=envelope,
+            parts=(got.part,),
+            checksum=got.checksum,
+        )
+        self.commit(obj, request.conditions)
+        return obj
+
+    def _check_write_conditions(self, bucket: Bucket, request: WriteRequest) -> None:
+        cond = request.conditions
+        if cond.if_none_match is None and cond.if_match is None:
+            return
+        with self.store.lock:
+            current = bucket.current(request.key)
+        if cond.if_none_match is not None and current is not None:
+            raise PreconditionFailed("If-None-Match")
+        if cond.if_match is not None:
+            if current is None:
+                raise NoSuchKey(request.key)
+            if not conditions.etag_matches(cond.if_match, current.etag):
+                raise PreconditionFailed("If-Match")
+
+    def commit(self, obj: StoredObject, cond: conditions.Conditions | None = None) -> None:
+        """Store ``obj`` as the current version of its key (the bucket must still exist)."""
+        with self.store.lock:
+            bucket = self.store.bucket(obj.bucket)
+            if cond is not None and (cond.if_none_match is not None or cond.if_match is not None):
+                current = bucket.current(obj.key)
+                if cond.if_none_match is not None and current is not None:
+                    raise PreconditionFailed("If-None-Match")
+                if cond.if_match is not None and (
+                    current is None or not conditions.etag_matches(cond.if_match, current.etag)
+                ):
+                    raise PreconditionFailed("If-Match")
+            bucket.put(obj)
+
+    # -- reads --------------------------------------------------------------------------------
+    def lookup(self, bucket_name: str, key: str) -> StoredObject:
+        """The current version of an object, or NoSuchBucket / NoSuchKey."""
+        with self.store.lock:
+            obj = self.store.bucket(bucket_name).current(key)
+        if obj is None:
+            raise NoSuchKey(key)
+        return obj
+
+    def read(self, request: ReadRequest, *, with_body: bool) -> ReadResult:
+        """GetObject (``with_body``) or HeadObject."""
+        obj = self.lookup(request.bucket, request.key)
+        check_read_headers(request.sse)
+        conditions.evaluate(request.conditions, obj.etag, obj.last_modified, now=self.clock.now())
+        window = ranges.resolve(request.range, obj.size)
+        start, stop = window if window is not None else (0, obj.size)
+        result = ReadResult(obj, start, stop, partial=window is not None)
+        if with_body:
+            result.body = self.decrypt(obj, start, stop)
+        return result
+
+    def decrypt(self, obj: StoredObject, start: int, stop: int) -> Iterator[bytes]:
+        """Plaintext of ``obj[start:stop]``.
+
+        Small windows are decrypted before anything is answered, so tampering becomes an error
+        response; larger ones stream, and tampering raises DecryptionError from the body's read.
+        """
+        try:
+            aead = self.sealer.open(obj.envelope)
+            chunks = plaintext(aead, obj.parts, start, stop)
+            if stop - start <= EAGER_DECRYPT_LIMIT:
+                return iter(list(chunks))
+        except DecryptionError as exc:
+            raise InternalError(
+                f"pytest-s3sse: the stored ciphertext of s3://{obj.bucket}/{obj.key} failed "
+                f"authentication ({exc}); it was tampered with or corrupted"
+            ) from exc
+        return chunks
+
+    # -- deletes ------------------------------------------------------------------------------
+    def delete(self, bucket_name: str, key: str) -> StoredObject | None:
+        """DeleteObject: removes the key if present; deleting a missing key succeeds."""
+        with self.store.lock:
+            return self.store.bucket(bucket_name).remove(key)

@@ -1,0 +1,133 @@
+"""Protocol edge: object operations (PutObject, GetObject, HeadObject, DeleteObject, DeleteObjects)."""
+
+from __future__ import annotations
+
+from pytest_s3sse.http import HttpResponse
+from pytest_s3sse.s3 import headers as hdr
+from pytest_s3sse.s3 import ranges, xmlio
+from pytest_s3sse.s3.context import Call, Services, empty_response, xml_response
+from pytest_s3sse.s3.errors import InvalidArgument, MalformedXML, S3Error
+from pytest_s3sse.s3.objects import ReadRequest, ReadResult, WriteRequest
+from pytest_s3sse.s3.store import StoredObject
+
+MAX_DELETE_KEYS = 1000
+
+
+class InvalidPartNumber(S3Error):
+    status, code = 416, "InvalidPartNumber"
+    default_message = "The requested partnumber is not satisfiable"
+
+
+def write_response_headers(obj: StoredObject) -> dict[str, str]:
+    """ETag, checksum and encryption headers of a write."""
+    out = {"etag": obj.quoted_etag}
+    if obj.checksum is not None:
+        out[obj.checksum.algorithm.header] = obj.checksum.value
+        out["x-amz-checksum-type"] = obj.checksum.type
+    out.update(hdr.encryption_headers(obj))
+    return out
+
+
+def _part_number(call: Call) -> int | None:
+    raw = call.request.params.get("partNumber")
+    if raw is None:
+        return None
+    if not raw.isdigit() or not 1 <= int(raw) <= 10000:
+        raise InvalidArgument(
+            "Part number must be an integer between 1 and 10000, inclusive", "partNumber", raw
+        )
+    return int(raw)
+
+
+class ObjectOps:
+    """Handlers for object-level requests."""
+
+    def __init__(self, services: Services) -> None:
+        self.s = services
+
+    def put_object(self, call: Call) -> HttpResponse:
+        request = call.request
+        write = WriteRequest(
+            bucket=call.bucket,
+            key=call.key,
+            attributes=hdr.attributes(request),
+            sse=hdr.sse_headers(request),
+            content_md5=request.headers.get("content-md5"),
+            checksum_algorithm=hdr.checksum_algorithm(request),
+            checksum_claims=lambda: hdr.checksum_claims(request),
+            conditions=hdr.conditions(request),
+        )
+        obj = self.s.objects.put(write, request.body)
+        return empty_response(headers=write_response_headers(obj))
+
+    def _read(self, call: Call, *, with_body: bool) -> tuple[ReadResult, dict[str, str]]:
+        request = call.request
+        part = _part_number(call)
+        read = ReadRequest(
+            bucket=call.bucket,
+            key=call.key,
+            sse=hdr.sse_headers(request),
+            conditions=hdr.conditions(request),
+            range=None if part is not None else request.headers.get("range"),
+        )
+        if part is not None:
+            obj = self.s.objects.lookup(call.bucket, call.key)
+            if part > obj.parts_count:
+                raise InvalidPartNumber(extra={"PartNumberRequested": str(part), "ActualPartCount": str(obj.parts_count)})
+            start = sum(p.size for p in obj.parts[: part - 1])
+            stop = start + obj.parts[part - 1].size
+            read = ReadRequest(
+                read.bucket, read.key, read.sse, read.conditions, range=f"bytes={start}-{stop - 1}"
+            ) if obj.size else read
+        result = self.s.objects.read(read, with_body=with_body)
+        checksum_mode = request.headers.get("x-amz-checksum-mode", "").upper() == "ENABLED"
+        headers = hdr.object_headers(result.obj, checksum_mode=checksum_mode and not result.partial)
+        headers["content-length"] = str(result.length)
+        if result.partial:
+            headers["content-range"] = ranges.content_range(result.start, result.stop, result.obj.size)
+        if part is not None:
+            headers["x-amz-mp-parts-count"] = str(result.obj.parts_count)
+        return result, headers
+
+    def get_object(self, call: Call) -> HttpResponse:
+        result, headers = self._read(call, with_body=True)
+        for name in ("response-content-type", "response-content-language", "response-expires",
+                     "response-cache-control", "response-content-disposition",
+                     "response-content-encoding"):  # fmt: skip
+            value = call.request.params.get(name) if call.request.query else None
+            if value is not None:
+                headers[name[len("response-") :]] = value
+        status = 206 if result.partial else 200
+        return HttpResponse(status, headers, result.body)
+
+    def head_object(self, call: Call) -> HttpResponse:
+        result, headers = self._read(call, with_body=False)
+        return HttpResponse(206 if result.partial else 200, headers, b"")
+
+    def delete_object(self, call: Call) -> HttpResponse:
+        self.s.objects.delete(call.bucket, call.key)
+        return empty_response(204)
+
+    def delete_objects(self, call: Call) -> HttpResponse:
+        self.s.buckets.get(call.bucket)
+        root = xmlio.parse(call.request.read_body())
+        if root.tag != "Delete":
+            raise MalformedXML
+        quiet = (xmlio.child_text(root, "Quiet") or "").strip().lower() == "true"
+        entries = root.findall("Object")
+        if not entries or len(entries) > MAX_DELETE_KEYS:
+            raise MalformedXML
+        deleted, errors = [], []
+        for entry in entries:
+            key = xmlio.child_text(entry, "Key")
+            if key is None:
+                raise MalformedXML
+            try:
+                self.s.objects.delete(call.bucket, key)
+            except S3Error as err:
+                errors.append(xmlio.elements((("Key", key), ("Code", err.code), ("Message", err.message))))
+            else:
+                deleted.append(xmlio.element("Key", key))
+        inner = "" if quiet else "".join(f"<Deleted>{d}</Deleted>" for d in deleted)
+        inner += "".join(f"<Error>{e}</Error>" for e in errors)
+        return xml_response(xmlio.document("DeleteResult", inner))

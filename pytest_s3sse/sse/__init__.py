@@ -1,0 +1,1 @@
+"""Domain: server-side encryption rules (which mode a request asks for) and object envelopes."""

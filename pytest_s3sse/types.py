@@ -1,0 +1,85 @@
+"""Shared vocabulary: enums and frozen value types used across the layers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from types import MappingProxyType
+
+
+class SseMode(str, Enum):
+    """How an object is encrypted at rest."""
+
+    SSE_S3 = "SSE-S3"
+    SSE_KMS = "SSE-KMS"
+    DSSE_KMS = "DSSE-KMS"
+    SSE_C = "SSE-C"
+
+    @property
+    def header_value(self) -> str | None:
+        """The ``x-amz-server-side-encryption`` value S3 sends for this mode (None for SSE-C)."""
+        return _HEADER_VALUES[self]
+
+    @classmethod
+    def parse(cls, value: str) -> SseMode:
+        """A mode from its name (``"SSE-KMS"``) or its header value (``"aws:kms"``)."""
+        for mode in cls:
+            if value in (mode.value, mode.header_value):
+                return mode
+        msg = f"unknown SSE mode {value!r}; use one of {[m.value for m in cls]}"
+        raise ValueError(msg)
+
+
+_HEADER_VALUES = {
+    SseMode.SSE_S3: "AES256",
+    SseMode.SSE_KMS: "aws:kms",
+    SseMode.DSSE_KMS: "aws:kms:dsse",
+    SseMode.SSE_C: None,
+}
+
+
+class ChecksumAlgorithm(str, Enum):
+    """The additional checksums S3 accepts (``x-amz-checksum-*``)."""
+
+    CRC32 = "CRC32"
+    CRC32C = "CRC32C"
+    CRC64NVME = "CRC64NVME"
+    SHA1 = "SHA1"
+    SHA256 = "SHA256"
+
+    @property
+    def header(self) -> str:
+        """The request/response header that carries this checksum."""
+        return "x-amz-checksum-" + self.value.lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who made a request: the account and the ARN the credentials belong to."""
+
+    account_id: str
+    arn: str
+    access_key_id: str = ""
+
+
+def _frozen(mapping: Mapping[str, str]) -> Mapping[str, str]:
+    return MappingProxyType(dict(mapping))
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectEncryption:
+    """The encryption an object was written with, as S3 reports it."""
+
+    mode: SseMode
+    kms_key_arn: str | None = None
+    bucket_key_enabled: bool = False
+    encryption_context: Mapping[str, str] = field(default_factory=lambda: _frozen({}))
+
+    @classmethod
+    def sse_s3(cls) -> ObjectEncryption:
+        """The default: SSE-S3."""
+        return _SSE_S3
+
+
+_SSE_S3 = ObjectEncryption(SseMode.SSE_S3)

@@ -1,0 +1,2 @@
+"""Adapters: how requests reach the engine (botocore interception) and the HTTP details of the wire
+(aws-chunked bodies). Everything here does nothing unless an engine is active."""

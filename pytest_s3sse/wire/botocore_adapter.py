@@ -1,0 +1,175 @@
+"""botocore interception: the one module that relies on botocore's internals.
+
+Two adapters feed the same dispatch:
+- a ``before-send`` handler in ``botocore.handlers.BUILTIN_HANDLERS`` (documented public hook), which
+  every botocore Session created while an engine is active copies;
+- a wrapt wrapper on ``botocore.endpoint.Endpoint._send``, which catches clients built before (a module
+  level ``boto3.client("s3")`` included) and is the guard that no request reaches the network.
+Both are installed when the first engine activates and removed when the last one deactivates, leaving
+botocore exactly as it was. A handler already copied into a session's emitter stays dormant there.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import botocore.endpoint
+import botocore.handlers
+import wrapt
+from botocore.awsrequest import AWSPreparedRequest, AWSResponse
+
+from pytest_s3sse.errors import AwsError, InternalEngineError, RealAWSCallBlockedError
+from pytest_s3sse.http import EMPTY_BODY, HttpRequest, HttpResponse, RequestBody
+from pytest_s3sse.wire import slot
+from pytest_s3sse.wire.chunked import AwsChunkedReader
+
+_HANDLER_ENTRY: tuple[str, Any] | None = None
+_ORIGINAL_SEND: Any = None
+
+
+class RawBody(io.RawIOBase):
+    """The ``raw`` of an AWSResponse: ``read(amt)`` and ``stream()`` over bytes or chunks."""
+
+    def __init__(self, body: bytes | Iterator[bytes]) -> None:
+        super().__init__()
+        if isinstance(body, bytes):
+            self._chunks: Iterator[bytes] = iter((body,))
+        else:
+            self._chunks = body
+        self._rest = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, amt: int | None = None) -> bytes:
+        if amt is None or amt < 0:
+            data = self._rest + b"".join(self._chunks)
+            self._rest = b""
+            return data
+        while len(self._rest) < amt:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                break
+            self._rest = self._rest + chunk if self._rest else chunk
+        out, self._rest = self._rest[:amt], self._rest[amt:]
+        return out
+
+    def stream(self, amt: int = 1024, decode_content: bool = True) -> Iterator[bytes]:  # noqa: ARG002
+        while chunk := self.read(amt):
+            yield chunk
+
+
+def _text(value: Any) -> str:
+    return value.decode("utf-8", "surrogateescape") if isinstance(value, bytes) else str(value)
+
+
+def to_http_request(request: AWSPreparedRequest) -> HttpRequest:
+    """botocore's prepared request as the engine's HttpRequest (the body is not copied)."""
+    url = urlsplit(request.url)
+    headers = {k.lower(): _text(v) for k, v in request.headers.items()}
+    raw = request.body
+    trailers: dict[str, str] = {}
+    declared = headers.get("x-amz-decoded-content-length") or headers.get("content-length")
+    length = int(declared) if declared is not None and declared.isdigit() else None
+    body: RequestBody
+    if raw is None:
+        body = EMPTY_BODY
+    elif isinstance(raw, (bytes, bytearray)):
+        body = io.BytesIO(raw)
+    elif isinstance(raw, str):
+        body = io.BytesIO(raw.encode())
+    else:
+        body = raw
+    if "aws-chunked" in headers.get("content-encoding", ""):
+        body = AwsChunkedReader(raw if raw is not None else b"", trailers, length)
+    return HttpRequest(
+        method=request.method.upper(),
+        scheme=url.scheme,
+        host=url.netloc.lower(),
+        path=url.path or "/",
+        query=url.query,
+        headers=headers,
+        body=body,
+        trailers=trailers,
+        decoded_length=length,
+    )
+
+
+def to_aws_response(url: str, response: HttpResponse) -> AWSResponse:
+    """The engine's response as the AWSResponse botocore parses."""
+    return AWSResponse(url, response.status, response.headers, RawBody(response.body))
+
+
+def answer(request: AWSPreparedRequest) -> AWSResponse | None:
+    """Answer ``request`` from the active engine; None when no engine is active."""
+    engine = slot.current()
+    if engine is None:
+        return None
+    http_request = to_http_request(request)
+    try:
+        response = engine.dispatch(http_request)
+    except (AwsError, InternalEngineError, RealAWSCallBlockedError):
+        raise
+    except Exception as exc:
+        msg = f"pytest-s3sse failed while answering {request.method} {request.url}: {exc!r}"
+        raise InternalEngineError(msg) from exc
+    if response is None:
+        raise RealAWSCallBlockedError(engine.describe_unserved(http_request))
+    return to_aws_response(request.url, response)
+
+
+def _before_send(request: AWSPreparedRequest, **_: Any) -> AWSResponse | None:
+    return answer(request)
+
+
+_before_send.__s3sse__ = True  # type: ignore[attr-defined]
+
+
+def _send_wrapper(wrapped: Any, instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    request = args[0] if args else kwargs["request"]
+    response = answer(request)
+    if response is None:
+        return wrapped(*args, **kwargs)
+    return response
+
+
+def _is_ours(entry: tuple[str, Any]) -> bool:
+    return getattr(entry[1], "__s3sse__", False) is True
+
+
+def install() -> None:
+    """Put both adapters in place (idempotent; called when the first engine activates)."""
+    global _HANDLER_ENTRY, _ORIGINAL_SEND  # noqa: PLW0603
+    handlers = botocore.handlers.BUILTIN_HANDLERS
+    if not any(_is_ours(entry) for entry in handlers):
+        _HANDLER_ENTRY = ("before-send", _before_send)
+        handlers.append(_HANDLER_ENTRY)
+    endpoint_cls = botocore.endpoint.Endpoint
+    current = endpoint_cls.__dict__["_send"]
+    if not isinstance(current, wrapt.FunctionWrapper):
+        _ORIGINAL_SEND = current
+        endpoint_cls._send = wrapt.FunctionWrapper(current, _send_wrapper)  # noqa: SLF001
+
+
+def uninstall() -> None:
+    """Remove both adapters, leaving botocore as it was (called when the last engine deactivates)."""
+    global _HANDLER_ENTRY, _ORIGINAL_SEND  # noqa: PLW0603
+    handlers = botocore.handlers.BUILTIN_HANDLERS
+    handlers[:] = [entry for entry in handlers if not _is_ours(entry)]
+    _HANDLER_ENTRY = None
+    if _ORIGINAL_SEND is not None:
+        botocore.endpoint.Endpoint._send = _ORIGINAL_SEND  # noqa: SLF001
+        _ORIGINAL_SEND = None
+
+
+def activate(engine: slot.Dispatcher) -> None:
+    """Make ``engine`` answer every botocore request (nesting allowed)."""
+    slot.push(engine, install)
+
+
+def deactivate(engine: slot.Dispatcher) -> None:
+    """Stop ``engine`` answering; the last deactivation restores botocore."""
+    slot.pop(engine, uninstall)

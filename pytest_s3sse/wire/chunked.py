@@ -1,0 +1,120 @@
+"""aws-chunked request bodies, decoded on the fly.
+
+botocore (>= 1.36) sends PutObject and UploadPart bodies over https as ``aws-chunked``:
+``hex(len)[;chunk-signature=...]\\r\\n<data>\\r\\n`` ... ``0\\r\\n<trailer lines>\\r\\n\\r\\n``.
+:class:`AwsChunkedReader` yields the payload and, at the end, fills the request's trailers (the
+``x-amz-checksum-*`` the domain verifies) and checks the declared decoded length
+(``IncompleteBody`` on a mismatch, as S3 answers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from pytest_s3sse.s3.errors import IncompleteBody, InvalidRequest
+
+BLOCK = 1024 * 1024
+
+
+def _blocks(raw: Any) -> Iterator[bytes]:
+    if hasattr(raw, "_make_chunk") and hasattr(raw, "__iter__"):
+        # botocore's AwsChunkedWrapper: iterating yields exactly one frame at a time, without the
+        # quadratic buffer its read() builds.
+        yield from raw
+        return
+    while True:
+        block = raw.read(BLOCK)
+        if not block:
+            return
+        yield block if isinstance(block, bytes) else bytes(block)
+
+
+def _frames(blocks: Iterator[bytes], trailers: dict[str, str]) -> Iterator[bytes]:
+    buf = bytearray()
+    pending = 0  # payload bytes of the current chunk still to come
+    done = False
+    for block in blocks:
+        buf += block
+        pos = 0
+        while not done:
+            if pending:
+                take = min(pending, len(buf) - pos)
+                if take <= 0:
+                    break
+                yield bytes(buf[pos : pos + take])
+                pos += take
+                pending -= take
+                if pending:
+                    break
+                continue
+            if buf[pos : pos + 2] == b"\r\n":  # the CRLF after a chunk's data
+                pos += 2
+                continue
+            eol = buf.find(b"\r\n", pos)
+            if eol < 0:
+                break
+            line = bytes(buf[pos:eol]).split(b";", 1)[0].strip()
+            try:
+                size = int(line, 16)
+            except ValueError:
+                raise InvalidRequest("The aws-chunked body could not be decoded.") from None
+            if size == 0:
+                end = buf.find(b"\r\n\r\n", eol)
+                if end < 0 and not buf.endswith(b"\r\n", eol):
+                    break
+                _parse_trailers(bytes(buf[eol + 2 : end if end >= 0 else len(buf)]), trailers)
+                done = True
+                pos = len(buf)
+                break
+            pos = eol + 2
+            pending = size
+        del buf[:pos]
+    if not done and (pending or buf.strip()):
+        raise IncompleteBody
+
+
+def _parse_trailers(block: bytes, trailers: dict[str, str]) -> None:
+    for line in block.split(b"\r\n"):
+        if b":" in line:
+            name, _, value = line.partition(b":")
+            trailers[name.decode().strip().lower()] = value.decode().strip()
+
+
+class AwsChunkedReader:
+    """A file-like view of an aws-chunked body's payload."""
+
+    def __init__(self, raw: Any, trailers: dict[str, str], declared_length: int | None) -> None:
+        self._frames = _frames(_blocks(raw), trailers)
+        self._declared = declared_length
+        self._seen = 0
+        self._rest = b""
+        self._eof = False
+
+    def read(self, size: int = -1, /) -> bytes:
+        """Up to ``size`` payload bytes (everything left when ``size`` < 0); b"" at the end."""
+        if size < 0:
+            return b"".join([self._rest, *self._drain()])
+        while not self._rest and not self._eof:
+            try:
+                self._rest = next(self._frames)
+                self._seen += len(self._rest)
+            except StopIteration:
+                self._eof = True
+                self._check_length()
+        out, self._rest = self._rest[:size], self._rest[size:]
+        return out
+
+    def _drain(self) -> Iterator[bytes]:
+        self._rest = b""
+        for frame in self._frames:
+            self._seen += len(frame)
+            yield frame
+        self._eof = True
+        self._check_length()
+
+    def _check_length(self) -> None:
+        if self._declared is not None and self._seen != self._declared:
+            raise IncompleteBody(
+                extra={"NumberBytesExpected": str(self._declared), "NumberBytesProvided": str(self._seen)}
+            )
