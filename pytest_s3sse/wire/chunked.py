@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from pytest_s3sse.s3.errors import IncompleteBody, InvalidRequest
+from pytest_s3sse.s3.errors import IncompleteBody
 
 BLOCK = 1024 * 1024
 
@@ -58,7 +58,7 @@ def _frames(blocks: Iterator[bytes], trailers: dict[str, str]) -> Iterator[bytes
             try:
                 size = int(line, 16)
             except ValueError:
-                raise InvalidRequest("The aws-chunked body could not be decoded.") from None
+                raise IncompleteBody("The request body terminated unexpectedly") from None
             if size == 0:
                 end = buf.find(b"\r\n\r\n", eol)
                 if end < 0 and not buf.endswith(b"\r\n", eol):
