@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from operator import methodcaller
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from typing import Any
@@ -85,6 +86,7 @@ def options_for(request: pytest.FixtureRequest) -> Options:
 @pytest.fixture
 def s3sse(request: pytest.FixtureRequest) -> Iterator[S3SSE]:
     """A fresh in-process S3 with real SSE, active for the test; botocore is restored afterwards."""
+    __tracebackhide__ = methodcaller("errisinstance", TypeError)
     options = options_for(request)
     engine = S3SSE(account_id=options.account_id, region=options.region, seed=options.seed)
     with engine:

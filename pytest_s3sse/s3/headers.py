@@ -8,6 +8,7 @@ from types import MappingProxyType
 from pytest_s3sse.http import HttpRequest
 from pytest_s3sse.s3 import checksums
 from pytest_s3sse.s3.conditions import Conditions
+from pytest_s3sse.s3.errors import InvalidRequest
 from pytest_s3sse.s3.store import ObjectAttributes, StoredObject
 from pytest_s3sse.s3.xmlio import http_date
 from pytest_s3sse.sse.rules import SseHeaders
@@ -75,16 +76,21 @@ def conditions(request: HttpRequest, prefix: str = "") -> Conditions:
 def checksum_algorithm(request: HttpRequest) -> ChecksumAlgorithm | None:
     """The additional checksum a write declares (SDK header, trailer name or a checksum header)."""
     h = request.headers
-    declared = h.get("x-amz-sdk-checksum-algorithm") or h.get("x-amz-checksum-algorithm")
+    trailer = (h.get("x-amz-trailer") or "").strip().lower()
+    named = [a for name, a in _CHECKSUM_HEADERS.items() if name in h or name == trailer]
+    declared = h.get("x-amz-sdk-checksum-algorithm")
     if declared is not None:
-        return checksums.parse_algorithm(declared, "x-amz-sdk-checksum-algorithm")
-    trailer = h.get("x-amz-trailer")
-    if trailer is not None and trailer.strip().lower() in _CHECKSUM_HEADERS:
-        return _CHECKSUM_HEADERS[trailer.strip().lower()]
-    for name, algorithm in _CHECKSUM_HEADERS.items():
-        if name in h:
-            return algorithm
-    return None
+        algorithm = checksums.parse_algorithm(declared, "x-amz-sdk-checksum-algorithm")
+        if not named:
+            # A (reported), versity/versitygw#1593.
+            raise InvalidRequest(
+                "x-amz-sdk-checksum-algorithm specified, but no corresponding x-amz-checksum-* or "
+                "x-amz-trailer headers were found."
+            )
+        return algorithm
+    # A raw x-amz-checksum-algorithm without a value header is ignored on PutObject (A, LocalStack
+    # snapshot test_s3_checksum_no_automatic_sdk_calculation).
+    return named[0] if named else None
 
 
 def checksum_claims(request: HttpRequest) -> Mapping[ChecksumAlgorithm, str]:

@@ -23,6 +23,7 @@ from pytest_s3sse.s3.errors import (
     KeyTooLong,
     MetadataTooLarge,
     NoSuchKey,
+    NotImplementedS3,
     PreconditionFailed,
 )
 from pytest_s3sse.s3.store import Bucket, Checksum, ObjectAttributes, Store, StoredObject
@@ -97,6 +98,30 @@ class Ingested:
     checksum: Checksum | None
 
 
+def _unsupported_condition(header: str, detail: str) -> NotImplementedS3:
+    return NotImplementedS3(extra={"Header": header, "additionalMessage": detail})
+
+
+def check_write_condition_values(cond: conditions.Conditions) -> None:
+    """Conditional writes take ``If-None-Match: *`` or ``If-Match: <etag>``, not both (501 otherwise).
+
+    A, LocalStack snapshots test_put_object_if_none_match_validation, test_put_object_if_match_validation
+    and test_put_object_if_match_and_if_none_match_validation (docs/_research/s3-errors.md rows 128-132).
+    """
+    if cond.if_match is not None and cond.if_none_match is not None:
+        raise _unsupported_condition(
+            "If-Match,If-None-Match", "Multiple conditional request headers present in the request"
+        )
+    if cond.if_none_match is not None and cond.if_none_match.strip() != "*":
+        raise _unsupported_condition(
+            "If-None-Match", "We don't accept the provided value of If-None-Match header for this API"
+        )
+    if cond.if_match is not None and cond.if_match.strip() == "*":
+        raise _unsupported_condition(
+            "If-Match", "We don't accept the provided value of If-Match header for this API"
+        )
+
+
 def check_key(key: str) -> None:
     """S3 keys are at most 1024 bytes of UTF-8 (KeyTooLongError)."""
     if len(key.encode()) > MAX_KEY_BYTES:
@@ -132,13 +157,10 @@ def ingest(
     claimed = checksums.parse_claims(claims())
     digest = md5.digest()
     checksums.check_md5(expected_md5, digest, content_md5)
-    for claimed_algorithm, value in claimed.items():
+    for claimed_algorithm in claimed:
         if claimed_algorithm is not algorithm:
-            raise InvalidRequest(
-                f"Value for x-amz-sdk-checksum-algorithm header is invalid."
-                if algorithm is not None
-                else "x-amz-checksum header without its algorithm"
-            )
+            # A (reported), versity/versitygw#1598: S3's answer to a mismatched SDK algorithm.
+            raise InvalidRequest("Value for x-amz-sdk-checksum-algorithm header is invalid.")
     checksum = None
     if hasher is not None and algorithm is not None:
         actual = hasher.digest()
@@ -213,6 +235,7 @@ class ObjectService:
         cond = request.conditions
         if cond.if_none_match is None and cond.if_match is None:
             return
+        check_write_condition_values(cond)
         with self.store.lock:
             current = bucket.current(request.key)
         if cond.if_none_match is not None and current is not None:

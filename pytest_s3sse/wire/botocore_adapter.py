@@ -7,19 +7,27 @@ Two adapters feed the same dispatch:
   level ``boto3.client("s3")`` included) and is the guard that no request reaches the network.
 Both are installed when the first engine activates and removed when the last one deactivates, leaving
 botocore exactly as it was. A handler already copied into a session's emitter stays dormant there.
+
+So that tests run on a machine with no AWS credentials or config at all, while active: test credentials
+are put in the environment when none are there (and EC2 instance-metadata look-ups are switched off, so
+botocore never probes the network for credentials or a region), and a client built earlier without
+credentials signs with the test credentials instead of failing with NoCredentialsError.
 """
 
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
 import botocore.endpoint
 import botocore.handlers
+import botocore.signers
 import wrapt
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
+from botocore.credentials import Credentials
 
 from pytest_s3sse.errors import AwsError, InternalEngineError, RealAWSCallBlockedError
 from pytest_s3sse.http import EMPTY_BODY, HttpRequest, HttpResponse, RequestBody
@@ -28,6 +36,11 @@ from pytest_s3sse.wire.chunked import AwsChunkedReader
 
 _HANDLER_ENTRY: tuple[str, Any] | None = None
 _ORIGINAL_SEND: Any = None
+_ORIGINAL_AUTH: Any = None
+_ENV_SET: dict[str, str] = {}
+TEST_ACCESS_KEY_ID = "AKIAS3SSETESTING0000"
+TEST_SECRET_ACCESS_KEY = "s3sse-test-secret-access-key"  # noqa: S105 - a dummy, never sent anywhere
+TEST_CREDENTIALS = Credentials(TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY)
 
 
 class RawBody(io.RawIOBase):
@@ -136,13 +149,42 @@ def _send_wrapper(wrapped: Any, instance: Any, args: tuple[Any, ...], kwargs: di
     return response
 
 
+def _auth_wrapper(wrapped: Any, instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    if (
+        slot.current() is not None
+        and kwargs.get("request_credentials") is None
+        and getattr(instance, "_credentials", None) is None
+    ):
+        kwargs["request_credentials"] = TEST_CREDENTIALS
+    return wrapped(*args, **kwargs)
+
+
+def _set_test_environment() -> None:
+    env = os.environ
+    wanted = {"AWS_EC2_METADATA_DISABLED": "true"}
+    if "AWS_ACCESS_KEY_ID" not in env and "AWS_SECRET_ACCESS_KEY" not in env:
+        wanted["AWS_ACCESS_KEY_ID"] = TEST_ACCESS_KEY_ID
+        wanted["AWS_SECRET_ACCESS_KEY"] = TEST_SECRET_ACCESS_KEY
+    for name, value in wanted.items():
+        if name not in env:
+            env[name] = value
+            _ENV_SET[name] = value
+
+
+def _restore_environment() -> None:
+    for name, value in _ENV_SET.items():
+        if os.environ.get(name) == value:
+            del os.environ[name]
+    _ENV_SET.clear()
+
+
 def _is_ours(entry: tuple[str, Any]) -> bool:
     return getattr(entry[1], "__s3sse__", False) is True
 
 
 def install() -> None:
     """Put both adapters in place (idempotent; called when the first engine activates)."""
-    global _HANDLER_ENTRY, _ORIGINAL_SEND  # noqa: PLW0603
+    global _HANDLER_ENTRY, _ORIGINAL_SEND, _ORIGINAL_AUTH  # noqa: PLW0603
     handlers = botocore.handlers.BUILTIN_HANDLERS
     if not any(_is_ours(entry) for entry in handlers):
         _HANDLER_ENTRY = ("before-send", _before_send)
@@ -152,17 +194,27 @@ def install() -> None:
     if not isinstance(current, wrapt.FunctionWrapper):
         _ORIGINAL_SEND = current
         endpoint_cls._send = wrapt.FunctionWrapper(current, _send_wrapper)  # noqa: SLF001
+    signer_cls = botocore.signers.RequestSigner
+    current = signer_cls.__dict__["get_auth_instance"]
+    if not isinstance(current, wrapt.FunctionWrapper):
+        _ORIGINAL_AUTH = current
+        signer_cls.get_auth_instance = wrapt.FunctionWrapper(current, _auth_wrapper)
+    _set_test_environment()
 
 
 def uninstall() -> None:
     """Remove both adapters, leaving botocore as it was (called when the last engine deactivates)."""
-    global _HANDLER_ENTRY, _ORIGINAL_SEND  # noqa: PLW0603
+    global _HANDLER_ENTRY, _ORIGINAL_SEND, _ORIGINAL_AUTH  # noqa: PLW0603
     handlers = botocore.handlers.BUILTIN_HANDLERS
     handlers[:] = [entry for entry in handlers if not _is_ours(entry)]
     _HANDLER_ENTRY = None
     if _ORIGINAL_SEND is not None:
         botocore.endpoint.Endpoint._send = _ORIGINAL_SEND  # noqa: SLF001
         _ORIGINAL_SEND = None
+    if _ORIGINAL_AUTH is not None:
+        botocore.signers.RequestSigner.get_auth_instance = _ORIGINAL_AUTH
+        _ORIGINAL_AUTH = None
+    _restore_environment()
 
 
 def activate(engine: slot.Dispatcher) -> None:

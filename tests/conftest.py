@@ -1,0 +1,47 @@
+"""Shared fixtures of pytest-s3sse's own suite.
+
+The suite runs with ``-p no:s3sse`` (pyproject addopts) and loads the plugin here explicitly, so
+coverage sees its import and pytester runs opt in with ``-p pytest_s3sse.plugin``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import boto3
+import pytest
+from botocore.config import Config
+
+from pytest_s3sse import S3SSE
+
+pytest_plugins = ["pytest_s3sse.plugin"]
+
+NO_RETRY = Config(retries={"max_attempts": 1, "mode": "standard"})
+
+
+@pytest.fixture
+def make_client(s3sse: S3SSE) -> Callable[..., Any]:
+    """Build an S3 client inside the active engine (explicit dummy credentials, no retries)."""
+
+    def make(service: str = "s3", **kwargs: Any) -> Any:
+        kwargs.setdefault("region_name", s3sse.region)
+        kwargs.setdefault("aws_access_key_id", "AKIDTEST")
+        kwargs.setdefault("aws_secret_access_key", "secret")
+        kwargs.setdefault("config", NO_RETRY)
+        return boto3.client(service, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def s3(make_client: Callable[..., Any]) -> Any:
+    """An S3 client (virtual-hosted https, aws-chunked bodies: botocore's defaults)."""
+    return make_client()
+
+
+@pytest.fixture
+def bucket(s3: Any) -> Iterator[str]:
+    """A fresh bucket named ``bkt``."""
+    s3.create_bucket(Bucket="bkt")
+    yield "bkt"

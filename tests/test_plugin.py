@@ -1,0 +1,210 @@
+"""The pytest plugin itself, run in inner pytest sessions (pytester)."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+PLUGIN: tuple[str, ...] = ()  # the installed entry point loads the plugin in inner runs
+
+
+@pytest.fixture
+def run(pytester):
+    def run_(source: str, *args: str, subprocess: bool = False):
+        pytester.makepyfile(test_user=textwrap.dedent(source))
+        runner = pytester.runpytest_subprocess if subprocess else pytester.runpytest
+        return runner(*PLUGIN, "-p", "no:benchmark", "-W", "error", *args)
+
+    return run_
+
+
+CLIENT = """
+import boto3
+def client(region="us-east-1"):
+    return boto3.client("s3", region_name=region, aws_access_key_id="a", aws_secret_access_key="b")
+"""
+
+
+def test_the_fixture_gives_an_active_engine_with_default_account_and_region(run):
+    result = run(
+        CLIENT
+        + """
+def test_it(s3sse):
+    assert s3sse.active
+    assert (s3sse.account_id, s3sse.region) == ("123456789012", "us-east-1")
+    s3 = client()
+    s3.create_bucket(Bucket="bkt")
+    s3.put_object(Bucket="bkt", Key="k", Body=b"x")
+    s3sse.assert_encrypted("bkt", "k", mode="SSE-S3")
+"""
+    )
+    result.assert_outcomes(passed=1)
+
+
+def test_each_test_gets_a_fresh_engine(run):
+    result = run(
+        CLIENT
+        + """
+def test_first(s3sse):
+    client().create_bucket(Bucket="bkt")
+
+def test_second(s3sse):
+    assert client().list_buckets()["Buckets"] == []
+"""
+    )
+    result.assert_outcomes(passed=2)
+
+
+def test_markers_set_options_and_the_closest_wins(run):
+    result = run(
+        CLIENT
+        + """
+import pytest
+pytestmark = pytest.mark.s3sse(region="eu-west-1", account_id="111122223333")
+
+@pytest.mark.s3sse(region="ap-south-1")
+def test_it(s3sse):
+    assert (s3sse.account_id, s3sse.region) == ("111122223333", "ap-south-1")
+""",
+        "--strict-markers",
+    )
+    result.assert_outcomes(passed=1)
+
+
+def test_a_misspelt_marker_option_is_an_error_at_setup(run):
+    result = run(
+        """
+import pytest
+@pytest.mark.s3sse(regoin="eu-west-1")
+def test_it(s3sse):
+    pass
+"""
+    )
+    result.assert_outcomes(errors=1)
+    assert "TypeError: unknown s3sse marker option(s): ['regoin']" in result.stdout.str()
+
+
+def test_command_line_options_set_the_defaults(run):
+    result = run(
+        """
+def test_it(s3sse):
+    assert (s3sse.account_id, s3sse.region) == ("210987654321", "eu-central-1")
+""",
+        "--s3sse-account-id=210987654321",
+        "--s3sse-region=eu-central-1",
+    )
+    result.assert_outcomes(passed=1)
+
+
+def test_a_base_seed_makes_each_tests_keys_reproducible(run, pytester):
+    source = (
+        CLIENT
+        + """
+import pathlib
+def test_it(s3sse):
+    s3 = client()
+    s3.create_bucket(Bucket="bkt")
+    s3.put_object(Bucket="bkt", Key="k", Body=b"same")
+    with pathlib.Path("ciphertexts.txt").open("a") as out:
+        out.write(s3sse.stored("bkt", "k").ciphertext.hex() + "\\n")
+"""
+    )
+    run(source, "--s3sse-seed=7").assert_outcomes(passed=1)
+    run(source, "--s3sse-seed=7").assert_outcomes(passed=1)
+    run(source, "--s3sse-seed=8").assert_outcomes(passed=1)
+    first, second, other = (pytester.path / "ciphertexts.txt").read_text().split()
+    assert first == second != other
+
+
+def test_a_module_level_client_built_at_import_is_intercepted(run):
+    # A subprocess, so the client really is built before the plugin activates anything.
+    result = run(
+        """
+import boto3
+S3 = boto3.client("s3", region_name="us-east-1")
+
+def test_it(s3sse):
+    S3.create_bucket(Bucket="imported")
+    assert S3.list_buckets()["Buckets"][0]["Name"] == "imported"
+""",
+        subprocess=True,
+    )
+    result.assert_outcomes(passed=1)
+
+
+def test_a_failed_assert_encrypted_is_a_failure_showing_the_actual_state(run):
+    result = run(
+        CLIENT
+        + """
+def test_it(s3sse):
+    s3 = client()
+    s3.create_bucket(Bucket="bkt")
+    s3.put_object(Bucket="bkt", Key="k", Body=b"x")
+    s3sse.assert_encrypted("bkt", "k", mode="SSE-KMS")
+"""
+    )
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        ["*expected mode SSE-KMS, found SSE-S3*", "*actual: s3://bkt/k mode=SSE-S3*"]
+    )
+
+
+def test_mock_s3sse_works_inside_hypothesis_given_tests(run):
+    result = run(
+        CLIENT
+        + """
+from hypothesis import given, settings, strategies as st
+from pytest_s3sse import mock_s3sse
+
+@settings(max_examples=15, deadline=None)
+@given(st.binary(max_size=300))
+def test_round_trip(data):
+    with mock_s3sse():
+        s3 = client()
+        s3.create_bucket(Bucket="bkt")
+        s3.put_object(Bucket="bkt", Key="k", Body=data)
+        assert s3.get_object(Bucket="bkt", Key="k")["Body"].read() == data
+"""
+    )
+    result.assert_outcomes(passed=1)
+
+
+def test_mock_s3sse_as_a_decorator_gives_each_call_a_fresh_engine(run):
+    result = run(
+        CLIENT
+        + """
+from pytest_s3sse import mock_s3sse
+
+@mock_s3sse(region="eu-west-1")
+def make_bucket():
+    s3 = client("eu-west-1")
+    s3.create_bucket(Bucket="bkt", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    return len(s3.list_buckets()["Buckets"])
+
+def test_twice():
+    assert make_bucket() == 1
+    assert make_bucket() == 1
+"""
+    )
+    result.assert_outcomes(passed=1)
+
+
+def test_works_under_pytest_xdist(run):
+    pytest.importorskip("xdist")
+    result = run(
+        CLIENT
+        + """
+import pytest
+@pytest.mark.parametrize("n", range(6))
+def test_it(s3sse, n):
+    s3 = client()
+    s3.create_bucket(Bucket="bkt")
+    s3.put_object(Bucket="bkt", Key=str(n), Body=b"x" * n)
+    assert s3.head_object(Bucket="bkt", Key=str(n))["ContentLength"] == n
+""",
+        "-n",
+        "2",
+        subprocess=True,
+    )
+    result.assert_outcomes(passed=6)
