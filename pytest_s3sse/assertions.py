@@ -62,12 +62,15 @@ def check_encrypted(view: StoredView, mode: SseMode | str | None, kms_key: str |
         wanted = SseMode.parse(mode.value if isinstance(mode, SseMode) else mode)
         if view.mode != wanted.value:
             problems.append(f"expected mode {wanted.value}, found {view.mode}")
-    if kms_key is not None and view.kms_key_arn != kms_key and not (
-        view.kms_key_arn and view.kms_key_arn.endswith("/" + kms_key)
+    if (
+        kms_key is not None
+        and view.kms_key_arn != kms_key
+        and not (view.kms_key_arn and view.kms_key_arn.endswith("/" + kms_key))
     ):
         problems.append(f"expected KMS key {kms_key}, found {view.kms_key_arn}")
     if problems:
         raise S3SSEAssertionError(
-            f"s3://{view.bucket}/{view.key} is not encrypted as expected: " + "; ".join(problems)
+            f"s3://{view.bucket}/{view.key} is not encrypted as expected: "
+            + "; ".join(problems)
             + f"\n  actual: {view.describe()}"
         )

@@ -28,7 +28,9 @@ from pytest_s3sse.types import Principal
 DEFAULT_ACCOUNT = "123456789012"
 DEFAULT_REGION = "us-east-1"
 _ACCOUNT = re.compile(r"^\d{12}$")
-_HOST_SERVICE = re.compile(r"^(?:[^.]+\.)*?(s3|kms|sts|[a-z0-9-]+?)[.-](?:[a-z0-9-]+\.)*amazonaws\.com")
+_HOST_SERVICE = re.compile(
+    r"^(?:[^.]+\.)*?(s3|kms|sts|[a-z0-9-]+?)[.-](?:[a-z0-9-]+\.)*amazonaws\.com"
+)
 
 
 def service_of(request: HttpRequest) -> str:
@@ -40,7 +42,7 @@ def service_of(request: HttpRequest) -> str:
     if scope is not None:
         return scope[2]
     host = request.host.split(":", 1)[0]
-    if routing._virtual_bucket(host) is not None:  # noqa: SLF001 - same package family
+    if routing._virtual_bucket(host) is not None:
         return "s3"
     match = _HOST_SERVICE.match(host)
     if match is not None:
@@ -78,7 +80,9 @@ class Engine:
         services = Services(self.buckets, self.objects, self.clock, self.entropy)
         self.s3 = S3Api(services, default_region=region, identify=self.identify)
 
-    def add_credentials(self, access_key_id: str, *, account_id: str, arn: str | None = None) -> Principal:
+    def add_credentials(
+        self, access_key_id: str, *, account_id: str, arn: str | None = None
+    ) -> Principal:
         """Map an access key id to a principal of ``account_id`` (default: every key is the root of
         the engine's account)."""
         principal = Principal(account_id, arn or f"arn:aws:iam::{account_id}:root", access_key_id)

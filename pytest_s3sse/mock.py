@@ -13,8 +13,8 @@ from typing import Any, ParamSpec, TypeVar
 
 from pytest_s3sse.assertions import StoredView, check_encrypted
 from pytest_s3sse.clock import Clock
-from pytest_s3sse.crypto.segments import SealedPart
 from pytest_s3sse.crypto.keyring import DEFAULT_ROTATION
+from pytest_s3sse.crypto.segments import SealedPart
 from pytest_s3sse.engine import DEFAULT_ACCOUNT, DEFAULT_REGION, Engine
 from pytest_s3sse.errors import ObjectNotFoundError
 from pytest_s3sse.s3.store import StoredObject
@@ -76,7 +76,10 @@ class S3SSE:
         return self.start()
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.stop()
 
@@ -114,7 +117,9 @@ class S3SSE:
         """The seed of the engine's random source (pass it back to replay keys and ids)."""
         return self.engine.entropy.seed
 
-    def add_credentials(self, access_key_id: str, *, account_id: str, arn: str | None = None) -> Principal:
+    def add_credentials(
+        self, access_key_id: str, *, account_id: str, arn: str | None = None
+    ) -> Principal:
         """Requests signed with ``access_key_id`` come from ``account_id`` (another account's buckets)."""
         return self.engine.add_credentials(access_key_id, account_id=account_id, arn=arn)
 
@@ -194,5 +199,9 @@ def mock_s3sse(
 ) -> S3SSE:
     """A fresh engine, as a context manager (``with mock_s3sse() as s3sse:``) or decorator."""
     return S3SSE(
-        account_id=account_id, region=region, seed=seed, clock=clock, root_key_rotation=root_key_rotation
+        account_id=account_id,
+        region=region,
+        seed=seed,
+        clock=clock,
+        root_key_rotation=root_key_rotation,
     )

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import os
-from operator import methodcaller
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
+from operator import methodcaller
 from typing import Any
 
 import pytest

@@ -6,7 +6,7 @@ coverage sees its import and pytester runs opt in with ``-p pytest_s3sse.plugin`
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import boto3
@@ -41,7 +41,7 @@ def s3(make_client: Callable[..., Any]) -> Any:
 
 
 @pytest.fixture
-def bucket(s3: Any) -> Iterator[str]:
+def bucket(s3: Any) -> str:
     """A fresh bucket named ``bkt``."""
     s3.create_bucket(Bucket="bkt")
-    yield "bkt"
+    return "bkt"

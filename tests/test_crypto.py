@@ -9,11 +9,17 @@ from datetime import timedelta
 import pytest
 from botocore.exceptions import ClientError
 
-from pytest_s3sse import DecryptionError
+from pytest_s3sse import DecryptionError, ObjectNotFoundError
 from pytest_s3sse.clock import Clock
 from pytest_s3sse.crypto.aead import Aead
 from pytest_s3sse.crypto.keyring import RootKeyRing
-from pytest_s3sse.crypto.segments import SEGMENT_SIZE, SealedPart, SegmentWriter, open_range, seal_bytes
+from pytest_s3sse.crypto.segments import (
+    SEGMENT_SIZE,
+    SealedPart,
+    SegmentWriter,
+    open_range,
+    seal_bytes,
+)
 from pytest_s3sse.entropy import Entropy
 
 
@@ -26,7 +32,9 @@ def _plain(aead, part, start=0, stop=None):
     return b"".join(open_range(aead, part, start, part.size if stop is None else stop))
 
 
-@pytest.mark.parametrize("size", [0, 1, SEGMENT_SIZE - 1, SEGMENT_SIZE, SEGMENT_SIZE + 1, 3 * SEGMENT_SIZE + 7])
+@pytest.mark.parametrize(
+    "size", [0, 1, SEGMENT_SIZE - 1, SEGMENT_SIZE, SEGMENT_SIZE + 1, 3 * SEGMENT_SIZE + 7]
+)
 def test_segments_round_trip_at_every_size(aead, size):
     data = os.urandom(size)
     part = seal_bytes(aead, data)
@@ -151,7 +159,5 @@ def test_objects_written_before_a_root_key_rotation_still_read(s3, bucket, s3sse
 
 
 def test_the_at_rest_view_of_a_missing_object_is_a_clear_error(s3sse, bucket):
-    from pytest_s3sse import ObjectNotFoundError
-
     with pytest.raises(ObjectNotFoundError, match="s3://bkt/nope is not stored"):
         s3sse.stored(bucket, "nope")

@@ -58,7 +58,9 @@ def test_a_client_built_before_activation_without_credentials_is_answered(monkey
 )
 def test_every_addressing_style_and_endpoint_reaches_the_same_store(endpoint_url, addressing):
     with mock_s3sse():
-        writer = _client(endpoint_url=endpoint_url, config=Config(s3={"addressing_style": addressing}))
+        writer = _client(
+            endpoint_url=endpoint_url, config=Config(s3={"addressing_style": addressing})
+        )
         reader = _client()
         writer.create_bucket(Bucket="bkt")
         writer.put_object(Bucket="bkt", Key="dir/a b+c.txt", Body=b"payload")
@@ -69,7 +71,11 @@ def test_every_addressing_style_and_endpoint_reaches_the_same_store(endpoint_url
 def test_any_region_is_answered(region):
     with mock_s3sse():
         s3 = _client(region_name=region)
-        config = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+        config = (
+            {}
+            if region == "us-east-1"
+            else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+        )
         s3.create_bucket(Bucket="bkt", **config)
         assert s3.get_bucket_location(Bucket="bkt")["LocationConstraint"] == (
             None if region == "us-east-1" else region
@@ -154,7 +160,7 @@ def test_requests_from_worker_threads_are_answered(s3, bucket):
         try:
             s3.put_object(Bucket=bucket, Key=f"t/{n}", Body=str(n).encode())
             assert s3.get_object(Bucket=bucket, Key=f"t/{n}")["Body"].read() == str(n).encode()
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=work, args=(n,)) for n in range(16)]

@@ -24,7 +24,7 @@ def _error(info):
 
 def test_the_etag_of_an_sse_s3_object_is_the_md5_of_its_plaintext(s3, bucket):
     put = s3.put_object(Bucket=bucket, Key="k", Body=b"test-sse")
-    assert put["ETag"] == '"' + hashlib.md5(b"test-sse").hexdigest() + '"'  # noqa: S324
+    assert put["ETag"] == '"' + hashlib.md5(b"test-sse").hexdigest() + '"'
 
 
 def test_user_metadata_and_standard_headers_round_trip(s3, bucket):
@@ -138,7 +138,9 @@ def test_delete_removes_the_object_and_deleting_again_succeeds(s3, bucket):
 def test_delete_objects_reports_each_key(s3, bucket):
     for key in ("a", "b"):
         s3.put_object(Bucket=bucket, Key=key, Body=b"x")
-    result = s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": "a"}, {"Key": "b"}, {"Key": "c"}]})
+    result = s3.delete_objects(
+        Bucket=bucket, Delete={"Objects": [{"Key": "a"}, {"Key": "b"}, {"Key": "c"}]}
+    )
     assert sorted(d["Key"] for d in result["Deleted"]) == ["a", "b", "c"]
     quiet = s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": "a"}], "Quiet": True})
     assert "Deleted" not in quiet
@@ -212,7 +214,10 @@ def test_range_and_part_number_together_are_refused(s3, bucket):
     s3.put_object(Bucket=bucket, Key="k", Body=b"0123456789")
     with pytest.raises(ClientError) as info:
         s3.get_object(Bucket=bucket, Key="k", PartNumber=1, Range="bytes=0-1")
-    assert _error(info)[1]["Message"] == "Cannot specify both Range header and partNumber query parameter"
+    assert (
+        _error(info)[1]["Message"]
+        == "Cannot specify both Range header and partNumber query parameter"
+    )
 
 
 # -- conditional reads (A: test_s3_get_object_preconditions, test_precondition_failed_error) ----
@@ -259,7 +264,9 @@ def test_if_unmodified_since_before_the_write_is_412(s3, bucket, written):
 
 def test_a_true_if_match_overrides_a_false_if_unmodified_since(s3, bucket, written):
     etag, when = written
-    got = s3.get_object(Bucket=bucket, Key="k", IfMatch=etag, IfUnmodifiedSince=when - timedelta(days=1))
+    got = s3.get_object(
+        Bucket=bucket, Key="k", IfMatch=etag, IfUnmodifiedSince=when - timedelta(days=1)
+    )
     assert got["Body"].read() == b"v1"
 
 
@@ -317,9 +324,12 @@ def test_unsupported_conditional_write_values_are_501(s3, bucket, kwargs, header
 
 
 def test_an_explicit_aes256_header_is_accepted_and_echoed(s3, bucket):
-    assert s3.put_object(Bucket=bucket, Key="k", Body=b"x", ServerSideEncryption="AES256")[
-        "ServerSideEncryption"
-    ] == "AES256"
+    assert (
+        s3.put_object(Bucket=bucket, Key="k", Body=b"x", ServerSideEncryption="AES256")[
+            "ServerSideEncryption"
+        ]
+        == "AES256"
+    )
 
 
 @pytest.mark.parametrize("value", ["", "aes256", "AES128", "aws:fsx", "aws:backup"])
@@ -336,7 +346,10 @@ def test_an_unsupported_sse_value_is_invalid_argument(s3, bucket, value):
         400, "InvalidArgument", "The encryption method specified is not supported",
     )  # fmt: skip
     # botocore parses an empty <ArgumentValue/> as None
-    assert (error["ArgumentName"], error["ArgumentValue"]) == ("x-amz-server-side-encryption", value or None)
+    assert (error["ArgumentName"], error["ArgumentValue"]) == (
+        "x-amz-server-side-encryption",
+        value or None,
+    )
     with pytest.raises(ClientError):
         s3.head_object(Bucket=bucket, Key="k")  # nothing was stored
 
@@ -363,7 +376,10 @@ def test_an_sse_header_on_get_is_refused(s3, bucket):
     s3.meta.events.register("before-sign.s3.GetObject", set_header)
     with pytest.raises(ClientError) as info:
         s3.get_object(Bucket=bucket, Key="k")
-    assert _error(info)[1]["Message"] == "x-amz-server-side-encryption header is not supported for this operation."
+    assert (
+        _error(info)[1]["Message"]
+        == "x-amz-server-side-encryption header is not supported for this operation."
+    )
 
 
 # -- checksums and digests (A: LocalStack test_put_object_checksum, test_s3_invalid_content_md5) -----
@@ -404,16 +420,19 @@ def test_a_malformed_checksum_is_invalid_request(s3, bucket):
 
 
 def test_a_matching_content_md5_is_accepted(s3, bucket):
-    md5 = base64.b64encode(hashlib.md5(b"data").digest()).decode()  # noqa: S324
+    md5 = base64.b64encode(hashlib.md5(b"data").digest()).decode()
     s3.put_object(Bucket=bucket, Key="k", Body=b"data", ContentMD5=md5)
 
 
 def test_a_wrong_content_md5_is_bad_digest(s3, bucket):
-    md5 = base64.b64encode(hashlib.md5(b"other").digest()).decode()  # noqa: S324
+    md5 = base64.b64encode(hashlib.md5(b"other").digest()).decode()
     with pytest.raises(ClientError) as info:
         s3.put_object(Bucket=bucket, Key="k", Body=b"data", ContentMD5=md5)
     assert _error(info)[1]["Code"] == "BadDigest"
-    assert _error(info)[1]["Message"] == "The Content-MD5 you specified did not match what we received."
+    assert (
+        _error(info)[1]["Message"]
+        == "The Content-MD5 you specified did not match what we received."
+    )
 
 
 def test_an_invalid_content_md5_is_invalid_digest(s3, bucket):
@@ -428,7 +447,9 @@ def test_an_invalid_content_md5_is_invalid_digest(s3, bucket):
 
 @pytest.mark.parametrize("setting", ["when_supported", "when_required"])
 @pytest.mark.parametrize("endpoint_url", [None, "http://localhost:9000"])
-def test_both_checksum_settings_and_both_body_encodings_round_trip(make_client, setting, endpoint_url):
+def test_both_checksum_settings_and_both_body_encodings_round_trip(
+    make_client, setting, endpoint_url
+):
     # https defaults to aws-chunked with a trailing checksum; http sends a plain body.
     s3 = make_client(
         endpoint_url=endpoint_url,

@@ -121,7 +121,9 @@ def parse_claims(values: Mapping[ChecksumAlgorithm, str]) -> dict[ChecksumAlgori
     More than one additional checksum in one request is also InvalidRequest.
     """
     if len(values) > 1:
-        raise InvalidRequest("Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.")
+        raise InvalidRequest(
+            "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed."
+        )
     decoded: dict[ChecksumAlgorithm, bytes] = {}
     for algorithm, value in values.items():
         try:
@@ -159,10 +161,12 @@ def check_md5(claimed: bytes | None, actual: bytes, raw_header: str | None) -> N
 def check_claim(algorithm: ChecksumAlgorithm, claimed: bytes, actual: bytes) -> None:
     """An ``x-amz-checksum-*`` value must match the body (BadDigest)."""
     if claimed != actual:
-        raise BadDigest(f"The {algorithm.value} you specified did not match the calculated checksum.")
+        raise BadDigest(
+            f"The {algorithm.value} you specified did not match the calculated checksum."
+        )
 
 
-def parse_algorithm(value: str, argument: str = "x-amz-checksum-algorithm") -> ChecksumAlgorithm:  # noqa: ARG001
+def parse_algorithm(value: str, argument: str = "x-amz-checksum-algorithm") -> ChecksumAlgorithm:
     """``x-amz-checksum-algorithm`` / ``x-amz-sdk-checksum-algorithm`` -> an algorithm."""
     try:
         return ChecksumAlgorithm(value.upper())
@@ -170,5 +174,5 @@ def parse_algorithm(value: str, argument: str = "x-amz-checksum-algorithm") -> C
         # A, LocalStack snapshot test_multipart_parts_checksum_exceptions_composite.
         raise InvalidRequest(
             "Checksum algorithm provided is unsupported. Please try again with any of the valid "
-            f"types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]"
+            "types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]"
         ) from None

@@ -9,7 +9,7 @@ from pytest_s3sse.http import HttpRequest
 from pytest_s3sse.s3 import checksums
 from pytest_s3sse.s3.conditions import Conditions
 from pytest_s3sse.s3.errors import InvalidRequest
-from pytest_s3sse.s3.store import ObjectAttributes, StoredObject
+from pytest_s3sse.s3.store import MultipartUpload, ObjectAttributes, StoredObject
 from pytest_s3sse.s3.xmlio import http_date
 from pytest_s3sse.sse.rules import SseHeaders
 from pytest_s3sse.types import ChecksumAlgorithm, SseMode
@@ -95,7 +95,11 @@ def checksum_algorithm(request: HttpRequest) -> ChecksumAlgorithm | None:
 
 def checksum_claims(request: HttpRequest) -> Mapping[ChecksumAlgorithm, str]:
     """Checksums the sender claims, in headers or (after the body is read) in aws-chunked trailers."""
-    found = {a: v for name, a in _CHECKSUM_HEADERS.items() if (v := request.headers.get(name)) is not None}
+    found = {
+        a: v
+        for name, a in _CHECKSUM_HEADERS.items()
+        if (v := request.headers.get(name)) is not None
+    }
     for name, value in request.trailers.items():
         algorithm = _CHECKSUM_HEADERS.get(name.lower())
         if algorithm is not None:
@@ -103,8 +107,8 @@ def checksum_claims(request: HttpRequest) -> Mapping[ChecksumAlgorithm, str]:
     return found
 
 
-def encryption_headers(obj: StoredObject) -> dict[str, str]:
-    """The SSE response headers of an object (section 5.1 of the reference)."""
+def encryption_headers(obj: StoredObject | MultipartUpload) -> dict[str, str]:
+    """The SSE response headers of an object or an upload (section 5.1 of the reference)."""
     enc = obj.encryption
     out: dict[str, str] = {}
     if enc.mode.header_value is not None:

@@ -16,7 +16,11 @@ from pytest_s3sse.types import SseMode
 MSG_KMS_KEY_NOT_APPLICABLE = (
     "a KMSMasterKeyID is not applicable if the default sse algorithm is not aws:kms or aws:kms:dsse"
 )
-_DEFAULT_ALGORITHMS = {"AES256": SseMode.SSE_S3, "aws:kms": SseMode.SSE_KMS, "aws:kms:dsse": SseMode.DSSE_KMS}
+_DEFAULT_ALGORITHMS = {
+    "AES256": SseMode.SSE_S3,
+    "aws:kms": SseMode.SSE_KMS,
+    "aws:kms:dsse": SseMode.DSSE_KMS,
+}
 
 
 def canonical_user_id(account_id: str) -> str:
@@ -58,8 +62,14 @@ class BucketOps:
                 raise MalformedXML
             constraint = xmlio.child_text(root, "LocationConstraint")
         region = check_location(call.region, constraint)
-        bucket, _ = self.s.buckets.create(call.bucket, region=region, owner_account=call.principal.account_id)
-        location = f"/{bucket.name}" if region == "us-east-1" else f"http://{bucket.name}.s3.amazonaws.com/"
+        bucket, _ = self.s.buckets.create(
+            call.bucket, region=region, owner_account=call.principal.account_id
+        )
+        location = (
+            f"/{bucket.name}"
+            if region == "us-east-1"
+            else f"http://{bucket.name}.s3.amazonaws.com/"
+        )
         return empty_response(headers={"location": location})
 
     def head_bucket(self, call: Call) -> HttpResponse:
@@ -87,7 +97,9 @@ class BucketOps:
             f"<ApplyServerSideEncryptionByDefault>{by_default}</ApplyServerSideEncryptionByDefault>"
             + xmlio.element("BucketKeyEnabled", default.bucket_key_enabled)
         )
-        return xml_response(xmlio.document("ServerSideEncryptionConfiguration", f"<Rule>{rule}</Rule>"))
+        return xml_response(
+            xmlio.document("ServerSideEncryptionConfiguration", f"<Rule>{rule}</Rule>")
+        )
 
     def put_bucket_encryption(self, call: Call) -> HttpResponse:
         bucket = self.s.buckets.get(call.bucket)  # B8: existence before the XML
@@ -106,9 +118,13 @@ class BucketOps:
             raise InvalidArgument(
                 MSG_KMS_KEY_NOT_APPLICABLE, "ApplyServerSideEncryptionByDefault", "null"
             )  # B7
-        bucket_key = (xmlio.child_text(rule, "BucketKeyEnabled") or "false").strip().lower() == "true"
+        bucket_key = (
+            xmlio.child_text(rule, "BucketKeyEnabled") or "false"
+        ).strip().lower() == "true"
         with self.s.buckets.store.lock:
-            bucket.default_encryption = BucketDefault(mode, key_id or None, bucket_key, explicit=True)
+            bucket.default_encryption = BucketDefault(
+                mode, key_id or None, bucket_key, explicit=True
+            )
         return empty_response()
 
     def delete_bucket_encryption(self, call: Call) -> HttpResponse:

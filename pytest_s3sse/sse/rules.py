@@ -15,7 +15,11 @@ from pytest_s3sse.types import ObjectEncryption, SseMode
 
 SSE_HEADER = "x-amz-server-side-encryption"
 KMS_KEY_HEADER = "x-amz-server-side-encryption-aws-kms-key-id"
-_SUPPORTED = {"AES256": SseMode.SSE_S3, "aws:kms": SseMode.SSE_KMS, "aws:kms:dsse": SseMode.DSSE_KMS}
+_SUPPORTED = {
+    "AES256": SseMode.SSE_S3,
+    "aws:kms": SseMode.SSE_KMS,
+    "aws:kms:dsse": SseMode.DSSE_KMS,
+}
 
 # W1 (A for the empty value, aws/aws-sdk-cpp#1771; same text proposed for other values).
 MSG_UNSUPPORTED = "The encryption method specified is not supported"

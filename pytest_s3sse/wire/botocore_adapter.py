@@ -19,7 +19,7 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 import botocore.endpoint
@@ -70,7 +70,7 @@ class RawBody(io.RawIOBase):
         out, self._rest = self._rest[:amt], self._rest[amt:]
         return out
 
-    def stream(self, amt: int = 1024, decode_content: bool = True) -> Iterator[bytes]:  # noqa: ARG002
+    def stream(self, amt: int = 1024, decode_content: bool = True) -> Iterator[bytes]:
         while chunk := self.read(amt):
             yield chunk
 
@@ -95,7 +95,7 @@ def to_http_request(request: AWSPreparedRequest) -> HttpRequest:
     elif isinstance(raw, str):
         body = io.BytesIO(raw.encode())
     else:
-        body = raw
+        body = cast(RequestBody, raw)
     if "aws-chunked" in headers.get("content-encoding", ""):
         body = AwsChunkedReader(raw if raw is not None else b"", trailers, length)
     return HttpRequest(
@@ -113,7 +113,8 @@ def to_http_request(request: AWSPreparedRequest) -> HttpRequest:
 
 def to_aws_response(url: str, response: HttpResponse) -> AWSResponse:
     """The engine's response as the AWSResponse botocore parses."""
-    return AWSResponse(url, response.status, response.headers, RawBody(response.body))
+    headers = cast(Any, response.headers)  # AWSResponse makes its own case-insensitive copy
+    return AWSResponse(url, response.status, headers, RawBody(response.body))
 
 
 def answer(request: AWSPreparedRequest) -> AWSResponse | None:
@@ -141,7 +142,9 @@ def _before_send(request: AWSPreparedRequest, **_: Any) -> AWSResponse | None:
 _before_send.__s3sse__ = True  # type: ignore[attr-defined]
 
 
-def _send_wrapper(wrapped: Any, instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+def _send_wrapper(
+    wrapped: Any, instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
     request = args[0] if args else kwargs["request"]
     response = answer(request)
     if response is None:
@@ -149,7 +152,9 @@ def _send_wrapper(wrapped: Any, instance: Any, args: tuple[Any, ...], kwargs: di
     return response
 
 
-def _auth_wrapper(wrapped: Any, instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+def _auth_wrapper(
+    wrapped: Any, instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
     if (
         slot.current() is not None
         and kwargs.get("request_credentials") is None
@@ -193,12 +198,12 @@ def install() -> None:
     current = endpoint_cls.__dict__["_send"]
     if not isinstance(current, wrapt.FunctionWrapper):
         _ORIGINAL_SEND = current
-        endpoint_cls._send = wrapt.FunctionWrapper(current, _send_wrapper)  # noqa: SLF001
+        setattr(endpoint_cls, "_send", wrapt.FunctionWrapper(current, _send_wrapper))  # noqa: B010
     signer_cls = botocore.signers.RequestSigner
     current = signer_cls.__dict__["get_auth_instance"]
     if not isinstance(current, wrapt.FunctionWrapper):
         _ORIGINAL_AUTH = current
-        signer_cls.get_auth_instance = wrapt.FunctionWrapper(current, _auth_wrapper)
+        setattr(signer_cls, "get_auth_instance", wrapt.FunctionWrapper(current, _auth_wrapper))  # noqa: B010
     _set_test_environment()
 
 
@@ -209,10 +214,10 @@ def uninstall() -> None:
     handlers[:] = [entry for entry in handlers if not _is_ours(entry)]
     _HANDLER_ENTRY = None
     if _ORIGINAL_SEND is not None:
-        botocore.endpoint.Endpoint._send = _ORIGINAL_SEND  # noqa: SLF001
+        setattr(botocore.endpoint.Endpoint, "_send", _ORIGINAL_SEND)  # noqa: B010
         _ORIGINAL_SEND = None
     if _ORIGINAL_AUTH is not None:
-        botocore.signers.RequestSigner.get_auth_instance = _ORIGINAL_AUTH
+        setattr(botocore.signers.RequestSigner, "get_auth_instance", _ORIGINAL_AUTH)  # noqa: B010
         _ORIGINAL_AUTH = None
     _restore_environment()
 

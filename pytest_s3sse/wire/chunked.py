@@ -116,5 +116,8 @@ class AwsChunkedReader:
     def _check_length(self) -> None:
         if self._declared is not None and self._seen != self._declared:
             raise IncompleteBody(
-                extra={"NumberBytesExpected": str(self._declared), "NumberBytesProvided": str(self._seen)}
+                extra={
+                    "NumberBytesExpected": str(self._declared),
+                    "NumberBytesProvided": str(self._seen),
+                }
             )
