@@ -20,6 +20,7 @@ from pytest_s3sse.s3 import routing
 from pytest_s3sse.s3.api import S3Api
 from pytest_s3sse.s3.buckets import BucketService
 from pytest_s3sse.s3.context import Services
+from pytest_s3sse.s3.multipart import MultipartService
 from pytest_s3sse.s3.objects import ObjectService
 from pytest_s3sse.s3.store import Store
 from pytest_s3sse.sse.envelope import Sealer
@@ -75,9 +76,14 @@ class Engine:
         self.sealer = Sealer(self.root_keys, self.entropy)
         self.buckets = BucketService(self.store, self.clock)
         self.objects = ObjectService(self.store, self.sealer, self.clock)
+        self.multipart = MultipartService(
+            self.store, self.sealer, self.clock, self.entropy, self.objects
+        )
         self._credentials: dict[str, Principal] = {}
         self.default_principal = Principal(account_id, f"arn:aws:iam::{account_id}:root")
-        services = Services(self.buckets, self.objects, self.clock, self.entropy)
+        services = Services(
+            self.buckets, self.objects, self.clock, self.entropy, multipart=self.multipart
+        )
         self.s3 = S3Api(services, default_region=region, identify=self.identify)
 
     def add_credentials(

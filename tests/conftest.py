@@ -17,7 +17,7 @@ from pytest_s3sse import S3SSE
 
 pytest_plugins = ["pytest_s3sse.plugin"]
 
-NO_RETRY = Config(retries={"max_attempts": 1, "mode": "standard"})
+NO_RETRY = Config(retries={"total_max_attempts": 1, "mode": "standard"})
 
 
 @pytest.fixture

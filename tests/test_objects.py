@@ -453,7 +453,7 @@ def test_both_checksum_settings_and_both_body_encodings_round_trip(
     # https defaults to aws-chunked with a trailing checksum; http sends a plain body.
     s3 = make_client(
         endpoint_url=endpoint_url,
-        config=Config(request_checksum_calculation=setting, retries={"max_attempts": 1}),
+        config=Config(request_checksum_calculation=setting, retries={"total_max_attempts": 1}),
     )
     s3.create_bucket(Bucket="bkt")
     data = bytes(range(256)) * 5000

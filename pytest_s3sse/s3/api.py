@@ -16,6 +16,9 @@ from pytest_s3sse.s3 import routing, xmlio
 from pytest_s3sse.s3.context import XML, Call, Handler, Services, empty_response
 from pytest_s3sse.s3.errors import MethodNotAllowed, NotImplementedS3, NotModified
 from pytest_s3sse.s3.ops_bucket import BucketOps
+from pytest_s3sse.s3.ops_copy import CopyOps
+from pytest_s3sse.s3.ops_list import ListOps
+from pytest_s3sse.s3.ops_multipart import MultipartOps
 from pytest_s3sse.s3.ops_object import ObjectOps
 from pytest_s3sse.types import Principal
 
@@ -111,6 +114,7 @@ class S3Api:
         self.default_region = default_region
         self.identify = identify
         buckets, objects = BucketOps(services), ObjectOps(services)
+        multipart = MultipartOps(services)
         self.handlers: dict[str, Handler] = {
             "ListBuckets": buckets.list_buckets,
             "CreateBucket": buckets.create_bucket,
@@ -125,6 +129,16 @@ class S3Api:
             "HeadObject": objects.head_object,
             "DeleteObject": objects.delete_object,
             "DeleteObjects": objects.delete_objects,
+            "CreateMultipartUpload": multipart.create_multipart_upload,
+            "UploadPart": multipart.upload_part,
+            "UploadPartCopy": multipart.upload_part_copy,
+            "CompleteMultipartUpload": multipart.complete_multipart_upload,
+            "AbortMultipartUpload": multipart.abort_multipart_upload,
+            "ListParts": multipart.list_parts,
+            "ListMultipartUploads": multipart.list_multipart_uploads,
+            "CopyObject": CopyOps(services).copy_object,
+            "ListObjectsV2": ListOps(services).list_objects_v2,
+            "ListObjects": ListOps(services).list_objects,
         }
 
     def register(self, handlers: dict[str, Handler]) -> None:
@@ -136,7 +150,12 @@ class S3Api:
         level = "service" if target.bucket is None else "bucket" if target.key is None else "object"
         method = request.method
         sub = target.subresource
-        if level == "bucket" and method == "GET" and sub is None and request.params.get("list-type") == "2":
+        if (
+            level == "bucket"
+            and method == "GET"
+            and sub is None
+            and request.params.get("list-type") == "2"
+        ):
             return "ListObjectsV2"
         if level == "object" and "x-amz-copy-source" in request.headers and method == "PUT":
             return "UploadPartCopy" if sub == "uploadId" else "CopyObject"

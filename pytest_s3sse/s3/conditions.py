@@ -30,7 +30,12 @@ class Conditions:
         """True when at least one condition was sent."""
         return any(
             v is not None
-            for v in (self.if_match, self.if_none_match, self.if_modified_since, self.if_unmodified_since)
+            for v in (
+                self.if_match,
+                self.if_none_match,
+                self.if_modified_since,
+                self.if_unmodified_since,
+            )
         )
 
 
@@ -74,3 +79,20 @@ def evaluate(conditions: Conditions, etag: str, last_modified: datetime, *, now:
         since = _date(conditions.if_modified_since)
         if since is not None and since <= now and modified <= since:
             raise NotModified
+
+
+def evaluate_copy_source(
+    conditions: Conditions, etag: str, last_modified: datetime, *, now: datetime
+) -> None:
+    """A copy's ``x-amz-copy-source-if-*`` conditions: read rules, but 412 where a read says 304.
+
+    A copy has no "not modified" answer, so a matching if-none-match or a not-modified
+    if-modified-since is 412 PreconditionFailed naming the copy-source header; the order of
+    evaluation and the ignored future if-modified-since are those of reads (A, LocalStack snapshot
+    test_s3_copy_object_preconditions; ``docs/_research/s3-errors.md`` section 5b).
+    """
+    try:
+        evaluate(conditions, etag, last_modified, now=now)
+    except NotModified:
+        failed = "None-Match" if conditions.if_none_match is not None else "Modified-Since"
+        raise PreconditionFailed(f"{conditions.header_prefix}{failed}") from None

@@ -10,6 +10,7 @@ from pytest_s3sse.entropy import Entropy
 from pytest_s3sse.http import HttpRequest, HttpResponse
 from pytest_s3sse.s3.buckets import BucketService
 from pytest_s3sse.s3.errors import InvalidRequest
+from pytest_s3sse.s3.multipart import MultipartService
 from pytest_s3sse.s3.objects import ObjectService
 from pytest_s3sse.s3.routing import Target
 from pytest_s3sse.types import Principal
@@ -25,6 +26,7 @@ class Services:
     objects: ObjectService
     clock: Clock
     entropy: Entropy
+    multipart: MultipartService
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +57,9 @@ class Call:
 Handler = Callable[[Call], HttpResponse]
 
 
-def xml_response(body: bytes, status: int = 200, headers: dict[str, str] | None = None) -> HttpResponse:
+def xml_response(
+    body: bytes, status: int = 200, headers: dict[str, str] | None = None
+) -> HttpResponse:
     """A response with an XML body."""
     out = {"content-type": XML, "content-length": str(len(body))}
     if headers:

@@ -154,7 +154,9 @@ class InvalidDigest(S3Error):
 
 class IncompleteBody(S3Error):
     status, code = 400, "IncompleteBody"
-    default_message = "You did not provide the number of bytes specified by the Content-Length HTTP header"
+    default_message = (
+        "You did not provide the number of bytes specified by the Content-Length HTTP header"
+    )
 
 
 class InvalidPart(S3Error):
@@ -168,19 +170,18 @@ class InvalidPart(S3Error):
 class InvalidPartOrder(S3Error):
     status, code = 400, "InvalidPartOrder"
     default_message = (
-        "The list of parts was not in ascending order. The parts list must be specified in order "
-        "by part number."
+        "The list of parts was not in ascending order. Parts must be ordered by part number."
     )
 
 
 class EntityTooSmall(S3Error):
     status, code = 400, "EntityTooSmall"
-    default_message = "Your proposed upload is smaller than the minimum allowed object size."
+    default_message = "Your proposed upload is smaller than the minimum allowed size"
 
 
 class EntityTooLarge(S3Error):
     status, code = 400, "EntityTooLarge"
-    default_message = "Your proposed upload exceeds the maximum allowed object size."
+    default_message = "Your proposed upload exceeds the maximum allowed size"
 
 
 class KeyTooLong(S3Error):
@@ -190,7 +191,7 @@ class KeyTooLong(S3Error):
 
 class MetadataTooLarge(S3Error):
     status, code = 400, "MetadataTooLarge"
-    default_message = "Your metadata headers exceed the maximum allowed metadata size."
+    default_message = "Your metadata headers exceed the maximum allowed metadata size"
 
 
 class InternalError(S3Error):

@@ -114,7 +114,8 @@ def check_write_condition_values(cond: conditions.Conditions) -> None:
         )
     if cond.if_none_match is not None and cond.if_none_match.strip() != "*":
         raise _unsupported_condition(
-            "If-None-Match", "We don't accept the provided value of If-None-Match header for this API"
+            "If-None-Match",
+            "We don't accept the provided value of If-None-Match header for this API",
         )
     if cond.if_match is not None and cond.if_match.strip() == "*":
         raise _unsupported_condition(
@@ -125,7 +126,9 @@ def check_write_condition_values(cond: conditions.Conditions) -> None:
 def check_key(key: str) -> None:
     """S3 keys are at most 1024 bytes of UTF-8 (KeyTooLongError)."""
     if len(key.encode()) > MAX_KEY_BYTES:
-        raise KeyTooLong(extra={"Size": str(len(key.encode())), "MaxSizeAllowed": str(MAX_KEY_BYTES)})
+        raise KeyTooLong(
+            extra={"Size": str(len(key.encode())), "MaxSizeAllowed": str(MAX_KEY_BYTES)}
+        )
 
 
 def check_metadata(metadata: Mapping[str, str]) -> None:

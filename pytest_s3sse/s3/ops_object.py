@@ -76,18 +76,33 @@ class ObjectOps:
         if part is not None:
             obj = self.s.objects.lookup(call.bucket, call.key)
             if part > obj.parts_count:
-                raise InvalidPartNumber(extra={"PartNumberRequested": str(part), "ActualPartCount": str(obj.parts_count)})
+                raise InvalidPartNumber(
+                    extra={
+                        "PartNumberRequested": str(part),
+                        "ActualPartCount": str(obj.parts_count),
+                    }
+                )
             start = sum(p.size for p in obj.parts[: part - 1])
             stop = start + obj.parts[part - 1].size
-            read = ReadRequest(
-                read.bucket, read.key, read.sse, read.conditions, range=f"bytes={start}-{stop - 1}"
-            ) if obj.size else read
+            read = (
+                ReadRequest(
+                    read.bucket,
+                    read.key,
+                    read.sse,
+                    read.conditions,
+                    range=f"bytes={start}-{stop - 1}",
+                )
+                if obj.size
+                else read
+            )
         result = self.s.objects.read(read, with_body=with_body)
         checksum_mode = request.headers.get("x-amz-checksum-mode", "").upper() == "ENABLED"
         headers = hdr.object_headers(result.obj, checksum_mode=checksum_mode and not result.partial)
         headers["content-length"] = str(result.length)
         if result.partial:
-            headers["content-range"] = ranges.content_range(result.start, result.stop, result.obj.size)
+            headers["content-range"] = ranges.content_range(
+                result.start, result.stop, result.obj.size
+            )
         if part is not None:
             headers["x-amz-mp-parts-count"] = str(result.obj.parts_count)
         return result, headers
@@ -128,7 +143,9 @@ class ObjectOps:
             try:
                 self.s.objects.delete(call.bucket, key)
             except S3Error as err:
-                errors.append(xmlio.elements((("Key", key), ("Code", err.code), ("Message", err.message))))
+                errors.append(
+                    xmlio.elements((("Key", key), ("Code", err.code), ("Message", err.message)))
+                )
             else:
                 deleted.append(xmlio.element("Key", key))
         inner = "" if quiet else "".join(f"<Deleted>{d}</Deleted>" for d in deleted)

@@ -19,7 +19,7 @@ from pytest_s3sse.crypto.segments import SealedPart
 from pytest_s3sse.s3.errors import NoSuchBucket
 from pytest_s3sse.sse.envelope import Envelope
 from pytest_s3sse.sse.rules import IMPLICIT_DEFAULT, BucketDefault
-from pytest_s3sse.types import ChecksumAlgorithm, ObjectEncryption
+from pytest_s3sse.types import ChecksumAlgorithm, ObjectEncryption, Principal
 
 EMPTY: Mapping[str, str] = MappingProxyType({})
 
@@ -79,6 +79,56 @@ class StoredObject:
         return len(self.parts)
 
 
+@dataclass(frozen=True, slots=True)
+class UploadedPart:
+    """One part of a multipart upload in progress: its ciphertext and what S3 reports about it.
+
+    ``checksum`` is the part's additional checksum when its UploadPart computed one; it counts (in
+    ListParts and in the composite checksum) only when the upload itself has a checksum algorithm.
+    """
+
+    sealed: SealedPart
+    etag: str
+    last_modified: datetime
+    checksum: Checksum | None = None
+
+    @property
+    def number(self) -> int:
+        """The part number it was uploaded with (also bound into its segments' associated data)."""
+        return self.sealed.part_number
+
+    @property
+    def size(self) -> int:
+        """Plaintext bytes."""
+        return self.sealed.size
+
+
+@dataclass(eq=False)
+class MultipartUpload:
+    """A multipart upload in progress.
+
+    Its data key exists only wrapped, in ``envelope`` (made once, at CreateMultipartUpload), so nothing
+    but ciphertext and wrapped keys is ever at rest. ``parts`` maps part numbers to the latest upload of
+    each; it is read and changed only under the store lock.
+    """
+
+    upload_id: str
+    bucket: str
+    key: str
+    initiated: datetime
+    initiator: Principal
+    attributes: ObjectAttributes
+    envelope: Envelope
+    checksum_algorithm: ChecksumAlgorithm | None = None
+    checksum_type: str | None = None
+    parts: dict[int, UploadedPart] = field(default_factory=dict)
+
+    @property
+    def encryption(self) -> ObjectEncryption:
+        """How the object will be encrypted."""
+        return self.envelope.encryption
+
+
 @dataclass(eq=False)
 class Bucket:
     """A bucket: name, region, owner, default encryption, objects and uploads."""
@@ -90,7 +140,7 @@ class Bucket:
     default_encryption: BucketDefault = IMPLICIT_DEFAULT
     objects: dict[str, list[StoredObject]] = field(default_factory=dict)
     sorted_keys: list[str] = field(default_factory=list)
-    uploads: dict[str, object] = field(default_factory=dict)
+    uploads: dict[str, MultipartUpload] = field(default_factory=dict)
 
     def current(self, key: str) -> StoredObject | None:
         """The current version of ``key``, or None."""

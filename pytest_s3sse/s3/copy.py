@@ -1,0 +1,225 @@
+"""CopyObject: a new object made from a stored one, re-encrypted under its own data key.
+
+A copy is a write: the target's encryption comes from the copy request and the *destination*
+bucket's default, never from the source (K6 in ``shared/reference/aws-sse-behaviour.md`` section 8).
+So the source is decrypted chunk by chunk and sealed again under a fresh data key; two objects never
+share ciphertext. This is what makes the "copy in place" migration (re-encrypting an object with new
+settings) observable: the data key, and so the ciphertext at rest, change.
+
+Texts: ``docs/_research/s3-errors.md`` sections 1, 5b, 5c and 8.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from enum import Enum
+
+from pytest_s3sse.crypto.segments import SegmentWriter
+from pytest_s3sse.errors import DecryptionError
+from pytest_s3sse.s3 import checksums, conditions
+from pytest_s3sse.s3.errors import (
+    InternalError,
+    InvalidArgument,
+    InvalidRequest,
+    NoSuchKey,
+    PreconditionFailed,
+)
+from pytest_s3sse.s3.objects import (
+    MSG_COPY_TO_SELF,
+    ObjectService,
+    check_key,
+    check_metadata,
+    check_write_condition_values,
+)
+from pytest_s3sse.s3.store import Bucket, Checksum, ObjectAttributes, StoredObject
+from pytest_s3sse.sse.rules import SseHeaders, resolve_write
+from pytest_s3sse.types import ChecksumAlgorithm, SseMode
+
+# S: the text S3 is widely reported to send for a source above 5 GiB (not in the research tables).
+MAX_COPY_SIZE = 5 * 1024**3
+MSG_SOURCE_TOO_LARGE = (
+    "The specified copy source is larger than the maximum allowable size for a copy source: {limit}"
+)
+# K12 (U, proposed in shared/reference/aws-sse-behaviour.md section 8; the R10 text).
+MSG_SOURCE_SSE_C_NOT_APPLICABLE = "The encryption parameters are not applicable to this object."
+# U for a copy source: recorded for a made-up versionId on DeleteObject (s3-errors.md section 11).
+MSG_INVALID_VERSION = "Invalid version id specified"
+
+
+class MetadataDirective(str, Enum):
+    """Whether a copy keeps the source's metadata (COPY, the default) or takes the request's."""
+
+    COPY = "COPY"
+    REPLACE = "REPLACE"
+
+
+@dataclass(frozen=True, slots=True)
+class CopyRequest:
+    """What a CopyObject asks for, as typed values.
+
+    ``storage_class`` and ``website_redirect`` are as sent (None when absent): whether they were
+    sent at all decides whether a copy onto itself changes anything (K1). ``attributes`` are the
+    request's own standard headers and metadata, used with REPLACE only.
+    """
+
+    source_bucket: str
+    source_key: str
+    bucket: str
+    key: str
+    directive: MetadataDirective = MetadataDirective.COPY
+    attributes: ObjectAttributes = field(default_factory=ObjectAttributes)
+    storage_class: str | None = None
+    website_redirect: str | None = None
+    sse: SseHeaders = field(default_factory=SseHeaders)
+    source_sse: SseHeaders = field(default_factory=SseHeaders)
+    checksum_algorithm: ChecksumAlgorithm | None = None
+    source_conditions: conditions.Conditions = field(
+        default_factory=lambda: conditions.Conditions(header_prefix="x-amz-copy-source-If-")
+    )
+    conditions: conditions.Conditions = field(default_factory=conditions.Conditions)
+    source_version_id: str | None = None
+
+    @property
+    def in_place(self) -> bool:
+        """True when the copy targets its own source."""
+        return (self.source_bucket, self.source_key) == (self.bucket, self.key)
+
+
+def target_attributes(request: CopyRequest, source: StoredObject) -> ObjectAttributes:
+    """The target's standard headers and metadata.
+
+    COPY keeps the source's content type, metadata and other standard headers, and ignores any
+    ``x-amz-meta-*`` sent (A, LocalStack snapshot ``copy-copy-directive-ignore``); REPLACE takes
+    them all from the request, so an empty REPLACE clears them (A,
+    ``copy-replace-directive-empty``). Either way the storage class is the one sent, else
+    STANDARD, not the source's (A, ``test_s3_copy_object_storage_class``), and the website redirect
+    is the one sent (P, CopyObject API reference: the redirect location "is not copied").
+    """
+    base = source.attributes if request.directive is MetadataDirective.COPY else request.attributes
+    return replace(
+        base,
+        storage_class=request.storage_class or "STANDARD",
+        website_redirect=request.website_redirect,
+    )
+
+
+def check_changes_something(request: CopyRequest, source: StoredObject, bucket: Bucket) -> None:
+    """K1-K4: a copy onto itself must change the metadata, storage class, redirect or encryption.
+
+    Any of these counts as a change, even when it repeats the current value: MetadataDirective
+    REPLACE, a storage class, a website redirect, any SSE header (K3), an explicitly configured
+    bucket default encryption (K2) or a source that is not SSE-S3 (K4: the copy moves it to the
+    default). A (LocalStack snapshots test_s3_copy_object_in_place*,
+    test_copy_in_place_with_bucket_encryption; s3-errors.md section 8, "CopyObject onto itself").
+    """
+    if not request.in_place:
+        return
+    changes = (
+        request.directive is MetadataDirective.REPLACE
+        or request.storage_class is not None
+        or request.website_redirect is not None
+        or not request.sse.empty
+        or bucket.default_encryption.explicit
+        or source.encryption.mode is not SseMode.SSE_S3
+    )
+    if not changes:
+        raise InvalidRequest(MSG_COPY_TO_SELF)
+
+
+def target_checksum_algorithm(
+    request: CopyRequest, source: StoredObject
+) -> ChecksumAlgorithm | None:
+    """The requested algorithm, else the source's (P, CopyObject API reference: "the checksum
+    algorithm will be copied from the source object"). It is always recomputed over the plaintext as
+    a FULL_OBJECT checksum: the target is a single-part object, even when the source was multipart.
+    """
+    if request.checksum_algorithm is not None:
+        return request.checksum_algorithm
+    return source.checksum.algorithm if source.checksum is not None else None
+
+
+def _check_source(request: CopyRequest, source: StoredObject, objects: ObjectService) -> None:
+    version = request.source_version_id
+    if version is not None and version != source.version_id:
+        raise InvalidArgument(MSG_INVALID_VERSION, "versionId", version)
+    if request.source_sse.has_customer_key:  # no source is SSE-C yet, so the trio never applies
+        raise InvalidRequest(MSG_SOURCE_SSE_C_NOT_APPLICABLE)
+    conditions.evaluate_copy_source(
+        request.source_conditions, source.etag, source.last_modified, now=objects.clock.now()
+    )
+    if source.size > MAX_COPY_SIZE:
+        raise InvalidRequest(MSG_SOURCE_TOO_LARGE.format(limit=MAX_COPY_SIZE))
+
+
+def _check_destination(objects: ObjectService, bucket: Bucket, request: CopyRequest) -> None:
+    """The destination's If-Match / If-None-Match behave as on PutObject (A, s3-errors.md 5c: 501
+    for unsupported values, 404 NoSuchKey for If-Match on a missing key). The 412s are decided
+    atomically when the target is committed; checking here too spares a doomed re-encryption."""
+    cond = request.conditions
+    if cond.if_match is None and cond.if_none_match is None:
+        return
+    check_write_condition_values(cond)
+    with objects.store.lock:
+        current = bucket.current(request.key)
+    if cond.if_none_match is not None and current is not None:
+        raise PreconditionFailed("If-None-Match")
+    if cond.if_match is not None:
+        if current is None:
+            raise NoSuchKey(request.key)
+        if not conditions.etag_matches(cond.if_match, current.etag):
+            raise PreconditionFailed("If-Match")
+
+
+def _source_plaintext(objects: ObjectService, source: StoredObject) -> Iterator[bytes]:
+    """The source's plaintext; tampered ciphertext is S3's InternalError, as on GetObject."""
+    try:
+        yield from objects.decrypt(source, 0, source.size)
+    except DecryptionError as exc:
+        raise InternalError(
+            f"pytest-s3sse: the stored ciphertext of s3://{source.bucket}/{source.key} failed "
+            f"authentication ({exc}); it was tampered with or corrupted"
+        ) from exc
+
+
+def copy_object(objects: ObjectService, request: CopyRequest) -> StoredObject:
+    """CopyObject: check the request, re-encrypt the source's plaintext and store the target."""
+    with objects.store.lock:
+        bucket = objects.store.bucket(request.bucket)
+    source = objects.lookup(request.source_bucket, request.source_key)
+    _check_source(request, source, objects)
+    check_key(request.key)
+    if request.directive is MetadataDirective.REPLACE:
+        check_metadata(request.attributes.metadata)
+    encryption = resolve_write(request.sse, bucket.default_encryption)  # K6: never the source's
+    check_changes_something(request, source, bucket)
+    _check_destination(objects, bucket, request)
+    algorithm = target_checksum_algorithm(request, source)
+
+    aead, envelope = objects.sealer.new_object(encryption.object_encryption())
+    writer = SegmentWriter(aead, 1)
+    md5 = hashlib.md5()  # noqa: S324 - an SSE-S3 ETag is the MD5 of the plaintext (section 5.2)
+    hasher = checksums.new_hasher(algorithm) if algorithm is not None else None
+    for chunk in _source_plaintext(objects, source):
+        writer.write(chunk)
+        md5.update(chunk)
+        if hasher is not None:
+            hasher.update(chunk)
+    checksum = None
+    if hasher is not None and algorithm is not None:
+        checksum = Checksum(algorithm, checksums.encode(hasher.digest()))
+    part = writer.close()
+    target = StoredObject(
+        bucket=bucket.name,
+        key=request.key,
+        size=part.size,
+        etag=md5.hexdigest(),
+        last_modified=objects.clock.now(),
+        attributes=target_attributes(request, source),
+        envelope=envelope,
+        parts=(part,),
+        checksum=checksum,
+    )
+    objects.commit(target, request.conditions)
+    return target

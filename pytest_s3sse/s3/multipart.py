@@ -1,0 +1,481 @@
+"""Multipart uploads: the rules of Create, UploadPart(Copy), Complete, Abort, ListParts and
+ListMultipartUploads, on typed values (the protocol edge is ``ops_multipart``).
+
+Encryption: an upload gets its data key once, at Create, from the same bucket-default and header rules as
+PutObject, and keeps it only wrapped in its envelope. Each part opens that envelope and seals its body with
+PutObject's segment encryptor (random nonce per segment; the associated data binds the part number), so
+Complete re-encrypts nothing: the object's parts *are* the uploaded ciphertexts, in the order the request
+lists them, keeping the numbers they were uploaded with (decryption needs them). Opening the envelope per
+part, rather than keeping a cipher in the store, leaves only ciphertext and wrapped keys at rest, and is
+where SSE-KMS (S3 calls kms:Decrypt for every UploadPart) and SSE-C (the key comes with every part) fit.
+
+Locking: the store lock is held to find an upload and to commit a part or an object, never while a body is
+read or encrypted, so s3transfer's worker threads upload the parts of one upload concurrently.
+
+Error texts: ``docs/_research/s3-errors.md`` sections 6 (checksums) and 7 (multipart) and
+``shared/reference/aws-sse-behaviour.md`` section 4; "A" marks what was recorded against AWS.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+
+from pytest_s3sse.clock import Clock
+from pytest_s3sse.entropy import Entropy
+from pytest_s3sse.errors import DecryptionError
+from pytest_s3sse.http import RequestBody
+from pytest_s3sse.s3 import checksums, conditions, multipart_listing
+from pytest_s3sse.s3.errors import (
+    BadDigest,
+    EntityTooSmall,
+    InternalError,
+    InvalidPart,
+    InvalidPartOrder,
+    InvalidRequest,
+    NoSuchKey,
+    NoSuchUpload,
+    NotImplementedS3,
+    PreconditionFailed,
+)
+from pytest_s3sse.s3.multipart_listing import UploadsPage, UploadsQuery
+from pytest_s3sse.s3.objects import (
+    Ingested,
+    ObjectService,
+    check_key,
+    check_metadata,
+    check_write_condition_values,
+    ingest,
+)
+from pytest_s3sse.s3.store import (
+    Bucket,
+    Checksum,
+    MultipartUpload,
+    ObjectAttributes,
+    Store,
+    StoredObject,
+    UploadedPart,
+)
+from pytest_s3sse.sse.envelope import Sealer
+from pytest_s3sse.sse.rules import SseHeaders, resolve_write
+from pytest_s3sse.types import ChecksumAlgorithm, Principal
+
+MIN_PART_SIZE = 5 * 1024 * 1024
+COMPOSITE = "COMPOSITE"
+FULL_OBJECT = "FULL_OBJECT"
+
+# Section 6, A: LocalStack snapshot test_multipart_parts_checksum_exceptions_composite /
+# upload-part-different-checksum-exc (algorithms in lower case).
+MSG_PART_ALGORITHM = "Checksum Type mismatch occurred, expected checksum Type: {expected}, actual checksum Type: {actual}"
+# Section 6, A: same test / create-mpu-no-checksum-algo-with-type.
+MSG_TYPE_WITHOUT_ALGORITHM = (
+    "The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header."
+)
+# Section 6, A: test_multipart_checksum_type_compatibility[COMPOSITE-CRC64NVME], [FULL_OBJECT-SHA1/256].
+MSG_TYPE_INCOMPATIBLE = (
+    "The {mode} checksum type cannot be used with the {algorithm} checksum algorithm."
+)
+# Section 6, A: test_complete_multipart_parts_checksum_composite[*] / complete-multipart-no-checksum.
+MSG_PART_CHECKSUM_MISSING = (
+    "The upload was created using a {algorithm} checksum. The complete request must include the "
+    "checksum for each part. It was missing for part {number} in the request."
+)
+# Section 6, A: test_multipart_parts_checksum_exceptions_composite / complete-part-with-checksum
+# (a part's checksum given for another algorithm than the upload's).
+MSG_PART_CHECKSUM_OTHER = (
+    "The {algorithm} you specified for part {number} did not match what we received."
+)
+# Section 6, A: ..._composite / complete-part-with-bad-checksum-type; ..._default /
+# complete-multipart-full-object-type ("null" when the upload has no algorithm).
+MSG_CHECKSUM_MODE = (
+    "The upload was created using the {mode} checksum mode. The complete request must use the same "
+    "checksum mode."
+)
+# Section 6, A: test_multipart_size_validation / complete-multipart-wrong-size (no final period).
+MSG_OBJECT_SIZE = "The provided 'x-amz-mp-object-size' header value {sent} does not match what was computed: {actual}"
+# Section 7, A: test_multipart_complete_multipart_too_small / complete-exc-no-parts.
+MSG_NO_PARTS = "You must specify at least one part"
+# aws-sse-behaviour.md section 4, M1 (A): parts of an upload created without SSE-C carry no SSE-C key.
+MSG_PART_SSE_C = (
+    "The multipart upload initiate requested encryption. Subsequent part requests must include the "
+    "appropriate encryption parameters."
+)
+
+
+def _no_claims() -> Mapping[ChecksumAlgorithm, str]:
+    return {}
+
+
+@dataclass(frozen=True, slots=True)
+class CreateRequest:
+    """What CreateMultipartUpload asks for."""
+
+    bucket: str
+    key: str
+    initiator: Principal
+    attributes: ObjectAttributes = field(default_factory=ObjectAttributes)
+    sse: SseHeaders = field(default_factory=SseHeaders)
+    checksum_algorithm: ChecksumAlgorithm | None = None
+    checksum_type: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PartRequest:
+    """Which part of which upload an UploadPart or UploadPartCopy writes, and what it claims."""
+
+    bucket: str
+    key: str
+    upload_id: str
+    part_number: int
+    sse: SseHeaders = field(default_factory=SseHeaders)
+    content_md5: str | None = None
+    checksum_algorithm: ChecksumAlgorithm | None = None
+    checksum_claims: Callable[[], Mapping[ChecksumAlgorithm, str]] = _no_claims
+
+
+@dataclass(frozen=True, slots=True)
+class CompletedPart:
+    """One ``<Part>`` of a CompleteMultipartUpload request (the ETag as sent, quotes removed)."""
+
+    number: int
+    etag: str
+    checksums: Mapping[ChecksumAlgorithm, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class CompleteRequest:
+    """What CompleteMultipartUpload asks for (``parts`` empty: the request had no body)."""
+
+    bucket: str
+    key: str
+    upload_id: str
+    parts: tuple[CompletedPart, ...]
+    conditions: conditions.Conditions = field(default_factory=conditions.Conditions)
+    object_size: str | None = None
+    checksum_type: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PartsPage:
+    """One page of ListParts."""
+
+    upload: MultipartUpload
+    parts: tuple[UploadedPart, ...]
+    truncated: bool
+    next_marker: int
+
+
+class _ChunkReader:
+    """A request body over plaintext chunks, so UploadPartCopy re-encrypts through :func:`ingest`."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self._chunks = chunks
+        self._rest = b""
+
+    def read(self, size: int = -1, /) -> bytes:
+        if size < 0:
+            data, self._rest = self._rest + b"".join(self._chunks), b""
+            return data
+        while not self._rest:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return b""
+            self._rest = chunk
+        out, self._rest = self._rest[:size], self._rest[size:]
+        return out
+
+
+def checksum_mode(algorithm: ChecksumAlgorithm | None, requested: str | None) -> str | None:
+    """The checksum type of a new upload (None when it has no additional checksum).
+
+    Without ``x-amz-checksum-type`` S3 picks COMPOSITE, except FULL_OBJECT for CRC64NVME (A: a SHA256
+    upload reports ChecksumType COMPOSITE in test_multipart_parts_checksum_exceptions_composite; P for
+    CRC64NVME, S3 user guide "Checking object integrity").
+    """
+    if algorithm is None:
+        if requested is not None:
+            raise InvalidRequest(MSG_TYPE_WITHOUT_ALGORITHM)
+        return None
+    if requested is None:
+        requested = FULL_OBJECT if algorithm is ChecksumAlgorithm.CRC64NVME else COMPOSITE
+    if requested not in (COMPOSITE, FULL_OBJECT):
+        # U: no recording of an unknown value; answered like other invalid checksum headers.
+        raise InvalidRequest("Value for x-amz-checksum-type header is invalid.")
+    if (requested == COMPOSITE and algorithm is ChecksumAlgorithm.CRC64NVME) or (
+        requested == FULL_OBJECT and algorithm in (ChecksumAlgorithm.SHA1, ChecksumAlgorithm.SHA256)
+    ):
+        raise InvalidRequest(
+            MSG_TYPE_INCOMPATIBLE.format(mode=requested, algorithm=algorithm.value.lower())
+        )
+    if requested == FULL_OBJECT:
+        raise NotImplementedS3(
+            "pytest-s3sse does not implement FULL_OBJECT multipart checksums yet; use a COMPOSITE "
+            "checksum (CRC32, CRC32C, SHA1 or SHA256)"
+        )
+    return requested
+
+
+def multipart_etag(parts: list[UploadedPart]) -> str:
+    """``hex(MD5(concatenated binary part ETags))-N`` (reference section 5.2, A, recomputed)."""
+    digest = hashlib.md5(b"".join(bytes.fromhex(p.etag) for p in parts))  # noqa: S324 - S3's ETag
+    return f"{digest.hexdigest()}-{len(parts)}"
+
+
+def composite_checksum(algorithm: ChecksumAlgorithm, parts: list[UploadedPart]) -> Checksum:
+    """``base64(hash(concatenated binary part checksums))-N``, the COMPOSITE checksum of an object."""
+    digests = [base64.b64decode(p.checksum.value) for p in parts if p.checksum is not None]
+    if len(digests) != len(parts):  # Complete checked every part's checksum; this is a bug
+        msg = f"a part of this {algorithm.value} upload has no checksum"
+        raise InternalError(msg)
+    hasher = checksums.new_hasher(algorithm)
+    hasher.update(b"".join(digests))
+    return Checksum(algorithm, f"{checksums.encode(hasher.digest())}-{len(parts)}", COMPOSITE)
+
+
+def _invalid_part(upload_id: str, wanted: CompletedPart) -> InvalidPart:
+    # Section 7, A: test_multipart_complete_multipart_wrong_part (UploadId, PartNumber, ETag unquoted).
+    return InvalidPart(
+        extra={"UploadId": upload_id, "PartNumber": str(wanted.number), "ETag": wanted.etag}
+    )
+
+
+def _check_part_checksums(
+    upload: MultipartUpload, wanted: CompletedPart, part: UploadedPart
+) -> None:
+    """A Complete request's part checksums must be those of the upload's algorithm, and right."""
+    algorithm = upload.checksum_algorithm
+    for given, value in wanted.checksums.items():
+        if algorithm is None or part.checksum is None:
+            # A: test_complete_multipart_parts_checksum_default / complete-multipart-parts-checksum.
+            raise _invalid_part(upload.upload_id, wanted)
+        if given is not algorithm:
+            raise BadDigest(
+                MSG_PART_CHECKSUM_OTHER.format(algorithm=given.value.lower(), number=wanted.number)
+            )
+        if value != part.checksum.value:
+            # A: test_complete_multipart_parts_checksum_composite / complete-multipart-wrong-parts-checksum.
+            raise _invalid_part(upload.upload_id, wanted)
+    if algorithm is not None and algorithm not in wanted.checksums:
+        raise InvalidRequest(
+            MSG_PART_CHECKSUM_MISSING.format(
+                algorithm=algorithm.value.lower(), number=wanted.number
+            )
+        )
+
+
+def chosen_parts(upload: MultipartUpload, wanted: tuple[CompletedPart, ...]) -> list[UploadedPart]:
+    """The uploaded parts a Complete request names, checked in one pass as S3 lists its errors.
+
+    Gaps in the numbering are allowed (A: test_complete_multipart_parts_order / with-step-2); every part
+    but the last must be at least 5 MiB (A: test_multipart_complete_multipart_too_small).
+    """
+    chosen: list[UploadedPart] = []
+    previous: int | None = None
+    for index, part_wanted in enumerate(wanted):
+        if previous is not None and part_wanted.number <= previous:
+            # Section 7, A: test_complete_multipart_parts_order / complete-multipart-unordered.
+            raise InvalidPartOrder(extra={"UploadId": upload.upload_id})
+        previous = part_wanted.number
+        part = upload.parts.get(part_wanted.number)
+        if part is None or part.etag != part_wanted.etag:
+            raise _invalid_part(upload.upload_id, part_wanted)
+        _check_part_checksums(upload, part_wanted, part)
+        if index < len(wanted) - 1 and part.size < MIN_PART_SIZE:
+            # Section 7, A: complete-exc-too-small (the first too-small part; ETag unquoted).
+            raise EntityTooSmall(
+                extra={
+                    "ProposedSize": str(part.size),
+                    "MinSizeAllowed": str(MIN_PART_SIZE),
+                    "PartNumber": str(part.number),
+                    "ETag": part.etag,
+                }
+            )
+        chosen.append(part)
+    return chosen
+
+
+class MultipartService:
+    """Multipart uploads over the store; completed uploads become objects through ObjectService."""
+
+    def __init__(
+        self, store: Store, sealer: Sealer, clock: Clock, entropy: Entropy, objects: ObjectService
+    ) -> None:
+        self.store = store
+        self.sealer = sealer
+        self.clock = clock
+        self.entropy = entropy
+        self.objects = objects
+
+    # -- finding ------------------------------------------------------------------------------
+    def _find(self, bucket_name: str, key: str, upload_id: str) -> tuple[Bucket, MultipartUpload]:
+        """Bucket and upload; the caller holds the store lock. A wrong key is NoSuchUpload (A)."""
+        bucket = self.store.bucket(bucket_name)
+        upload = bucket.uploads.get(upload_id)
+        if upload is None or upload.key != key:
+            raise NoSuchUpload(upload_id)
+        return bucket, upload
+
+    def get(self, bucket_name: str, key: str, upload_id: str) -> MultipartUpload:
+        """The upload in progress, or NoSuchBucket / NoSuchUpload."""
+        with self.store.lock:
+            return self._find(bucket_name, key, upload_id)[1]
+
+    # -- create -------------------------------------------------------------------------------
+    def create(self, request: CreateRequest) -> MultipartUpload:
+        """CreateMultipartUpload: resolve the encryption and make the upload's one data key."""
+        with self.store.lock:
+            bucket = self.store.bucket(request.bucket)
+        check_key(request.key)
+        check_metadata(request.attributes.metadata)
+        mode = checksum_mode(request.checksum_algorithm, request.checksum_type)
+        encryption = resolve_write(request.sse, bucket.default_encryption)
+        _, envelope = self.sealer.new_object(encryption.object_encryption())
+        upload = MultipartUpload(
+            upload_id=self.entropy.token(48),
+            bucket=request.bucket,
+            key=request.key,
+            initiated=self.clock.now(),
+            initiator=request.initiator,
+            attributes=request.attributes,
+            envelope=envelope,
+            checksum_algorithm=request.checksum_algorithm,
+            checksum_type=mode,
+        )
+        with self.store.lock:
+            self.store.bucket(request.bucket).uploads[upload.upload_id] = upload
+        return upload
+
+    # -- parts --------------------------------------------------------------------------------
+    def _part_algorithm(
+        self, upload: MultipartUpload, request: PartRequest
+    ) -> ChecksumAlgorithm | None:
+        if request.sse.has_customer_key:
+            raise InvalidRequest(MSG_PART_SSE_C)  # M1: no upload is SSE-C (yet)
+        expected, actual = upload.checksum_algorithm, request.checksum_algorithm
+        if expected is not None and actual is not None and actual is not expected:
+            raise InvalidRequest(
+                MSG_PART_ALGORITHM.format(
+                    expected=expected.value.lower(), actual=actual.value.lower()
+                )
+            )
+        return expected or actual
+
+    def upload_part(self, request: PartRequest, body: RequestBody) -> UploadedPart:
+        """UploadPart: encrypt the body under the upload's data key; a part re-uploaded replaces."""
+        upload = self.get(request.bucket, request.key, request.upload_id)
+        algorithm = self._part_algorithm(upload, request)
+        got = ingest(
+            body,
+            self.sealer.open(upload.envelope),
+            request.part_number,
+            content_md5=request.content_md5,
+            algorithm=algorithm,
+            claims=request.checksum_claims,
+        )
+        return self._commit_part(upload, got)
+
+    def copy_part(
+        self, request: PartRequest, source: StoredObject, start: int, stop: int
+    ) -> UploadedPart:
+        """UploadPartCopy: decrypt ``source[start:stop]`` and encrypt it into the upload as a part."""
+        upload = self.get(request.bucket, request.key, request.upload_id)
+        algorithm = self._part_algorithm(upload, request)
+        aead = self.sealer.open(upload.envelope)
+        try:
+            got = ingest(
+                _ChunkReader(iter(self.objects.decrypt(source, start, stop))),
+                aead,
+                request.part_number,
+                content_md5=None,
+                algorithm=algorithm,
+                claims=_no_claims,
+            )
+        except DecryptionError as exc:  # a large source streams, so tampering shows up here
+            raise InternalError(
+                f"pytest-s3sse: the stored ciphertext of s3://{source.bucket}/{source.key} failed "
+                f"authentication ({exc}); it was tampered with or corrupted"
+            ) from exc
+        return self._commit_part(upload, got)
+
+    def _commit_part(self, upload: MultipartUpload, got: Ingested) -> UploadedPart:
+        part = UploadedPart(got.part, got.md5.hex(), self.clock.now(), got.checksum)
+        with self.store.lock:  # aborted or completed meanwhile: the part has nowhere to go
+            _, current = self._find(upload.bucket, upload.key, upload.upload_id)
+            if current is not upload:  # pragma: no cover - ids are random and never reused
+                raise NoSuchUpload(upload.upload_id)
+            upload.parts[part.number] = part
+        return part
+
+    # -- complete and abort -------------------------------------------------------------------
+    def complete(self, request: CompleteRequest) -> StoredObject:
+        """CompleteMultipartUpload: the named parts become the object; the upload is gone after."""
+        check_write_condition_values(request.conditions)
+        if not request.parts:
+            raise InvalidRequest(MSG_NO_PARTS)
+        with self.store.lock:
+            bucket, upload = self._find(request.bucket, request.key, request.upload_id)
+            if request.checksum_type is not None and request.checksum_type != upload.checksum_type:
+                raise InvalidRequest(MSG_CHECKSUM_MODE.format(mode=upload.checksum_type or "null"))
+            parts = chosen_parts(upload, request.parts)
+            size = sum(p.size for p in parts)
+            if request.object_size is not None and request.object_size != str(size):
+                raise InvalidRequest(MSG_OBJECT_SIZE.format(sent=request.object_size, actual=size))
+            algorithm = upload.checksum_algorithm
+            obj = StoredObject(
+                bucket=bucket.name,
+                key=upload.key,
+                size=size,
+                etag=multipart_etag(parts),
+                last_modified=self.clock.now(),
+                attributes=upload.attributes,
+                envelope=upload.envelope,
+                parts=tuple(p.sealed for p in parts),
+                checksum=composite_checksum(algorithm, parts) if algorithm is not None else None,
+            )
+            self._check_conditions(bucket, request)  # at commit time, under the same lock
+            self.objects.commit(obj)
+            del bucket.uploads[upload.upload_id]
+        return obj
+
+    @staticmethod
+    def _check_conditions(bucket: Bucket, request: CompleteRequest) -> None:
+        """If-None-Match: * and If-Match against the key as it is at Complete time (section 5c, A).
+
+        The 409 ConditionalRequestConflict cases (the key changed after Create) are not modelled.
+        """
+        cond = request.conditions
+        current = bucket.current(request.key)
+        if cond.if_none_match is not None and current is not None:
+            raise PreconditionFailed("If-None-Match")  # A: complete-multipart-if-none-match
+        if cond.if_match is not None:
+            if current is None:
+                raise NoSuchKey(request.key)  # A: test_multipart_if_match_with_delete
+            if not conditions.etag_matches(cond.if_match, current.etag):
+                raise PreconditionFailed("If-Match")  # A: complete-multipart-if-match-put-before
+
+    def abort(self, bucket_name: str, key: str, upload_id: str) -> None:
+        """AbortMultipartUpload: the upload and its parts are gone (a second abort is NoSuchUpload)."""
+        with self.store.lock:
+            bucket, upload = self._find(bucket_name, key, upload_id)
+            del bucket.uploads[upload.upload_id]
+
+    # -- listing ------------------------------------------------------------------------------
+    def list_parts(
+        self, bucket_name: str, key: str, upload_id: str, *, marker: int, max_parts: int
+    ) -> PartsPage:
+        """ListParts: parts numbered above ``marker``, in order, at most ``max_parts``."""
+        with self.store.lock:
+            upload = self._find(bucket_name, key, upload_id)[1]
+            after = sorted(
+                (p for p in upload.parts.values() if p.number > marker), key=lambda p: p.number
+            )
+        page = tuple(after[:max_parts])
+        return PartsPage(upload, page, len(after) > len(page), page[-1].number if page else 0)
+
+    def list_uploads(self, bucket_name: str, query: UploadsQuery) -> UploadsPage:
+        """ListMultipartUploads (rules in :mod:`pytest_s3sse.s3.multipart_listing`)."""
+        with self.store.lock:
+            uploads = list(self.store.bucket(bucket_name).uploads.values())
+        return multipart_listing.page(uploads, query)
