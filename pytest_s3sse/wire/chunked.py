@@ -70,8 +70,8 @@ def _frames(blocks: Iterator[bytes], trailers: dict[str, str]) -> Iterator[bytes
             pos = eol + 2
             pending = size
         del buf[:pos]
-    if not done and (pending or buf.strip()):
-        raise IncompleteBody
+    if not done:  # no final zero-length chunk: the body was cut short (versitygw#1660, #1666)
+        raise IncompleteBody("The request body terminated unexpectedly")
 
 
 def _parse_trailers(block: bytes, trailers: dict[str, str]) -> None:
