@@ -221,3 +221,21 @@ def test_bucket_encryption_of_a_missing_bucket_is_no_such_bucket_before_xml_chec
     with pytest.raises(ClientError) as info:
         s3.put_bucket_encryption(Bucket="missing", ServerSideEncryptionConfiguration={"Rules": []})
     assert _error(info)[1]["Code"] == "NoSuchBucket"
+
+
+def test_a_kms_bucket_default_answers_501_until_kms_is_served(s3, bucket):
+    s3.put_bucket_encryption(
+        Bucket=bucket,
+        ServerSideEncryptionConfiguration={
+            "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms"}}]
+        },
+    )
+    with pytest.raises(ClientError) as info:
+        s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+    assert (
+        info.value.response["ResponseMetadata"]["HTTPStatusCode"],
+        info.value.response["Error"]["Code"],
+    ) == (
+        501,
+        "NotImplemented",
+    )

@@ -14,7 +14,9 @@ def run(pytester):
     def run_(source: str, *args: str, subprocess: bool = False):
         pytester.makepyfile(test_user=textwrap.dedent(source))
         runner = pytester.runpytest_subprocess if subprocess else pytester.runpytest
-        return runner(*PLUGIN, "-p", "no:benchmark", "-W", "error", *args)
+        # The outer run has imported pytest_s3sse already, so the inner one cannot rewrite it.
+        warnings = ("-W", "error", "-W", "ignore::pytest.PytestAssertRewriteWarning")
+        return runner(*PLUGIN, "-p", "no:benchmark", *warnings, *args)
 
     return run_
 

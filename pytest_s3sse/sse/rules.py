@@ -99,6 +99,10 @@ def resolve_write(headers: SseHeaders, default: BucketDefault) -> WriteEncryptio
     if algorithm is None:
         if headers.kms_key_id is not None:
             raise InvalidArgument(MSG_KMS_KEY_NEEDS_KMS)
+        if default.mode is not SseMode.SSE_S3:
+            raise NotImplementedS3(
+                f"the bucket default {default.mode.header_value} (SSE-KMS / DSSE-KMS) is not implemented yet"
+            )
         return WriteEncryption(default.mode, default.kms_key_id, default.bucket_key_enabled)
     mode = _SUPPORTED.get(algorithm)
     if mode is None:
