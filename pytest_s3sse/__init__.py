@@ -12,11 +12,14 @@ from pytest_s3sse.errors import (
     AwsError,
     DecryptionError,
     InternalEngineError,
+    KmsKeyNotFoundError,
     ObjectNotFoundError,
     RealAWSCallBlockedError,
     S3SSEError,
 )
+from pytest_s3sse.kms.types import KmsCall
 from pytest_s3sse.mock import S3SSE, mock_s3sse
+from pytest_s3sse.passthru import add_s3sse_passthru
 from pytest_s3sse.types import SseMode
 
 __all__ = [
@@ -25,11 +28,14 @@ __all__ = [
     "Clock",
     "DecryptionError",
     "InternalEngineError",
+    "KmsCall",
+    "KmsKeyNotFoundError",
     "ObjectNotFoundError",
     "RealAWSCallBlockedError",
     "S3SSEAssertionError",
     "S3SSEError",
     "SseMode",
     "StoredView",
+    "add_s3sse_passthru",
     "mock_s3sse",
 ]

@@ -16,6 +16,8 @@ from pytest_s3sse.crypto.keyring import DEFAULT_ROTATION, RootKeyRing
 from pytest_s3sse.entropy import Entropy
 from pytest_s3sse.errors import AwsError
 from pytest_s3sse.http import HttpRequest, HttpResponse
+from pytest_s3sse.kms.api import KmsApi
+from pytest_s3sse.kms.service import KmsService
 from pytest_s3sse.s3 import routing
 from pytest_s3sse.s3.api import S3Api
 from pytest_s3sse.s3.buckets import BucketService
@@ -23,6 +25,7 @@ from pytest_s3sse.s3.context import Services
 from pytest_s3sse.s3.multipart import MultipartService
 from pytest_s3sse.s3.objects import ObjectService
 from pytest_s3sse.s3.store import Store
+from pytest_s3sse.sigv4 import credential_scope
 from pytest_s3sse.sse.envelope import Sealer
 from pytest_s3sse.types import Principal
 
@@ -39,7 +42,7 @@ def service_of(request: HttpRequest) -> str:
     target = request.headers.get("x-amz-target", "")
     if target.startswith("TrentService."):
         return "kms"
-    scope = routing.credential_scope(request)
+    scope = credential_scope(request)
     if scope is not None:
         return scope[2]
     host = request.host.split(":", 1)[0]
@@ -52,7 +55,7 @@ def service_of(request: HttpRequest) -> str:
 
 
 class Engine:
-    """One isolated in-process S3 (and later KMS) world: store, keys, clock and random source."""
+    """One isolated in-process S3 and KMS world: store, keys, clock and random source."""
 
     def __init__(
         self,
@@ -62,7 +65,10 @@ class Engine:
         seed: int | None = None,
         clock: Clock | None = None,
         root_key_rotation: timedelta = DEFAULT_ROTATION,
+        block_ssec_on_new_buckets: bool = True,
     ) -> None:
+        """``block_ssec_on_new_buckets=False`` creates buckets the pre-April-2026 way, without the
+        SSE-C write block S3 now puts on every new bucket (for tests of legacy SSE-C workloads)."""
         if not _ACCOUNT.match(account_id):
             msg = f"account_id must be 12 digits, got {account_id!r}"
             raise ValueError(msg)
@@ -74,8 +80,10 @@ class Engine:
         self.store = Store()
         self.root_keys = RootKeyRing(self.clock, self.entropy.bytes, root_key_rotation)
         self.sealer = Sealer(self.root_keys, self.entropy)
-        self.buckets = BucketService(self.store, self.clock)
-        self.objects = ObjectService(self.store, self.sealer, self.clock)
+        self.buckets = BucketService(
+            self.store, self.clock, ssec_blocked_by_default=block_ssec_on_new_buckets
+        )
+        self.objects = ObjectService(self.store, self.sealer, self.clock, self.entropy)
         self.multipart = MultipartService(
             self.store, self.sealer, self.clock, self.entropy, self.objects
         )
@@ -85,6 +93,10 @@ class Engine:
             self.buckets, self.objects, self.clock, self.entropy, multipart=self.multipart
         )
         self.s3 = S3Api(services, default_region=region, identify=self.identify)
+        self.kms = KmsService(self.clock, self.entropy)
+        self.kms_api = KmsApi(
+            self.kms, default_region=region, identify=self.identify, entropy=self.entropy
+        )
 
     def add_credentials(
         self, access_key_id: str, *, account_id: str, arn: str | None = None
@@ -105,8 +117,11 @@ class Engine:
 
     def dispatch(self, request: HttpRequest) -> HttpResponse | None:
         """Answer ``request``, or None if no service of this engine serves it."""
-        if service_of(request) == "s3":
+        service = service_of(request)
+        if service == "s3":
             return self.s3.handle(request)
+        if service == "kms":
+            return self.kms_api.handle(request)
         return None
 
     def describe_unserved(self, request: HttpRequest) -> str:
@@ -115,7 +130,7 @@ class Engine:
         return (
             f"pytest-s3sse blocked a request to the AWS service {service!r} "
             f"({request.method} {request.scheme}://{request.host}{request.path}): the engine serves "
-            "only 's3' in-process, and no request reaches real AWS while it is active."
+            "only 's3' and 'kms' in-process, and no request reaches real AWS while it is active."
         )
 
 

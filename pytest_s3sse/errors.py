@@ -60,5 +60,9 @@ class ObjectNotFoundError(S3SSEError, LookupError):
     """The test API was asked about an object that is not stored."""
 
 
+class KmsKeyNotFoundError(S3SSEError, LookupError):
+    """The test API was asked about a KMS key or alias that does not exist."""
+
+
 class DecryptionError(S3SSEError):
     """Stored ciphertext failed authentication: it was tampered with, truncated or reordered."""

@@ -9,17 +9,21 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
 from types import TracebackType
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, Literal, ParamSpec, TypeVar
 
-from pytest_s3sse.assertions import StoredView, check_encrypted
+from pytest_s3sse.assertions import S3SSEAssertionError, StoredView, check_encrypted
 from pytest_s3sse.clock import Clock
 from pytest_s3sse.crypto.keyring import DEFAULT_ROTATION
 from pytest_s3sse.crypto.segments import SealedPart
 from pytest_s3sse.engine import DEFAULT_ACCOUNT, DEFAULT_REGION, Engine
-from pytest_s3sse.errors import ObjectNotFoundError
+from pytest_s3sse.errors import KmsKeyNotFoundError, ObjectNotFoundError
+from pytest_s3sse.kms.errors import KmsError
+from pytest_s3sse.kms.service import KmsService
+from pytest_s3sse.kms.types import KmsCall
 from pytest_s3sse.s3.store import StoredObject
+from pytest_s3sse.sse.customer import check_customer_key
 from pytest_s3sse.types import Principal, SseMode
-from pytest_s3sse.wire import botocore_adapter
+from pytest_s3sse.wire import activation
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -40,31 +44,34 @@ class S3SSE:
         seed: int | None = None,
         clock: Clock | None = None,
         root_key_rotation: timedelta = DEFAULT_ROTATION,
+        block_ssec_on_new_buckets: bool = True,
     ) -> None:
         self._options: dict[str, Any] = {
             "account_id": account_id,
             "region": region,
             "seed": seed,
             "root_key_rotation": root_key_rotation,
+            "block_ssec_on_new_buckets": block_ssec_on_new_buckets,
         }
         self.engine = Engine(
             account_id=account_id, region=region, seed=seed, clock=clock,
             root_key_rotation=root_key_rotation,
+            block_ssec_on_new_buckets=block_ssec_on_new_buckets,
         )  # fmt: skip
         self._active = False
 
     # -- life cycle ----------------------------------------------------------------------------
     def start(self) -> S3SSE:
-        """Activate: botocore requests are answered by this engine until :meth:`stop`."""
+        """Activate: botocore and ``requests`` calls to S3 are answered here until :meth:`stop`."""
         if not self._active:
-            botocore_adapter.activate(self.engine)
+            activation.activate(self.engine)
             self._active = True
         return self
 
     def stop(self) -> None:
-        """Deactivate; when no other engine is active, botocore is restored exactly."""
+        """Deactivate; when no other engine is active, botocore and ``requests`` are restored."""
         if self._active:
-            botocore_adapter.deactivate(self.engine)
+            activation.deactivate(self.engine)
             self._active = False
 
     @property
@@ -152,7 +159,7 @@ class S3SSE:
             size=obj.size,
             etag=obj.etag,
             version_id=obj.version_id,
-            root_key_version=obj.envelope.wrapped.root_version,
+            root_key_version=obj.envelope.root_key_version,
             _segments=tuple(s for part in obj.parts for s in part.segments),
         )
 
@@ -163,6 +170,25 @@ class S3SSE:
         __tracebackhide__ = True
         view = self.stored(bucket, key)
         check_encrypted(view, mode, kms_key)
+        return view
+
+    def assert_readable_only_with(
+        self, bucket: str, key: str, customer_key: bytes | str
+    ) -> StoredView:
+        """Assert the object is SSE-C, opens with ``customer_key`` (raw bytes, or text as boto3's
+        ``SSECustomerKey`` takes it) and with no other key; returns its view.
+
+        "No other key" holds by construction and is checked as such: the data key is wrapped only
+        under a key derived from the customer key (no root or KMS wrapping exists), and the stored
+        fingerprint rejects keys that differ from it in a single bit.
+        """
+        __tracebackhide__ = True
+        view = self.assert_encrypted(bucket, key, mode=SseMode.SSE_C)
+        secret = customer_key.encode() if isinstance(customer_key, str) else bytes(customer_key)
+        obj = self._object(bucket, key)
+        problem = check_customer_key(self.engine.sealer, obj.envelope, obj.parts, secret)
+        if problem is not None:
+            raise S3SSEAssertionError(f"s3://{bucket}/{key} {problem}\n  actual: {view.describe()}")
         return view
 
     def tamper(self, bucket: str, key: str, *, offset: int = 0) -> None:
@@ -184,6 +210,49 @@ class S3SSE:
         msg = f"offset is beyond the {sum(p.stored_size for p in obj.parts)} bytes at rest"
         raise ValueError(msg)
 
+    # -- KMS -----------------------------------------------------------------------------------
+    @property
+    def kms(self) -> KmsService:
+        """The engine's KMS service: keys, aliases, quotas and the call log (see docs/kms.md)."""
+        return self.engine.kms
+
+    @property
+    def kms_calls(self) -> tuple[KmsCall, ...]:
+        """Every KMS call so far, made directly or by S3 for a request, oldest first (read-only)."""
+        return self.engine.kms.calls
+
+    def kms_call_count(self, operation: str | None = None, *, key: str | None = None) -> int:
+        """How many KMS calls were made: of ``operation`` (``"Decrypt"`` ...; any when None), using
+        ``key``, which is resolved as KMS would (key id, key ARN, alias name or alias ARN, in the
+        engine's account and region unless an ARN says otherwise). Failed and throttled calls count,
+        as AWS bills and throttles them."""
+        try:
+            return self.engine.kms.call_count(
+                operation, key=key, account=self.account_id, region=self.region
+            )
+        except KmsError as err:
+            raise KmsKeyNotFoundError(f"no KMS key is named {key!r}: {err.message}") from err
+
+    def kms_quota(
+        self,
+        family: str,
+        per_second: float | Literal["aws"] | None,
+        *,
+        burst: float | None = None,
+    ) -> None:
+        """Throttle KMS like AWS: at most ``per_second`` requests per second (a token bucket of
+        ``burst`` requests, refilled on the engine clock) for ``family``, per account and region.
+
+        ``family`` is ``"cryptographic"`` (Encrypt, Decrypt, GenerateDataKey* ... share one quota, S3's
+        calls included) or a management operation's name (``"CreateKey"``). ``"aws"`` uses AWS's
+        default rate; None lifts the limit. Beyond it KMS answers ``ThrottlingException``.
+        """
+        quotas = self.engine.kms.quotas
+        if per_second is None:
+            quotas.clear(family)
+        else:
+            quotas.configure(family, None if per_second == "aws" else per_second, burst)
+
     def __repr__(self) -> str:
         state = "active" if self._active else "inactive"
         return f"<S3SSE account={self.account_id} region={self.region} {state}>"
@@ -196,12 +265,18 @@ def mock_s3sse(
     seed: int | None = None,
     clock: Clock | None = None,
     root_key_rotation: timedelta = DEFAULT_ROTATION,
+    block_ssec_on_new_buckets: bool = True,
 ) -> S3SSE:
-    """A fresh engine, as a context manager (``with mock_s3sse() as s3sse:``) or decorator."""
+    """A fresh engine, as a context manager (``with mock_s3sse() as s3sse:``) or decorator.
+
+    ``block_ssec_on_new_buckets=False`` creates buckets as S3 did before April 2026, without the
+    SSE-C write block (for tests of legacy SSE-C workloads).
+    """
     return S3SSE(
         account_id=account_id,
         region=region,
         seed=seed,
         clock=clock,
         root_key_rotation=root_key_rotation,
+        block_ssec_on_new_buckets=block_ssec_on_new_buckets,
     )

@@ -20,8 +20,8 @@ from pytest_s3sse.engine import DEFAULT_ACCOUNT, DEFAULT_REGION
 from pytest_s3sse.mock import S3SSE
 
 MARKER_HELP = (
-    "s3sse(*, account_id=None, region=None, seed=None): options of the s3sse fixture's engine "
-    "for this test (closest marker wins)."
+    "s3sse(*, account_id=None, region=None, seed=None, block_ssec_on_new_buckets=True): options of "
+    "the s3sse fixture's engine for this test (closest marker wins)."
 )
 
 
@@ -32,6 +32,8 @@ class Options:
     account_id: str = DEFAULT_ACCOUNT
     region: str = DEFAULT_REGION
     seed: int | None = None
+    # False: buckets are created as before April 2026, without S3's SSE-C write block.
+    block_ssec_on_new_buckets: bool = True
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -45,6 +47,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )  # fmt: skip
     parser.addini("s3sse_account_id", "default account of the s3sse engine", default=None)
     parser.addini("s3sse_region", "default region of the s3sse engine", default=None)
+    parser.addini(
+        "s3sse_block_ssec_on_new_buckets",
+        "block SSE-C writes on new buckets, as S3 does since April 2026 (false: legacy buckets)",
+        type="bool", default=True,
+    )  # fmt: skip
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -67,6 +74,8 @@ def options_for(request: pytest.FixtureRequest) -> Options:
         merged["account_id"] = account
     if region:
         merged["region"] = region
+    if not config.getini("s3sse_block_ssec_on_new_buckets"):
+        merged["block_ssec_on_new_buckets"] = False
     base_seed = config.getoption("s3sse_seed")
     if base_seed is not None:
         merged["seed"] = _derived_seed(base_seed, request.node.nodeid)
@@ -88,7 +97,10 @@ def s3sse(request: pytest.FixtureRequest) -> Iterator[S3SSE]:
     """A fresh in-process S3 with real SSE, active for the test; botocore is restored afterwards."""
     __tracebackhide__ = methodcaller("errisinstance", TypeError)
     options = options_for(request)
-    engine = S3SSE(account_id=options.account_id, region=options.region, seed=options.seed)
+    engine = S3SSE(
+        account_id=options.account_id, region=options.region, seed=options.seed,
+        block_ssec_on_new_buckets=options.block_ssec_on_new_buckets,
+    )  # fmt: skip
     with engine:
         yield engine
 

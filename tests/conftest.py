@@ -45,3 +45,20 @@ def bucket(s3: Any) -> str:
     """A fresh bucket named ``bkt``."""
     s3.create_bucket(Bucket="bkt")
     return "bkt"
+
+
+@pytest.fixture
+def http_s3(make_client: Callable[..., Any]) -> Any:
+    """An S3 client on a plain-HTTP endpoint (path-style, no TLS): SSE-C must refuse it (C8)."""
+    return make_client(endpoint_url="http://localhost:9000")
+
+
+@pytest.fixture
+def ssec_bucket(s3: Any) -> str:
+    """A fresh bucket ``ssec`` that accepts SSE-C writes: created, then unblocked with
+    PutBucketEncryption (``BlockedEncryptionTypes`` ``NONE``), as S3 requires since April 2026."""
+    from sse_c_support import unblock_sse_c  # noqa: PLC0415 - a helper module of this suite
+
+    s3.create_bucket(Bucket="ssec")
+    unblock_sse_c(s3, "ssec")
+    return "ssec"

@@ -148,8 +148,22 @@ def test_deleting_a_missing_bucket_is_no_such_bucket(s3):
 # -- default encryption (reference section 6.2) ---------------------------------------------------
 
 
-def test_a_new_bucket_reports_the_sse_s3_default(s3, bucket):
-    # B1 (A, test_s3_default_bucket_encryption).
+def test_a_new_bucket_reports_the_sse_s3_default_with_sse_c_blocked(s3, bucket):
+    # B1 (A, test_s3_default_bucket_encryption) plus B2 (S: terraform-provider-aws#47320, What's
+    # New 2026-04-06): buckets created since April 2026 block SSE-C writes.
+    rules = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"]
+    assert rules == [
+        {
+            "ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"},
+            "BucketKeyEnabled": False,
+            "BlockedEncryptionTypes": {"EncryptionType": ["SSE-C"]},
+        }
+    ]
+
+
+@pytest.mark.s3sse(block_ssec_on_new_buckets=False)
+def test_a_legacy_bucket_reports_the_sse_s3_default(s3, bucket):
+    # B1 (A, test_s3_default_bucket_encryption, recorded 2026-02-21, before the SSE-C block).
     rules = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"]
     assert rules == [
         {

@@ -11,10 +11,14 @@ import botocore.endpoint
 import botocore.handlers
 import botocore.signers
 import pytest
+import requests.adapters
+import responses
 from botocore.config import Config
 from botocore.exceptions import ClientError, EndpointConnectionError
 
-from pytest_s3sse import RealAWSCallBlockedError, mock_s3sse
+from pytest_s3sse import InternalEngineError, RealAWSCallBlockedError, mock_s3sse
+from pytest_s3sse.http import HttpRequest
+from pytest_s3sse.wire.dispatch import dispatch
 from tests.conftest import NO_RETRY
 
 CREDS = {"aws_access_key_id": "AKIDTEST", "aws_secret_access_key": "secret"}
@@ -181,3 +185,77 @@ def test_a_method_s3_does_not_allow_is_405(s3, bucket):
     with pytest.raises(ClientError) as info:
         s3.head_bucket(Bucket=bucket)
     assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 405
+
+
+def _requests_send():
+    return requests.adapters.HTTPAdapter.__dict__["send"]
+
+
+def test_deactivation_restores_requests_exactly():
+    before = _requests_send()
+    with mock_s3sse():
+        assert _requests_send() is not before
+        with mock_s3sse():
+            pass
+        assert _requests_send() is not before  # the outer engine still answers
+    assert _requests_send() is before
+
+
+def test_a_responses_mock_inside_the_engine_leaves_requests_restored():
+    before = _requests_send()
+    with mock_s3sse(), responses.RequestsMock():
+        pass
+    assert _requests_send() is before
+
+
+def test_a_responses_mock_that_outlives_the_engine_is_not_clobbered():
+    before = _requests_send()
+    user_mock = responses.RequestsMock(assert_all_requests_are_fired=False)
+    engine = mock_s3sse().start()
+    user_mock.start()
+    try:
+        engine.stop()  # out of order: the user's mock is still patched on top, and stays active
+        assert getattr(_requests_send(), "__module__", None) == "responses"
+    finally:
+        user_mock.stop()  # puts back what it found: the engine's wrapper, dormant now
+    with mock_s3sse():
+        pass
+    assert _requests_send() is before  # the next deactivation removes it
+
+
+def test_an_engine_bug_is_labelled_and_never_shows_the_query_string():
+    class Broken:
+        def dispatch(self, request):
+            raise KeyError("boom")
+
+        def describe_unserved(self, request):
+            return ""
+
+    request = HttpRequest(
+        "GET",
+        "https",
+        "bkt.s3.amazonaws.com",
+        "/k",
+        query="x-amz-server-side-encryption-customer-key=SECRET",
+    )
+    with pytest.raises(InternalEngineError) as info:
+        dispatch(Broken(), request)
+    assert "GET https://bkt.s3.amazonaws.com/k" in str(info.value)
+    assert "SECRET" not in str(info.value)
+
+
+def test_with_no_region_configured_anywhere_clients_get_the_engines_region(monkeypatch, tmp_path):
+    for name in ("AWS_DEFAULT_REGION", "AWS_REGION", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "absent-config"))
+    with mock_s3sse(region="eu-west-2"):
+        kms = boto3.client("kms", config=NO_RETRY)  # KMS, unlike S3, needs a region
+        assert kms.meta.region_name == "eu-west-2"
+        assert kms.create_key()["KeyMetadata"]["Arn"].startswith("arn:aws:kms:eu-west-2:")
+    assert "AWS_DEFAULT_REGION" not in os.environ
+
+
+def test_a_configured_region_is_left_in_charge(monkeypatch):
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "ap-south-1")
+    with mock_s3sse(region="eu-west-2"):
+        assert boto3.client("kms", config=NO_RETRY).meta.region_name == "ap-south-1"

@@ -16,7 +16,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "pytest_s3sse"
 
 # Highest first. A module may import from its own layer or any layer below it.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("pytest surface", ("__init__", "plugin", "assertions", "strategies", "mock")),
+    ("pytest surface", ("__init__", "plugin", "assertions", "strategies", "mock", "passthru")),
     ("adapters", ("wire",)),
     ("composition", ("engine",)),
     (
@@ -29,16 +29,18 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "s3.routing",
             "s3.xmlio",
             "s3.copysource",
+            "s3.presign",
             "kms.api",
+            "kms.api_",
         ),
     ),
     ("domain", ("s3", "sse", "kms")),
     ("shared services", ("policy", "audit", "crypto")),
-    ("vocabulary", ("errors", "types", "clock", "http", "entropy")),
+    ("vocabulary", ("errors", "types", "clock", "http", "entropy", "sigv4")),
 ]
 THIRD_PARTY = {
     "pytest surface": {"pytest", "hypothesis", "_pytest"},
-    "adapters": {"botocore", "wrapt", "responses"},
+    "adapters": {"botocore", "wrapt", "responses", "requests", "urllib3"},
     "shared services": {"cryptography"},
     "domain": {
         "awscrt"

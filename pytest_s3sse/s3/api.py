@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from pytest_s3sse.errors import AwsError
 from pytest_s3sse.http import HttpRequest, HttpResponse
-from pytest_s3sse.s3 import routing, xmlio
+from pytest_s3sse.s3 import presign, routing, xmlio
 from pytest_s3sse.s3.context import XML, Call, Handler, Services, empty_response
 from pytest_s3sse.s3.errors import MethodNotAllowed, NotImplementedS3, NotModified
 from pytest_s3sse.s3.ops_bucket import BucketOps
@@ -157,6 +157,13 @@ class S3Api:
             and request.params.get("list-type") == "2"
         ):
             return "ListObjectsV2"
+        if (
+            level == "bucket"
+            and method == "POST"
+            and sub is None
+            and request.headers.get("content-type", "").startswith("multipart/form-data")
+        ):
+            return "PostObject"  # a browser-form upload (generate_presigned_post)
         if level == "object" and "x-amz-copy-source" in request.headers and method == "PUT":
             return "UploadPartCopy" if sub == "uploadId" else "CopyObject"
         name = operation_name(level, method, sub)
@@ -170,6 +177,7 @@ class S3Api:
         entropy = self.services.entropy
         request_id = entropy.hex(8).upper()
         try:
+            presign.authorize(request, self.services.clock)  # before anything else, as S3
             target = routing.target(request)
             name = self.resolve(request, target)
             handler = self.handlers.get(name)

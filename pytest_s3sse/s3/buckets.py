@@ -17,7 +17,7 @@ from pytest_s3sse.s3.errors import (
     S3Error,
 )
 from pytest_s3sse.s3.store import Bucket, Store
-from pytest_s3sse.sse.rules import BucketDefault
+from pytest_s3sse.sse.rules import IMPLICIT_DEFAULT, NEW_BUCKET_DEFAULT
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _IP = re.compile(r"^\d+\.\d+\.\d+\.\d+$")
@@ -70,7 +70,12 @@ def check_location(endpoint_region: str, constraint: str | None) -> str:
 
 
 class BucketService:
-    """Bucket life cycle over the store."""
+    """Bucket life cycle over the store.
+
+    ``ssec_blocked_by_default``: since April 2026 S3 creates every general purpose bucket with SSE-C
+    writes blocked (``BlockedEncryptionTypes`` ``SSE-C``, reference B2 and C9); False creates them
+    the pre-2026 way, with no block at all, for tests of legacy workloads.
+    """
 
     def __init__(self, store: Store, clock: Clock, *, ssec_blocked_by_default: bool = True) -> None:
         self.store = store
@@ -89,7 +94,8 @@ class BucketService:
                 if existing.region == US_EAST_1 and region == US_EAST_1:
                     return existing, False
                 raise BucketAlreadyOwnedByYou(name)
-            bucket = Bucket(name, region, owner_account, self.clock.now(), BucketDefault())
+            default = NEW_BUCKET_DEFAULT if self.ssec_blocked_by_default else IMPLICIT_DEFAULT
+            bucket = Bucket(name, region, owner_account, self.clock.now(), default)
             self.store.buckets[name] = bucket
             return bucket, True
 

@@ -34,6 +34,7 @@ from pytest_s3sse.s3.objects import (
     check_write_condition_values,
 )
 from pytest_s3sse.s3.store import Bucket, Checksum, ObjectAttributes, StoredObject
+from pytest_s3sse.sse.customer import CustomerKey, secret_of, write_key
 from pytest_s3sse.sse.rules import SseHeaders, resolve_write
 from pytest_s3sse.types import ChecksumAlgorithm, SseMode
 
@@ -42,8 +43,6 @@ MAX_COPY_SIZE = 5 * 1024**3
 MSG_SOURCE_TOO_LARGE = (
     "The specified copy source is larger than the maximum allowable size for a copy source: {limit}"
 )
-# K12 (U, proposed in shared/reference/aws-sse-behaviour.md section 8; the R10 text).
-MSG_SOURCE_SSE_C_NOT_APPLICABLE = "The encryption parameters are not applicable to this object."
 # U for a copy source: recorded for a made-up versionId on DeleteObject (s3-errors.md section 11).
 MSG_INVALID_VERSION = "Invalid version id specified"
 
@@ -61,7 +60,10 @@ class CopyRequest:
 
     ``storage_class`` and ``website_redirect`` are as sent (None when absent): whether they were
     sent at all decides whether a copy onto itself changes anything (K1). ``attributes`` are the
-    request's own standard headers and metadata, used with REPLACE only.
+    request's own standard headers and metadata, used with REPLACE only. ``sse`` is the target's
+    encryption headers, ``source_sse`` the ``x-amz-copy-source-server-side-encryption-customer-*``
+    trio that opens an SSE-C source; ``secure`` (over TLS) and ``principal`` (the requester's ARN)
+    are what the SSE-C rules need (C8, C9).
     """
 
     source_bucket: str
@@ -80,6 +82,8 @@ class CopyRequest:
     )
     conditions: conditions.Conditions = field(default_factory=conditions.Conditions)
     source_version_id: str | None = None
+    secure: bool = True
+    principal: str = ""
 
     @property
     def in_place(self) -> bool:
@@ -140,17 +144,21 @@ def target_checksum_algorithm(
     return source.checksum.algorithm if source.checksum is not None else None
 
 
-def _check_source(request: CopyRequest, source: StoredObject, objects: ObjectService) -> None:
+def _check_source(
+    request: CopyRequest, source: StoredObject, objects: ObjectService
+) -> CustomerKey | None:
+    """The version, the source's SSE-C key (R13 missing, R14 wrong, R15 bad algorithm, K12 for a
+    source that is not SSE-C), the source conditions and the size; returns the source's key."""
     version = request.source_version_id
     if version is not None and version != source.version_id:
         raise InvalidArgument(MSG_INVALID_VERSION, "versionId", version)
-    if request.source_sse.has_customer_key:  # no source is SSE-C yet, so the trio never applies
-        raise InvalidRequest(MSG_SOURCE_SSE_C_NOT_APPLICABLE)
+    source_key = objects.source_key(source, request.source_sse, secure=request.secure)
     conditions.evaluate_copy_source(
         request.source_conditions, source.etag, source.last_modified, now=objects.clock.now()
     )
     if source.size > MAX_COPY_SIZE:
         raise InvalidRequest(MSG_SOURCE_TOO_LARGE.format(limit=MAX_COPY_SIZE))
+    return source_key
 
 
 def _check_destination(objects: ObjectService, bucket: Bucket, request: CopyRequest) -> None:
@@ -172,10 +180,12 @@ def _check_destination(objects: ObjectService, bucket: Bucket, request: CopyRequ
             raise PreconditionFailed("If-Match")
 
 
-def _source_plaintext(objects: ObjectService, source: StoredObject) -> Iterator[bytes]:
+def _source_plaintext(
+    objects: ObjectService, source: StoredObject, key: CustomerKey | None
+) -> Iterator[bytes]:
     """The source's plaintext; tampered ciphertext is S3's InternalError, as on GetObject."""
     try:
-        yield from objects.decrypt(source, 0, source.size)
+        yield from objects.decrypt(source, 0, source.size, customer_key=key)
     except DecryptionError as exc:
         raise InternalError(
             f"pytest-s3sse: the stored ciphertext of s3://{source.bucket}/{source.key} failed "
@@ -184,24 +194,38 @@ def _source_plaintext(objects: ObjectService, source: StoredObject) -> Iterator[
 
 
 def copy_object(objects: ObjectService, request: CopyRequest) -> StoredObject:
-    """CopyObject: check the request, re-encrypt the source's plaintext and store the target."""
+    """CopyObject: check the request, re-encrypt the source's plaintext and store the target.
+
+    The target is sealed under a fresh data key, so a copy always re-encrypts: an SSE-C source copied
+    under another customer key (key rotation, K8/K9) or to SSE-S3 (K6) gets new ciphertext.
+    """
     with objects.store.lock:
         bucket = objects.store.bucket(request.bucket)
     source = objects.lookup(request.source_bucket, request.source_key)
-    _check_source(request, source, objects)
+    source_key = _check_source(request, source, objects)
     check_key(request.key)
     if request.directive is MetadataDirective.REPLACE:
         check_metadata(request.attributes.metadata)
+    target_key = write_key(
+        request.sse,
+        bucket.default_encryption,
+        secure=request.secure,
+        principal=request.principal,
+        bucket=bucket.name,
+        key=request.key,
+    )
     encryption = resolve_write(request.sse, bucket.default_encryption)  # K6: never the source's
     check_changes_something(request, source, bucket)
     _check_destination(objects, bucket, request)
     algorithm = target_checksum_algorithm(request, source)
 
-    aead, envelope = objects.sealer.new_object(encryption.object_encryption())
+    aead, envelope = objects.sealer.new_object(
+        encryption.object_encryption(), customer_key=secret_of(target_key)
+    )
     writer = SegmentWriter(aead, 1)
     md5 = hashlib.md5()  # noqa: S324 - an SSE-S3 ETag is the MD5 of the plaintext (section 5.2)
     hasher = checksums.new_hasher(algorithm) if algorithm is not None else None
-    for chunk in _source_plaintext(objects, source):
+    for chunk in _source_plaintext(objects, source, source_key):
         writer.write(chunk)
         md5.update(chunk)
         if hasher is not None:
@@ -214,7 +238,7 @@ def copy_object(objects: ObjectService, request: CopyRequest) -> StoredObject:
         bucket=bucket.name,
         key=request.key,
         size=part.size,
-        etag=md5.hexdigest(),
+        etag=objects.etag(encryption.mode, md5.digest()),
         last_modified=objects.clock.now(),
         attributes=target_attributes(request, source),
         envelope=envelope,

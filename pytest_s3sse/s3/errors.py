@@ -88,6 +88,24 @@ class InvalidArgument(S3Error):
             extra["ArgumentValue"] = "null" if value is None else value
         super().__init__(message, extra=extra)
 
+    @classmethod
+    def naming(cls, message: str, name: str) -> InvalidArgument:
+        """An InvalidArgument with an ``ArgumentName`` and no ``ArgumentValue`` (as S3 answers the SSE-C
+        key checks, A: LocalStack snapshot test_put_object_validation_sse_c)."""
+        err = cls(message)
+        err.extra["ArgumentName"] = name
+        return err
+
+
+class InvalidEncryptionAlgorithmError(S3Error):
+    """An SSE-C algorithm other than AES256 (A: LocalStack snapshot test_put_object_validation_sse_c)."""
+
+    status, code = 400, "InvalidEncryptionAlgorithmError"
+    default_message = "The Encryption request you specified is not valid. Supported value: AES256."
+
+    def __init__(self, name: str, value: str) -> None:
+        super().__init__(extra={"ArgumentName": name, "ArgumentValue": value})
+
 
 class InvalidRequest(S3Error):
     status, code = 400, "InvalidRequest"
@@ -202,3 +220,9 @@ class InternalError(S3Error):
 class AccessDenied(S3Error):
     status, code = 403, "AccessDenied"
     default_message = "Access Denied"
+
+
+class AuthorizationQueryParametersError(S3Error):
+    """A presigned URL's query authentication is incomplete or malformed (``s3/presign.py``)."""
+
+    status, code = 400, "AuthorizationQueryParametersError"

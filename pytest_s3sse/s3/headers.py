@@ -15,6 +15,8 @@ from pytest_s3sse.sse.rules import SseHeaders
 from pytest_s3sse.types import ChecksumAlgorithm, SseMode
 
 SSE = "x-amz-server-side-encryption"
+SSE_C_ALGORITHM = SSE + "-customer-algorithm"
+SSE_C_KEY_MD5 = SSE + "-customer-key-md5"
 META_PREFIX = "x-amz-meta-"
 _CHECKSUM_HEADERS = {a.header: a for a in ChecksumAlgorithm}
 
@@ -28,9 +30,9 @@ def sse_headers(request: HttpRequest, prefix: str = "x-amz-") -> SseHeaders:
             kms_key_id=h.get(SSE + "-aws-kms-key-id"),
             context=h.get(SSE + "-context"),
             bucket_key_enabled=h.get(SSE + "-bucket-key-enabled"),
-            customer_algorithm=h.get(SSE + "-customer-algorithm"),
+            customer_algorithm=h.get(SSE_C_ALGORITHM),
             customer_key=h.get(SSE + "-customer-key"),
-            customer_key_md5=h.get(SSE + "-customer-key-md5"),
+            customer_key_md5=h.get(SSE_C_KEY_MD5),
         )
     base = prefix + "server-side-encryption-customer-"
     return SseHeaders(
@@ -107,8 +109,15 @@ def checksum_claims(request: HttpRequest) -> Mapping[ChecksumAlgorithm, str]:
     return found
 
 
-def encryption_headers(obj: StoredObject | MultipartUpload) -> dict[str, str]:
-    """The SSE response headers of an object or an upload (section 5.1 of the reference)."""
+def encryption_headers(
+    obj: StoredObject | MultipartUpload, request: HttpRequest | None = None
+) -> dict[str, str]:
+    """The SSE response headers of an object or an upload (section 5.1 of the reference).
+
+    An SSE-C object answers no ``x-amz-server-side-encryption``; it echoes the customer algorithm
+    and the key MD5 *as the request sent them* (pass ``request``), since the engine keeps neither
+    the key nor its MD5. CompleteMultipartUpload echoes nothing (pass no request, M4).
+    """
     enc = obj.encryption
     out: dict[str, str] = {}
     if enc.mode.header_value is not None:
@@ -117,10 +126,17 @@ def encryption_headers(obj: StoredObject | MultipartUpload) -> dict[str, str]:
         out[SSE + "-aws-kms-key-id"] = enc.kms_key_arn
     if enc.bucket_key_enabled:
         out[SSE + "-bucket-key-enabled"] = "true"
+    if enc.mode is SseMode.SSE_C and request is not None:
+        for name in (SSE_C_ALGORITHM, SSE_C_KEY_MD5):
+            value = request.headers.get(name)
+            if value is not None:
+                out[name] = value
     return out
 
 
-def object_headers(obj: StoredObject, *, checksum_mode: bool) -> dict[str, str]:
+def object_headers(
+    obj: StoredObject, *, checksum_mode: bool, request: HttpRequest | None = None
+) -> dict[str, str]:
     """The headers GET and HEAD send for ``obj`` (length and range headers are added by the caller)."""
     attrs = obj.attributes
     out = {
@@ -148,5 +164,5 @@ def object_headers(obj: StoredObject, *, checksum_mode: bool) -> dict[str, str]:
     if checksum_mode and obj.checksum is not None:
         out[obj.checksum.algorithm.header] = obj.checksum.value
         out["x-amz-checksum-type"] = obj.checksum.type
-    out.update(encryption_headers(obj))
+    out.update(encryption_headers(obj, request))
     return out

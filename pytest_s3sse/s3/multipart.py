@@ -7,7 +7,9 @@ PutObject's segment encryptor (random nonce per segment; the associated data bin
 Complete re-encrypts nothing: the object's parts *are* the uploaded ciphertexts, in the order the request
 lists them, keeping the numbers they were uploaded with (decryption needs them). Opening the envelope per
 part, rather than keeping a cipher in the store, leaves only ciphertext and wrapped keys at rest, and is
-where SSE-KMS (S3 calls kms:Decrypt for every UploadPart) and SSE-C (the key comes with every part) fit.
+where SSE-KMS (S3 calls kms:Decrypt for every UploadPart) and SSE-C fit: an SSE-C upload's envelope is
+wrapped under the key sent at Create, and every UploadPart must send that key again (M1-M3, rules in
+:mod:`pytest_s3sse.sse.customer`), which is what opens the envelope for that part.
 
 Locking: the store lock is held to find an upload and to commit a part or an object, never while a body is
 read or encrypted, so s3transfer's worker threads upload the parts of one upload concurrently.
@@ -18,7 +20,6 @@ Error texts: ``docs/_research/s3-errors.md`` sections 6 (checksums) and 7 (multi
 
 from __future__ import annotations
 
-import base64
 import hashlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from pytest_s3sse.clock import Clock
 from pytest_s3sse.entropy import Entropy
 from pytest_s3sse.errors import DecryptionError
 from pytest_s3sse.http import RequestBody
-from pytest_s3sse.s3 import checksums, conditions, multipart_listing
+from pytest_s3sse.s3 import conditions, multipart_listing
 from pytest_s3sse.s3.errors import (
     BadDigest,
     EntityTooSmall,
@@ -37,9 +38,9 @@ from pytest_s3sse.s3.errors import (
     InvalidRequest,
     NoSuchKey,
     NoSuchUpload,
-    NotImplementedS3,
     PreconditionFailed,
 )
+from pytest_s3sse.s3.multipart_checksums import checksum_mode, composite_checksum
 from pytest_s3sse.s3.multipart_listing import UploadsPage, UploadsQuery
 from pytest_s3sse.s3.objects import (
     Ingested,
@@ -51,32 +52,28 @@ from pytest_s3sse.s3.objects import (
 )
 from pytest_s3sse.s3.store import (
     Bucket,
-    Checksum,
     MultipartUpload,
     ObjectAttributes,
     Store,
     StoredObject,
     UploadedPart,
 )
+from pytest_s3sse.sse.customer import (
+    CustomerKey,
+    check_part,
+    read_key,
+    secret_of,
+    write_key,
+)
 from pytest_s3sse.sse.envelope import Sealer
 from pytest_s3sse.sse.rules import SseHeaders, resolve_write
 from pytest_s3sse.types import ChecksumAlgorithm, Principal
 
 MIN_PART_SIZE = 5 * 1024 * 1024
-COMPOSITE = "COMPOSITE"
-FULL_OBJECT = "FULL_OBJECT"
 
 # Section 6, A: LocalStack snapshot test_multipart_parts_checksum_exceptions_composite /
 # upload-part-different-checksum-exc (algorithms in lower case).
 MSG_PART_ALGORITHM = "Checksum Type mismatch occurred, expected checksum Type: {expected}, actual checksum Type: {actual}"
-# Section 6, A: same test / create-mpu-no-checksum-algo-with-type.
-MSG_TYPE_WITHOUT_ALGORITHM = (
-    "The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header."
-)
-# Section 6, A: test_multipart_checksum_type_compatibility[COMPOSITE-CRC64NVME], [FULL_OBJECT-SHA1/256].
-MSG_TYPE_INCOMPATIBLE = (
-    "The {mode} checksum type cannot be used with the {algorithm} checksum algorithm."
-)
 # Section 6, A: test_complete_multipart_parts_checksum_composite[*] / complete-multipart-no-checksum.
 MSG_PART_CHECKSUM_MISSING = (
     "The upload was created using a {algorithm} checksum. The complete request must include the "
@@ -97,11 +94,6 @@ MSG_CHECKSUM_MODE = (
 MSG_OBJECT_SIZE = "The provided 'x-amz-mp-object-size' header value {sent} does not match what was computed: {actual}"
 # Section 7, A: test_multipart_complete_multipart_too_small / complete-exc-no-parts.
 MSG_NO_PARTS = "You must specify at least one part"
-# aws-sse-behaviour.md section 4, M1 (A): parts of an upload created without SSE-C carry no SSE-C key.
-MSG_PART_SSE_C = (
-    "The multipart upload initiate requested encryption. Subsequent part requests must include the "
-    "appropriate encryption parameters."
-)
 
 
 def _no_claims() -> Mapping[ChecksumAlgorithm, str]:
@@ -110,7 +102,7 @@ def _no_claims() -> Mapping[ChecksumAlgorithm, str]:
 
 @dataclass(frozen=True, slots=True)
 class CreateRequest:
-    """What CreateMultipartUpload asks for."""
+    """What CreateMultipartUpload asks for (``secure``: over TLS, which SSE-C needs)."""
 
     bucket: str
     key: str
@@ -119,6 +111,7 @@ class CreateRequest:
     sse: SseHeaders = field(default_factory=SseHeaders)
     checksum_algorithm: ChecksumAlgorithm | None = None
     checksum_type: str | None = None
+    secure: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +126,8 @@ class PartRequest:
     content_md5: str | None = None
     checksum_algorithm: ChecksumAlgorithm | None = None
     checksum_claims: Callable[[], Mapping[ChecksumAlgorithm, str]] = _no_claims
+    secure: bool = True
+    principal: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +150,8 @@ class CompleteRequest:
     conditions: conditions.Conditions = field(default_factory=conditions.Conditions)
     object_size: str | None = None
     checksum_type: str | None = None
+    sse: SseHeaders = field(default_factory=SseHeaders)
+    secure: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,51 +184,10 @@ class _ChunkReader:
         return out
 
 
-def checksum_mode(algorithm: ChecksumAlgorithm | None, requested: str | None) -> str | None:
-    """The checksum type of a new upload (None when it has no additional checksum).
-
-    Without ``x-amz-checksum-type`` S3 picks COMPOSITE, except FULL_OBJECT for CRC64NVME (A: a SHA256
-    upload reports ChecksumType COMPOSITE in test_multipart_parts_checksum_exceptions_composite; P for
-    CRC64NVME, S3 user guide "Checking object integrity").
-    """
-    if algorithm is None:
-        if requested is not None:
-            raise InvalidRequest(MSG_TYPE_WITHOUT_ALGORITHM)
-        return None
-    if requested is None:
-        requested = FULL_OBJECT if algorithm is ChecksumAlgorithm.CRC64NVME else COMPOSITE
-    if requested not in (COMPOSITE, FULL_OBJECT):
-        # U: no recording of an unknown value; answered like other invalid checksum headers.
-        raise InvalidRequest("Value for x-amz-checksum-type header is invalid.")
-    if (requested == COMPOSITE and algorithm is ChecksumAlgorithm.CRC64NVME) or (
-        requested == FULL_OBJECT and algorithm in (ChecksumAlgorithm.SHA1, ChecksumAlgorithm.SHA256)
-    ):
-        raise InvalidRequest(
-            MSG_TYPE_INCOMPATIBLE.format(mode=requested, algorithm=algorithm.value.lower())
-        )
-    if requested == FULL_OBJECT:
-        raise NotImplementedS3(
-            "pytest-s3sse does not implement FULL_OBJECT multipart checksums yet; use a COMPOSITE "
-            "checksum (CRC32, CRC32C, SHA1 or SHA256)"
-        )
-    return requested
-
-
 def multipart_etag(parts: list[UploadedPart]) -> str:
     """``hex(MD5(concatenated binary part ETags))-N`` (reference section 5.2, A, recomputed)."""
     digest = hashlib.md5(b"".join(bytes.fromhex(p.etag) for p in parts))  # noqa: S324 - S3's ETag
     return f"{digest.hexdigest()}-{len(parts)}"
-
-
-def composite_checksum(algorithm: ChecksumAlgorithm, parts: list[UploadedPart]) -> Checksum:
-    """``base64(hash(concatenated binary part checksums))-N``, the COMPOSITE checksum of an object."""
-    digests = [base64.b64decode(p.checksum.value) for p in parts if p.checksum is not None]
-    if len(digests) != len(parts):  # Complete checked every part's checksum; this is a bug
-        msg = f"a part of this {algorithm.value} upload has no checksum"
-        raise InternalError(msg)
-    hasher = checksums.new_hasher(algorithm)
-    hasher.update(b"".join(digests))
-    return Checksum(algorithm, f"{checksums.encode(hasher.digest())}-{len(parts)}", COMPOSITE)
 
 
 def _invalid_part(upload_id: str, wanted: CompletedPart) -> InvalidPart:
@@ -330,8 +286,18 @@ class MultipartService:
         check_key(request.key)
         check_metadata(request.attributes.metadata)
         mode = checksum_mode(request.checksum_algorithm, request.checksum_type)
+        customer = write_key(
+            request.sse,
+            bucket.default_encryption,
+            secure=request.secure,
+            principal=request.initiator.arn,
+            bucket=bucket.name,
+            key=request.key,
+        )
         encryption = resolve_write(request.sse, bucket.default_encryption)
-        _, envelope = self.sealer.new_object(encryption.object_encryption())
+        _, envelope = self.sealer.new_object(
+            encryption.object_encryption(), customer_key=secret_of(customer)
+        )
         upload = MultipartUpload(
             upload_id=self.entropy.token(48),
             bucket=request.bucket,
@@ -348,11 +314,25 @@ class MultipartService:
         return upload
 
     # -- parts --------------------------------------------------------------------------------
+    def _part_key(self, upload: MultipartUpload, request: PartRequest) -> CustomerKey | None:
+        """The part's SSE-C key: a write's checks (C8, C9 while the bucket blocks SSE-C, C1-C6),
+        then the upload's (M1-M3)."""
+        with self.store.lock:
+            default = self.store.bucket(upload.bucket).default_encryption
+        key = write_key(
+            request.sse,
+            default,
+            secure=request.secure,
+            principal=request.principal,
+            bucket=upload.bucket,
+            key=upload.key,
+        )
+        check_part(upload.envelope, key, self.sealer)
+        return key
+
     def _part_algorithm(
         self, upload: MultipartUpload, request: PartRequest
     ) -> ChecksumAlgorithm | None:
-        if request.sse.has_customer_key:
-            raise InvalidRequest(MSG_PART_SSE_C)  # M1: no upload is SSE-C (yet)
         expected, actual = upload.checksum_algorithm, request.checksum_algorithm
         if expected is not None and actual is not None and actual is not expected:
             raise InvalidRequest(
@@ -365,10 +345,11 @@ class MultipartService:
     def upload_part(self, request: PartRequest, body: RequestBody) -> UploadedPart:
         """UploadPart: encrypt the body under the upload's data key; a part re-uploaded replaces."""
         upload = self.get(request.bucket, request.key, request.upload_id)
+        key = self._part_key(upload, request)
         algorithm = self._part_algorithm(upload, request)
         got = ingest(
             body,
-            self.sealer.open(upload.envelope),
+            self.sealer.open(upload.envelope, customer_key=secret_of(key)),
             request.part_number,
             content_md5=request.content_md5,
             algorithm=algorithm,
@@ -377,15 +358,28 @@ class MultipartService:
         return self._commit_part(upload, got)
 
     def copy_part(
-        self, request: PartRequest, source: StoredObject, start: int, stop: int
+        self,
+        request: PartRequest,
+        source: StoredObject,
+        start: int,
+        stop: int,
+        *,
+        source_key: CustomerKey | None = None,
     ) -> UploadedPart:
-        """UploadPartCopy: decrypt ``source[start:stop]`` and encrypt it into the upload as a part."""
+        """UploadPartCopy: decrypt ``source[start:stop]`` and encrypt it into the upload as a part.
+
+        ``source_key`` opens an SSE-C source (checked by
+        :meth:`~pytest_s3sse.s3.objects.ObjectService.source_key`); the destination key, in
+        ``request.sse``, must be the upload's.
+        """
         upload = self.get(request.bucket, request.key, request.upload_id)
+        key = self._part_key(upload, request)
         algorithm = self._part_algorithm(upload, request)
-        aead = self.sealer.open(upload.envelope)
+        aead = self.sealer.open(upload.envelope, customer_key=secret_of(key))
+        chunks = self.objects.decrypt(source, start, stop, customer_key=source_key)
         try:
             got = ingest(
-                _ChunkReader(iter(self.objects.decrypt(source, start, stop))),
+                _ChunkReader(iter(chunks)),
                 aead,
                 request.part_number,
                 content_md5=None,
@@ -400,7 +394,8 @@ class MultipartService:
         return self._commit_part(upload, got)
 
     def _commit_part(self, upload: MultipartUpload, got: Ingested) -> UploadedPart:
-        part = UploadedPart(got.part, got.md5.hex(), self.clock.now(), got.checksum)
+        etag = self.objects.etag(upload.encryption.mode, got.md5)  # SSE-C parts: not the MD5 (5.2)
+        part = UploadedPart(got.part, etag, self.clock.now(), got.checksum)
         with self.store.lock:  # aborted or completed meanwhile: the part has nowhere to go
             _, current = self._find(upload.bucket, upload.key, upload.upload_id)
             if current is not upload:  # pragma: no cover - ids are random and never reused
@@ -414,8 +409,13 @@ class MultipartService:
         check_write_condition_values(request.conditions)
         if not request.parts:
             raise InvalidRequest(MSG_NO_PARTS)
+        # SSE-C headers are optional on Complete (M4, A); when sent (s3transfer sends them) they
+        # must be the upload's (U: M1/M3 proposed).
+        key = read_key(request.sse, secure=request.secure)
         with self.store.lock:
             bucket, upload = self._find(request.bucket, request.key, request.upload_id)
+            if key is not None:
+                check_part(upload.envelope, key, self.sealer)
             if request.checksum_type is not None and request.checksum_type != upload.checksum_type:
                 raise InvalidRequest(MSG_CHECKSUM_MODE.format(mode=upload.checksum_type or "null"))
             parts = chosen_parts(upload, request.parts)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pytest_s3sse.clock import Clock
 from pytest_s3sse.crypto.aead import Aead
 from pytest_s3sse.crypto.segments import SealedPart, SegmentWriter, open_range
+from pytest_s3sse.entropy import Entropy
 from pytest_s3sse.errors import DecryptionError
 from pytest_s3sse.http import RequestBody
 from pytest_s3sse.s3 import checksums, conditions, ranges
@@ -27,9 +28,10 @@ from pytest_s3sse.s3.errors import (
     PreconditionFailed,
 )
 from pytest_s3sse.s3.store import Bucket, Checksum, ObjectAttributes, Store, StoredObject
+from pytest_s3sse.sse.customer import CustomerKey, check_read, read_key, secret_of, write_key
 from pytest_s3sse.sse.envelope import Sealer
 from pytest_s3sse.sse.rules import SseHeaders, WriteEncryption, check_read_headers, resolve_write
-from pytest_s3sse.types import ChecksumAlgorithm
+from pytest_s3sse.types import ChecksumAlgorithm, SseMode
 
 READ_CHUNK = 1024 * 1024
 EAGER_DECRYPT_LIMIT = 4 * 1024 * 1024
@@ -49,7 +51,11 @@ def _no_claims() -> Mapping[ChecksumAlgorithm, str]:
 
 @dataclass(frozen=True, slots=True)
 class WriteRequest:
-    """A new object's bytes-independent inputs."""
+    """A new object's bytes-independent inputs.
+
+    ``secure`` says whether the request came over TLS (SSE-C needs it, C8); ``principal`` is the
+    requester's ARN (named when the bucket blocks SSE-C, C9).
+    """
 
     bucket: str
     key: str
@@ -59,11 +65,13 @@ class WriteRequest:
     checksum_algorithm: ChecksumAlgorithm | None = None
     checksum_claims: Callable[[], Mapping[ChecksumAlgorithm, str]] = _no_claims
     conditions: conditions.Conditions = field(default_factory=conditions.Conditions)
+    secure: bool = True
+    principal: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class ReadRequest:
-    """What a GetObject/HeadObject asks for."""
+    """What a GetObject/HeadObject asks for (``secure``: over TLS, which SSE-C needs)."""
 
     bucket: str
     key: str
@@ -71,6 +79,7 @@ class ReadRequest:
     conditions: conditions.Conditions = field(default_factory=conditions.Conditions)
     range: str | None = None
     part_number: int | None = None
+    secure: bool = True
 
 
 @dataclass(slots=True)
@@ -190,10 +199,20 @@ def plaintext(aead: Aead, parts: tuple[SealedPart, ...], start: int, stop: int) 
 class ObjectService:
     """PutObject, GetObject, HeadObject, DeleteObject(s) and CopyObject over the store."""
 
-    def __init__(self, store: Store, sealer: Sealer, clock: Clock) -> None:
+    def __init__(self, store: Store, sealer: Sealer, clock: Clock, entropy: Entropy) -> None:
         self.store = store
         self.sealer = sealer
         self.clock = clock
+        self.entropy = entropy
+
+    def etag(self, mode: SseMode, md5: bytes) -> str:
+        """The ETag of a single-request object or of a part.
+
+        It is the MD5 of the plaintext for SSE-S3, and 32 hex digits that are *not* the MD5 for
+        SSE-C (and SSE-KMS): different on every write of the same bytes with the same key
+        (reference section 5.2, P and A). Random digits do exactly that.
+        """
+        return md5.hex() if mode is SseMode.SSE_S3 else self.entropy.hex(16)
 
     # -- writes -------------------------------------------------------------------------------
     def _bucket(self, name: str) -> Bucket:
@@ -209,9 +228,19 @@ class ObjectService:
         bucket = self._bucket(request.bucket)
         check_key(request.key)
         check_metadata(request.attributes.metadata)
+        customer = write_key(
+            request.sse,
+            bucket.default_encryption,
+            secure=request.secure,
+            principal=request.principal,
+            bucket=bucket.name,
+            key=request.key,
+        )
         encryption = self.encryption_for(bucket, request.sse)
         self._check_write_conditions(bucket, request)
-        aead, envelope = self.sealer.new_object(encryption.object_encryption())
+        aead, envelope = self.sealer.new_object(
+            encryption.object_encryption(), customer_key=secret_of(customer)
+        )
         got = ingest(
             body,
             aead,
@@ -224,7 +253,7 @@ class ObjectService:
             bucket=bucket.name,
             key=request.key,
             size=got.part.size,
-            etag=got.md5.hex(),
+            etag=self.etag(encryption.mode, got.md5),
             last_modified=self.clock.now(),
             attributes=request.attributes,
             envelope=envelope,
@@ -273,25 +302,45 @@ class ObjectService:
         return obj
 
     def read(self, request: ReadRequest, *, with_body: bool) -> ReadResult:
-        """GetObject (``with_body``) or HeadObject."""
+        """GetObject (``with_body``) or HeadObject.
+
+        The SSE-C key is checked before the conditions (U: no recording orders them), so a request
+        without the right key learns nothing about the object from a 304 or a 412.
+        """
         obj = self.lookup(request.bucket, request.key)
         check_read_headers(request.sse)
+        key = read_key(request.sse, secure=request.secure)
+        check_read(obj.envelope, key, self.sealer)
         conditions.evaluate(request.conditions, obj.etag, obj.last_modified, now=self.clock.now())
         window = ranges.resolve(request.range, obj.size)
         start, stop = window if window is not None else (0, obj.size)
         result = ReadResult(obj, start, stop, partial=window is not None)
         if with_body:
-            result.body = self.decrypt(obj, start, stop)
+            result.body = self.decrypt(obj, start, stop, customer_key=key)
         return result
 
-    def decrypt(self, obj: StoredObject, start: int, stop: int) -> Iterator[bytes]:
-        """Plaintext of ``obj[start:stop]``.
+    def source_key(
+        self, source: StoredObject, headers: SseHeaders, *, secure: bool
+    ) -> CustomerKey | None:
+        """The key that opens a copy source (CopyObject, UploadPartCopy), from its
+        ``x-amz-copy-source-server-side-encryption-customer-*`` trio: R13 without it for an SSE-C
+        source, R14 with the wrong key, R15 with another algorithm, K12 with one for a source that
+        is not SSE-C (reference sections 3 and 8)."""
+        key = read_key(headers, secure=secure)
+        check_read(source.envelope, key, self.sealer)
+        return key
+
+    def decrypt(
+        self, obj: StoredObject, start: int, stop: int, *, customer_key: CustomerKey | None = None
+    ) -> Iterator[bytes]:
+        """Plaintext of ``obj[start:stop]`` (an SSE-C object needs its ``customer_key``, checked
+        beforehand with :func:`~pytest_s3sse.sse.customer.check_read`).
 
         Small windows are decrypted before anything is answered, so tampering becomes an error
         response; larger ones stream, and tampering raises DecryptionError from the body's read.
         """
         try:
-            aead = self.sealer.open(obj.envelope)
+            aead = self.sealer.open(obj.envelope, customer_key=secret_of(customer_key))
             chunks = plaintext(aead, obj.parts, start, stop)
             if stop - start <= EAGER_DECRYPT_LIMIT:
                 return iter(list(chunks))

@@ -4,12 +4,14 @@ GetBucketLocation, Get/Put/DeleteBucketEncryption)."""
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
+from xml.etree.ElementTree import Element
 
 from pytest_s3sse.http import HttpResponse
 from pytest_s3sse.s3 import xmlio
 from pytest_s3sse.s3.context import Call, Services, empty_response, xml_response
 from pytest_s3sse.s3.errors import InvalidArgument, MalformedXML
-from pytest_s3sse.sse.rules import IMPLICIT_DEFAULT, BucketDefault
+from pytest_s3sse.sse.rules import IMPLICIT_DEFAULT, NONE_TYPE, SSE_C_TYPE, BucketDefault
 from pytest_s3sse.types import SseMode
 
 # B7 (A, LocalStack snapshot test_s3_default_bucket_encryption_exc).
@@ -21,6 +23,45 @@ _DEFAULT_ALGORITHMS = {
     "aws:kms": SseMode.SSE_KMS,
     "aws:kms:dsse": SseMode.DSSE_KMS,
 }
+
+
+def blocked_types(rule: Element) -> tuple[str, ...] | None:
+    """The rule's ``BlockedEncryptionTypes`` (None when the rule has none).
+
+    P (API reference, BlockedEncryptionTypes): ``EncryptionType`` is ``SSE-C`` or ``NONE``. An empty
+    list, another value or both values at once are MalformedXML (U: no recording).
+    """
+    node = rule.find("BlockedEncryptionTypes")
+    if node is None:
+        return None
+    values = {(e.text or "").strip() for e in node.findall("EncryptionType")}
+    if len(values) != 1 or not values <= {SSE_C_TYPE, NONE_TYPE}:
+        raise MalformedXML
+    return (values.pop(),)
+
+
+def default_algorithm(
+    by_default: Element | None, blocked: tuple[str, ...] | None
+) -> tuple[SseMode, str | None]:
+    """The default mode and KMS key id of a PutBucketEncryption rule.
+
+    A rule may carry only ``BlockedEncryptionTypes`` (S: aws/aws-cdk#37047 writes such rules); the
+    default is then SSE-S3. Without either it is MalformedXML, as is an unknown algorithm (B9, U:
+    LocalStack answers MalformedXML). A KMS key id with AES256 is B7 (A).
+    """
+    if by_default is None:
+        if blocked is None:
+            raise MalformedXML
+        return SseMode.SSE_S3, None
+    mode = _DEFAULT_ALGORITHMS.get(xmlio.child_text(by_default, "SSEAlgorithm") or "")
+    if mode is None:
+        raise MalformedXML
+    key_id = xmlio.child_text(by_default, "KMSMasterKeyID")
+    if key_id is not None and mode is SseMode.SSE_S3:
+        raise InvalidArgument(
+            MSG_KMS_KEY_NOT_APPLICABLE, "ApplyServerSideEncryptionByDefault", "null"
+        )  # B7
+    return mode, key_id or None
 
 
 def canonical_user_id(account_id: str) -> str:
@@ -97,6 +138,11 @@ class BucketOps:
             f"<ApplyServerSideEncryptionByDefault>{by_default}</ApplyServerSideEncryptionByDefault>"
             + xmlio.element("BucketKeyEnabled", default.bucket_key_enabled)
         )
+        if default.blocked_encryption_types:  # B2 (S): new buckets report SSE-C blocked
+            types = "".join(
+                xmlio.element("EncryptionType", t) for t in default.blocked_encryption_types
+            )
+            rule += f"<BlockedEncryptionTypes>{types}</BlockedEncryptionTypes>"
         return xml_response(
             xmlio.document("ServerSideEncryptionConfiguration", f"<Rule>{rule}</Rule>")
         )
@@ -108,27 +154,28 @@ class BucketOps:
         if root.tag != "ServerSideEncryptionConfiguration" or len(rules) != 1:
             raise MalformedXML  # B5, B6
         rule = rules[0]
+        blocked = blocked_types(rule)
         by_default = rule.find("ApplyServerSideEncryptionByDefault")
-        algorithm = xmlio.child_text(by_default, "SSEAlgorithm") if by_default is not None else None
-        mode = _DEFAULT_ALGORITHMS.get(algorithm or "")
-        if by_default is None or mode is None:
-            raise MalformedXML  # B9 (U): LocalStack answers MalformedXML
-        key_id = xmlio.child_text(by_default, "KMSMasterKeyID")
-        if key_id is not None and mode is SseMode.SSE_S3:
-            raise InvalidArgument(
-                MSG_KMS_KEY_NOT_APPLICABLE, "ApplyServerSideEncryptionByDefault", "null"
-            )  # B7
+        mode, key_id = default_algorithm(by_default, blocked)
         bucket_key = (
             xmlio.child_text(rule, "BucketKeyEnabled") or "false"
         ).strip().lower() == "true"
         with self.s.buckets.store.lock:
+            # U: a rule without BlockedEncryptionTypes leaves the block as it was (S: Terraform's
+            # AWS provider saw SSE-C come back blocked after writing a rule without it).
+            if blocked is None:
+                blocked = bucket.default_encryption.blocked_encryption_types
             bucket.default_encryption = BucketDefault(
-                mode, key_id or None, bucket_key, explicit=True
-            )
+                mode, key_id, bucket_key, explicit=by_default is not None,
+                blocked_encryption_types=blocked,
+            )  # fmt: skip
         return empty_response()
 
     def delete_bucket_encryption(self, call: Call) -> HttpResponse:
         bucket = self.s.buckets.get(call.bucket)
         with self.s.buckets.store.lock:
-            bucket.default_encryption = IMPLICIT_DEFAULT  # B3: back to SSE-S3
+            # B3: back to SSE-S3. U: the SSE-C block is a security setting and is kept (proposed;
+            # AWS does not document what DeleteBucketEncryption does to it).
+            blocked = bucket.default_encryption.blocked_encryption_types
+            bucket.default_encryption = replace(IMPLICIT_DEFAULT, blocked_encryption_types=blocked)
         return empty_response(204)

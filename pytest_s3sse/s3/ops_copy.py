@@ -58,6 +58,8 @@ def copy_request(call: Call) -> CopyRequest:
         checksum_algorithm=checksum_algorithm(request),
         source_conditions=hdr.conditions(request, prefix=COPY_SOURCE_PREFIX),
         conditions=hdr.conditions(request),
+        secure=request.secure,
+        principal=call.principal.arn,
     )
 
 
@@ -82,4 +84,6 @@ class CopyOps:
 
     def copy_object(self, call: Call) -> HttpResponse:
         obj = copy_object(self.s.objects, copy_request(call))
-        return xml_response(copy_result(obj), headers=hdr.encryption_headers(obj))
+        # An SSE-C target echoes the MD5 of its own key (the target's headers, not the source's).
+        headers = hdr.encryption_headers(obj, call.request)
+        return xml_response(copy_result(obj), headers=headers)

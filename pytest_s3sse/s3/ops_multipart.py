@@ -21,7 +21,6 @@ from pytest_s3sse.s3.errors import (
     InvalidRequest,
     MalformedXML,
     NoSuchUpload,
-    NotImplementedS3,
 )
 from pytest_s3sse.s3.multipart import CompletedPart, CompleteRequest, CreateRequest, PartRequest
 from pytest_s3sse.s3.multipart_listing import UploadsQuery
@@ -189,12 +188,13 @@ class MultipartOps:
                     checksums.parse_algorithm(raw_algorithm) if raw_algorithm is not None else None
                 ),
                 checksum_type=request.headers.get("x-amz-checksum-type"),
+                secure=request.secure,
             )
         )
         inner = xmlio.elements(
             (("Bucket", call.bucket), ("Key", call.key), ("UploadId", upload.upload_id))
         )
-        headers = hdr.encryption_headers(upload) | _upload_checksum_headers(upload)
+        headers = hdr.encryption_headers(upload, request) | _upload_checksum_headers(upload)
         return xml_response(xmlio.document("InitiateMultipartUploadResult", inner), headers=headers)
 
     def _part_request(self, call: Call, *, with_body: bool) -> PartRequest:
@@ -203,8 +203,9 @@ class MultipartOps:
         number = part_number(request)
         if not with_body:
             return PartRequest(
-                call.bucket, call.key, upload_id, number, sse=hdr.sse_headers(request)
-            )
+                call.bucket, call.key, upload_id, number, sse=hdr.sse_headers(request),
+                secure=request.secure, principal=call.principal.arn,
+            )  # fmt: skip
         return PartRequest(
             bucket=call.bucket,
             key=call.key,
@@ -214,13 +215,15 @@ class MultipartOps:
             content_md5=request.headers.get("content-md5"),
             checksum_algorithm=hdr.checksum_algorithm(request),
             checksum_claims=lambda: hdr.checksum_claims(request),
+            secure=request.secure,
+            principal=call.principal.arn,
         )
 
     def upload_part(self, call: Call) -> HttpResponse:
         target = self._part_request(call, with_body=True)
         upload = self.s.multipart.get(target.bucket, target.key, target.upload_id)
         part = self.s.multipart.upload_part(target, call.request.body)
-        headers = {"etag": f'"{part.etag}"'} | hdr.encryption_headers(upload)
+        headers = {"etag": f'"{part.etag}"'} | hdr.encryption_headers(upload, call.request)
         if part.checksum is not None:  # A: echoed even when the upload has no algorithm
             headers[part.checksum.algorithm.header] = part.checksum.value
         return empty_response(headers=headers)
@@ -231,8 +234,9 @@ class MultipartOps:
         upload = self.s.multipart.get(target.bucket, target.key, target.upload_id)
         ref = copysource.parse(request.headers[copysource.HEADER])
         source = self.s.objects.lookup(ref.bucket, ref.key)
-        if hdr.sse_headers(request, prefix=COPY_SOURCE_PREFIX).has_customer_key:
-            raise NotImplementedS3("SSE-C (customer-provided keys) is not implemented yet")
+        source_key = self.s.objects.source_key(
+            source, hdr.sse_headers(request, prefix=COPY_SOURCE_PREFIX), secure=request.secure
+        )
         # Section 5b, A: the read order of conditions, but 412 where a read answers 304.
         conditions.evaluate_copy_source(
             hdr.conditions(request, prefix=COPY_SOURCE_PREFIX),
@@ -241,7 +245,7 @@ class MultipartOps:
             now=self.s.clock.now(),
         )
         start, stop = copy_range(request.headers.get(COPY_RANGE_HEADER), source.size)
-        part = self.s.multipart.copy_part(target, source, start, stop)
+        part = self.s.multipart.copy_part(target, source, start, stop, source_key=source_key)
         pairs: list[tuple[str, object | None]] = [
             ("LastModified", xmlio.iso8601(part.last_modified)),
             ("ETag", f'"{part.etag}"'),
@@ -249,7 +253,7 @@ class MultipartOps:
         if upload.checksum_algorithm is not None:
             pairs += _checksum_pairs(part.checksum)
         body = xmlio.document("CopyPartResult", xmlio.elements(pairs))
-        return xml_response(body, headers=hdr.encryption_headers(upload))
+        return xml_response(body, headers=hdr.encryption_headers(upload, request))
 
     def complete_multipart_upload(self, call: Call) -> HttpResponse:
         request = call.request
@@ -263,6 +267,8 @@ class MultipartOps:
                 conditions=hdr.conditions(request),
                 object_size=request.headers.get("x-amz-mp-object-size"),
                 checksum_type=request.headers.get("x-amz-checksum-type"),
+                sse=hdr.sse_headers(request),
+                secure=request.secure,
             )
         )
         pairs: list[tuple[str, object | None]] = [

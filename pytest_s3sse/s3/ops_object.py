@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pytest_s3sse.http import HttpResponse
+from dataclasses import replace
+
+from pytest_s3sse.http import HttpRequest, HttpResponse
 from pytest_s3sse.s3 import headers as hdr
 from pytest_s3sse.s3 import ranges, xmlio
 from pytest_s3sse.s3.context import Call, Services, empty_response, xml_response
@@ -18,13 +20,13 @@ class InvalidPartNumber(S3Error):
     default_message = "The requested partnumber is not satisfiable"
 
 
-def write_response_headers(obj: StoredObject) -> dict[str, str]:
+def write_response_headers(obj: StoredObject, request: HttpRequest) -> dict[str, str]:
     """ETag, checksum and encryption headers of a write."""
     out = {"etag": obj.quoted_etag}
     if obj.checksum is not None:
         out[obj.checksum.algorithm.header] = obj.checksum.value
         out["x-amz-checksum-type"] = obj.checksum.type
-    out.update(hdr.encryption_headers(obj))
+    out.update(hdr.encryption_headers(obj, request))
     return out
 
 
@@ -56,9 +58,11 @@ class ObjectOps:
             checksum_algorithm=hdr.checksum_algorithm(request),
             checksum_claims=lambda: hdr.checksum_claims(request),
             conditions=hdr.conditions(request),
+            secure=request.secure,
+            principal=call.principal.arn,
         )
         obj = self.s.objects.put(write, request.body)
-        return empty_response(headers=write_response_headers(obj))
+        return empty_response(headers=write_response_headers(obj, request))
 
     def _read(self, call: Call, *, with_body: bool) -> tuple[ReadResult, dict[str, str]]:
         request = call.request
@@ -69,6 +73,7 @@ class ObjectOps:
         read = ReadRequest(
             bucket=call.bucket,
             key=call.key,
+            secure=request.secure,
             sse=hdr.sse_headers(request),
             conditions=hdr.conditions(request),
             range=None if part is not None else request.headers.get("range"),
@@ -84,20 +89,12 @@ class ObjectOps:
                 )
             start = sum(p.size for p in obj.parts[: part - 1])
             stop = start + obj.parts[part - 1].size
-            read = (
-                ReadRequest(
-                    read.bucket,
-                    read.key,
-                    read.sse,
-                    read.conditions,
-                    range=f"bytes={start}-{stop - 1}",
-                )
-                if obj.size
-                else read
-            )
+            read = replace(read, range=f"bytes={start}-{stop - 1}") if obj.size else read
         result = self.s.objects.read(read, with_body=with_body)
         checksum_mode = request.headers.get("x-amz-checksum-mode", "").upper() == "ENABLED"
-        headers = hdr.object_headers(result.obj, checksum_mode=checksum_mode and not result.partial)
+        headers = hdr.object_headers(
+            result.obj, checksum_mode=checksum_mode and not result.partial, request=request
+        )
         headers["content-length"] = str(result.length)
         if result.partial:
             headers["content-range"] = ranges.content_range(

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 
 from pytest_s3sse.http import HttpRequest
+from pytest_s3sse.sigv4 import credential_scope
 
 _S3_LABEL = re.compile(r"^s3(-[a-z0-9-]+)?$")
-_CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/\d{8}/([a-z0-9-]+)/([a-z0-9-]+)/aws4_request")
 _REGION_LABEL = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$")
 
 # Sub-resources: a query parameter that turns a request into another operation.
@@ -82,18 +82,6 @@ def _subresource(request: HttpRequest, names: frozenset[str]) -> str | None:
     for name in request.params:
         if name in names:
             return name
-    return None
-
-
-def credential_scope(request: HttpRequest) -> tuple[str, str, str] | None:
-    """``(access_key_id, region, service)`` from SigV4 Authorization or presigned query auth."""
-    auth = request.headers.get("authorization", "")
-    match = _CREDENTIAL.search(auth)
-    if match is None and "X-Amz-Credential" in request.query:
-        cred = request.params.get("X-Amz-Credential", "")
-        match = _CREDENTIAL.search("Credential=" + cred)
-    if match is not None:
-        return match.group(1), match.group(2), match.group(3)
     return None
 
 

@@ -3,12 +3,12 @@
 The protocol edge hands over the encryption headers as typed, still-unvalidated values
 (:class:`SseHeaders`); the rules here answer with the resolved :class:`WriteEncryption` or raise S3's
 error. Sources: ``shared/reference/aws-sse-behaviour.md`` sections 2.1 (W1-W5), 3 (R9), 6 (bucket
-defaults); ``docs/sse-s3.md`` tabulates them.
+defaults); ``docs/sse-s3.md`` tabulates them. The SSE-C rules are in :mod:`pytest_s3sse.sse.customer`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pytest_s3sse.s3.errors import InvalidArgument, NotImplementedS3
 from pytest_s3sse.types import ObjectEncryption, SseMode
@@ -34,15 +34,18 @@ MSG_SSE_ON_READ = "x-amz-server-side-encryption header is not supported for this
 
 @dataclass(frozen=True, slots=True)
 class SseHeaders:
-    """The encryption-related request values, as sent (None when absent)."""
+    """The encryption-related request values, as sent (None when absent).
+
+    The SSE-C key and its MD5 are left out of the repr, so a failing test or a log never shows them.
+    """
 
     algorithm: str | None = None
     kms_key_id: str | None = None
     context: str | None = None
     bucket_key_enabled: str | None = None
     customer_algorithm: str | None = None
-    customer_key: str | None = None
-    customer_key_md5: str | None = None
+    customer_key: str | None = field(default=None, repr=False)
+    customer_key_md5: str | None = field(default=None, repr=False)
 
     @property
     def has_customer_key(self) -> bool:
@@ -62,17 +65,34 @@ class SseHeaders:
 _NO_HEADERS = SseHeaders()
 
 
+SSE_C_TYPE = "SSE-C"
+NONE_TYPE = "NONE"
+
+
 @dataclass(frozen=True, slots=True)
 class BucketDefault:
-    """A bucket's default encryption (``explicit`` once PutBucketEncryption set it)."""
+    """A bucket's default encryption (``explicit`` once PutBucketEncryption set it).
+
+    ``blocked_encryption_types`` is the rule's ``BlockedEncryptionTypes`` as S3 reports it: ``()``
+    when it was never set (buckets made before April 2026), ``("SSE-C",)`` while SSE-C writes are
+    blocked (every new bucket since), ``("NONE",)`` once the owner unblocked them.
+    """
 
     mode: SseMode = SseMode.SSE_S3
     kms_key_id: str | None = None
     bucket_key_enabled: bool = False
     explicit: bool = False
+    blocked_encryption_types: tuple[str, ...] = ()
+
+    @property
+    def ssec_blocked(self) -> bool:
+        """True while SSE-C writes to the bucket are refused (reference row C9)."""
+        return SSE_C_TYPE in self.blocked_encryption_types
 
 
 IMPLICIT_DEFAULT = BucketDefault()
+# Since April 2026 S3 creates every general purpose bucket with SSE-C writes blocked (reference B2).
+NEW_BUCKET_DEFAULT = BucketDefault(blocked_encryption_types=(SSE_C_TYPE,))
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,9 +112,13 @@ class WriteEncryption:
 
 
 def resolve_write(headers: SseHeaders, default: BucketDefault) -> WriteEncryption:
-    """The encryption of a new object (PutObject, CopyObject target, CreateMultipartUpload)."""
+    """The encryption of a new object (PutObject, CopyObject target, CreateMultipartUpload).
+
+    SSE-C headers make it SSE-C; :func:`pytest_s3sse.sse.customer.write_key` has validated them (and
+    refused them next to ``x-amz-server-side-encryption``, C1) before this is asked.
+    """
     if headers.has_customer_key:
-        raise NotImplementedS3("SSE-C (customer-provided keys) is not implemented yet")
+        return WriteEncryption(SseMode.SSE_C, from_request=True)
     algorithm = headers.algorithm
     if algorithm is None:
         if headers.kms_key_id is not None:
@@ -115,8 +139,7 @@ def resolve_write(headers: SseHeaders, default: BucketDefault) -> WriteEncryptio
 
 
 def check_read_headers(headers: SseHeaders) -> None:
-    """GET and HEAD take no ``x-amz-server-side-encryption`` header (R9)."""
+    """GET and HEAD take no ``x-amz-server-side-encryption`` header (R9); their SSE-C headers are
+    checked by :func:`pytest_s3sse.sse.customer.read_key`."""
     if headers.algorithm is not None:
         raise InvalidArgument(MSG_SSE_ON_READ, SSE_HEADER, headers.algorithm)
-    if headers.has_customer_key:
-        raise NotImplementedS3("SSE-C (customer-provided keys) is not implemented yet")

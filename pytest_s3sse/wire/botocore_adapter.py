@@ -5,11 +5,13 @@ Two adapters feed the same dispatch:
   every botocore Session created while an engine is active copies;
 - a wrapt wrapper on ``botocore.endpoint.Endpoint._send``, which catches clients built before (a module
   level ``boto3.client("s3")`` included) and is the guard that no request reaches the network.
-Both are installed when the first engine activates and removed when the last one deactivates, leaving
-botocore exactly as it was. A handler already copied into a session's emitter stays dormant there.
+Both are installed when the first engine activates and removed when the last one deactivates
+(``wire/activation.py``, with the ``requests`` bridge), leaving botocore exactly as it was. A handler
+already copied into a session's emitter stays dormant there.
 
 So that tests run on a machine with no AWS credentials or config at all, while active: test credentials
-are put in the environment when none are there (and EC2 instance-metadata look-ups are switched off, so
+are put in the environment when none are there (and the engine's region when no region is configured
+anywhere) (and EC2 instance-metadata look-ups are switched off, so
 botocore never probes the network for credentials or a region), and a client built earlier without
 credentials signs with the test credentials instead of failing with NoCredentialsError.
 """
@@ -29,10 +31,11 @@ import wrapt
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.credentials import Credentials
 
-from pytest_s3sse.errors import AwsError, InternalEngineError, RealAWSCallBlockedError
+from pytest_s3sse.errors import RealAWSCallBlockedError
 from pytest_s3sse.http import EMPTY_BODY, HttpRequest, HttpResponse, RequestBody
 from pytest_s3sse.wire import slot
 from pytest_s3sse.wire.chunked import AwsChunkedReader
+from pytest_s3sse.wire.dispatch import dispatch
 
 _HANDLER_ENTRY: tuple[str, Any] | None = None
 _ORIGINAL_SEND: Any = None
@@ -123,13 +126,7 @@ def answer(request: AWSPreparedRequest) -> AWSResponse | None:
     if engine is None:
         return None
     http_request = to_http_request(request)
-    try:
-        response = engine.dispatch(http_request)
-    except (AwsError, InternalEngineError, RealAWSCallBlockedError):
-        raise
-    except Exception as exc:
-        msg = f"pytest-s3sse failed while answering {request.method} {request.url}: {exc!r}"
-        raise InternalEngineError(msg) from exc
+    response = dispatch(engine, http_request)
     if response is None:
         raise RealAWSCallBlockedError(engine.describe_unserved(http_request))
     return to_aws_response(request.url, response)
@@ -164,12 +161,21 @@ def _auth_wrapper(
     return wrapped(*args, **kwargs)
 
 
-def _set_test_environment() -> None:
+def _region_configured(env: os._Environ[str]) -> bool:
+    if "AWS_DEFAULT_REGION" in env or "AWS_REGION" in env:
+        return True
+    config = env.get("AWS_CONFIG_FILE") or os.path.join("~", ".aws", "config")
+    return os.path.exists(os.path.expanduser(config))  # it may name a region: leave it in charge
+
+
+def _set_test_environment(region: str | None) -> None:
     env = os.environ
     wanted = {"AWS_EC2_METADATA_DISABLED": "true"}
     if "AWS_ACCESS_KEY_ID" not in env and "AWS_SECRET_ACCESS_KEY" not in env:
         wanted["AWS_ACCESS_KEY_ID"] = TEST_ACCESS_KEY_ID
         wanted["AWS_SECRET_ACCESS_KEY"] = TEST_SECRET_ACCESS_KEY
+    if region is not None and not _region_configured(env):
+        wanted["AWS_DEFAULT_REGION"] = region  # boto3.client("kms") needs one; S3 does not
     for name, value in wanted.items():
         if name not in env:
             env[name] = value
@@ -187,7 +193,7 @@ def _is_ours(entry: tuple[str, Any]) -> bool:
     return getattr(entry[1], "__s3sse__", False) is True
 
 
-def install() -> None:
+def install(region: str | None = None) -> None:
     """Put both adapters in place (idempotent; called when the first engine activates)."""
     global _HANDLER_ENTRY, _ORIGINAL_SEND, _ORIGINAL_AUTH  # noqa: PLW0603
     handlers = botocore.handlers.BUILTIN_HANDLERS
@@ -204,7 +210,7 @@ def install() -> None:
     if not isinstance(current, wrapt.FunctionWrapper):
         _ORIGINAL_AUTH = current
         setattr(signer_cls, "get_auth_instance", wrapt.FunctionWrapper(current, _auth_wrapper))  # noqa: B010
-    _set_test_environment()
+    _set_test_environment(region)
 
 
 def uninstall() -> None:
@@ -220,13 +226,3 @@ def uninstall() -> None:
         setattr(botocore.signers.RequestSigner, "get_auth_instance", _ORIGINAL_AUTH)  # noqa: B010
         _ORIGINAL_AUTH = None
     _restore_environment()
-
-
-def activate(engine: slot.Dispatcher) -> None:
-    """Make ``engine`` answer every botocore request (nesting allowed)."""
-    slot.push(engine, install)
-
-
-def deactivate(engine: slot.Dispatcher) -> None:
-    """Stop ``engine`` answering; the last deactivation restores botocore."""
-    slot.pop(engine, uninstall)
