@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 
-from pytest_s3sse.s3.errors import NotModified, PreconditionFailed
+from pytest_s3sse.s3.errors import NoSuchKey, NotModified, PreconditionFailed
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,3 +96,19 @@ def evaluate_copy_source(
     except NotModified:
         failed = "None-Match" if conditions.if_none_match is not None else "Modified-Since"
         raise PreconditionFailed(f"{conditions.header_prefix}{failed}") from None
+
+
+def check_write(conditions: Conditions, current_etag: str | None, key: str) -> None:
+    """A conditional write (PutObject, CopyObject, CompleteMultipartUpload) against the key as it is.
+
+    ``If-None-Match: *`` fails when the key exists; ``If-Match`` needs the key (404 NoSuchKey) and its
+    ETag (412). A, LocalStack snapshots test_put_object_if_none_match, test_put_object_if_match,
+    test_multipart_if_match_with_delete (docs/_research/s3-errors.md section 5c).
+    """
+    if conditions.if_none_match is not None and current_etag is not None:
+        raise PreconditionFailed("If-None-Match")
+    if conditions.if_match is not None:
+        if current_etag is None:
+            raise NoSuchKey(key)
+        if not etag_matches(conditions.if_match, current_etag):
+            raise PreconditionFailed("If-Match")

@@ -23,15 +23,12 @@ from pytest_s3sse.s3.errors import (
     InternalError,
     InvalidArgument,
     InvalidRequest,
-    NoSuchKey,
-    PreconditionFailed,
 )
 from pytest_s3sse.s3.objects import (
     MSG_COPY_TO_SELF,
     ObjectService,
     check_key,
     check_metadata,
-    check_write_condition_values,
 )
 from pytest_s3sse.s3.store import Bucket, Checksum, ObjectAttributes, StoredObject
 from pytest_s3sse.sse.customer import CustomerKey, secret_of, write_key
@@ -161,25 +158,6 @@ def _check_source(
     return source_key
 
 
-def _check_destination(objects: ObjectService, bucket: Bucket, request: CopyRequest) -> None:
-    """The destination's If-Match / If-None-Match behave as on PutObject (A, s3-errors.md 5c: 501
-    for unsupported values, 404 NoSuchKey for If-Match on a missing key). The 412s are decided
-    atomically when the target is committed; checking here too spares a doomed re-encryption."""
-    cond = request.conditions
-    if cond.if_match is None and cond.if_none_match is None:
-        return
-    check_write_condition_values(cond)
-    with objects.store.lock:
-        current = bucket.current(request.key)
-    if cond.if_none_match is not None and current is not None:
-        raise PreconditionFailed("If-None-Match")
-    if cond.if_match is not None:
-        if current is None:
-            raise NoSuchKey(request.key)
-        if not conditions.etag_matches(cond.if_match, current.etag):
-            raise PreconditionFailed("If-Match")
-
-
 def _source_plaintext(
     objects: ObjectService, source: StoredObject, key: CustomerKey | None
 ) -> Iterator[bytes]:
@@ -216,7 +194,7 @@ def copy_object(objects: ObjectService, request: CopyRequest) -> StoredObject:
     )
     encryption = resolve_write(request.sse, bucket.default_encryption)  # K6: never the source's
     check_changes_something(request, source, bucket)
-    _check_destination(objects, bucket, request)
+    objects.check_write_conditions(bucket, request.key, request.conditions)
     algorithm = target_checksum_algorithm(request, source)
 
     aead, envelope = objects.sealer.new_object(

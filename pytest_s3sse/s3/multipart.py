@@ -36,9 +36,7 @@ from pytest_s3sse.s3.errors import (
     InvalidPart,
     InvalidPartOrder,
     InvalidRequest,
-    NoSuchKey,
     NoSuchUpload,
-    PreconditionFailed,
 )
 from pytest_s3sse.s3.multipart_checksums import checksum_mode, composite_checksum
 from pytest_s3sse.s3.multipart_listing import UploadsPage, UploadsQuery
@@ -445,15 +443,8 @@ class MultipartService:
 
         The 409 ConditionalRequestConflict cases (the key changed after Create) are not modelled.
         """
-        cond = request.conditions
         current = bucket.current(request.key)
-        if cond.if_none_match is not None and current is not None:
-            raise PreconditionFailed("If-None-Match")  # A: complete-multipart-if-none-match
-        if cond.if_match is not None:
-            if current is None:
-                raise NoSuchKey(request.key)  # A: test_multipart_if_match_with_delete
-            if not conditions.etag_matches(cond.if_match, current.etag):
-                raise PreconditionFailed("If-Match")  # A: complete-multipart-if-match-put-before
+        conditions.check_write(request.conditions, current.etag if current else None, request.key)
 
     def abort(self, bucket_name: str, key: str, upload_id: str) -> None:
         """AbortMultipartUpload: the upload and its parts are gone (a second abort is NoSuchUpload)."""

@@ -25,7 +25,6 @@ from pytest_s3sse.s3.errors import (
     MetadataTooLarge,
     NoSuchKey,
     NotImplementedS3,
-    PreconditionFailed,
 )
 from pytest_s3sse.s3.store import Bucket, Checksum, ObjectAttributes, Store, StoredObject
 from pytest_s3sse.sse.customer import CustomerKey, check_read, read_key, secret_of, write_key
@@ -237,7 +236,7 @@ class ObjectService:
             key=request.key,
         )
         encryption = self.encryption_for(bucket, request.sse)
-        self._check_write_conditions(bucket, request)
+        self.check_write_conditions(bucket, request.key, request.conditions)
         aead, envelope = self.sealer.new_object(
             encryption.object_encryption(), customer_key=secret_of(customer)
         )
@@ -263,33 +262,23 @@ class ObjectService:
         self.commit(obj, request.conditions)
         return obj
 
-    def _check_write_conditions(self, bucket: Bucket, request: WriteRequest) -> None:
-        cond = request.conditions
+    def check_write_conditions(self, bucket: Bucket, key: str, cond: conditions.Conditions) -> None:
+        """Refuse a conditional write early, before its body is encrypted; :meth:`commit` decides
+        again, atomically, when the object is stored."""
         if cond.if_none_match is None and cond.if_match is None:
             return
         check_write_condition_values(cond)
         with self.store.lock:
-            current = bucket.current(request.key)
-        if cond.if_none_match is not None and current is not None:
-            raise PreconditionFailed("If-None-Match")
-        if cond.if_match is not None:
-            if current is None:
-                raise NoSuchKey(request.key)
-            if not conditions.etag_matches(cond.if_match, current.etag):
-                raise PreconditionFailed("If-Match")
+            current = bucket.current(key)
+        conditions.check_write(cond, current.etag if current else None, key)
 
     def commit(self, obj: StoredObject, cond: conditions.Conditions | None = None) -> None:
         """Store ``obj`` as the current version of its key (the bucket must still exist)."""
         with self.store.lock:
             bucket = self.store.bucket(obj.bucket)
-            if cond is not None and (cond.if_none_match is not None or cond.if_match is not None):
+            if cond is not None:
                 current = bucket.current(obj.key)
-                if cond.if_none_match is not None and current is not None:
-                    raise PreconditionFailed("If-None-Match")
-                if cond.if_match is not None and (
-                    current is None or not conditions.etag_matches(cond.if_match, current.etag)
-                ):
-                    raise PreconditionFailed("If-Match")
+                conditions.check_write(cond, current.etag if current else None, obj.key)
             bucket.put(obj)
 
     # -- reads --------------------------------------------------------------------------------
