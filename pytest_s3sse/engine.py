@@ -26,7 +26,9 @@ from pytest_s3sse.s3.multipart import MultipartService
 from pytest_s3sse.s3.objects import ObjectService
 from pytest_s3sse.s3.store import Store
 from pytest_s3sse.sigv4 import credential_scope
+from pytest_s3sse.sse.bucket_keys import DEFAULT_PERIOD as DEFAULT_BUCKET_KEY_PERIOD
 from pytest_s3sse.sse.envelope import Sealer
+from pytest_s3sse.sse.kms import S3Kms
 from pytest_s3sse.types import Principal
 
 DEFAULT_ACCOUNT = "123456789012"
@@ -66,9 +68,11 @@ class Engine:
         clock: Clock | None = None,
         root_key_rotation: timedelta = DEFAULT_ROTATION,
         block_ssec_on_new_buckets: bool = True,
+        bucket_key_period: timedelta = DEFAULT_BUCKET_KEY_PERIOD,
     ) -> None:
         """``block_ssec_on_new_buckets=False`` creates buckets the pre-April-2026 way, without the
-        SSE-C write block S3 now puts on every new bucket (for tests of legacy SSE-C workloads)."""
+        SSE-C write block S3 now puts on every new bucket (for tests of legacy SSE-C workloads).
+        ``bucket_key_period`` is how long S3 holds an S3 Bucket Key (``docs/sse-kms.md``)."""
         if not _ACCOUNT.match(account_id):
             msg = f"account_id must be 12 digits, got {account_id!r}"
             raise ValueError(msg)
@@ -94,6 +98,7 @@ class Engine:
         )
         self.s3 = S3Api(services, default_region=region, identify=self.identify)
         self.kms = KmsService(self.clock, self.entropy)
+        self.sealer.kms = S3Kms(self.kms, self.clock, bucket_key_period)  # SSE-KMS calls this KMS
         self.kms_api = KmsApi(
             self.kms, default_region=region, identify=self.identify, entropy=self.entropy
         )

@@ -21,6 +21,7 @@ from pytest_s3sse.kms.errors import KmsError
 from pytest_s3sse.kms.service import KmsService
 from pytest_s3sse.kms.types import KmsCall
 from pytest_s3sse.s3.store import StoredObject
+from pytest_s3sse.sse.bucket_keys import DEFAULT_PERIOD as DEFAULT_BUCKET_KEY_PERIOD
 from pytest_s3sse.sse.customer import check_customer_key
 from pytest_s3sse.types import Principal, SseMode
 from pytest_s3sse.wire import activation
@@ -45,6 +46,7 @@ class S3SSE:
         clock: Clock | None = None,
         root_key_rotation: timedelta = DEFAULT_ROTATION,
         block_ssec_on_new_buckets: bool = True,
+        bucket_key_period: timedelta = DEFAULT_BUCKET_KEY_PERIOD,
     ) -> None:
         self._options: dict[str, Any] = {
             "account_id": account_id,
@@ -52,11 +54,13 @@ class S3SSE:
             "seed": seed,
             "root_key_rotation": root_key_rotation,
             "block_ssec_on_new_buckets": block_ssec_on_new_buckets,
+            "bucket_key_period": bucket_key_period,
         }
         self.engine = Engine(
             account_id=account_id, region=region, seed=seed, clock=clock,
             root_key_rotation=root_key_rotation,
             block_ssec_on_new_buckets=block_ssec_on_new_buckets,
+            bucket_key_period=bucket_key_period,
         )  # fmt: skip
         self._active = False
 
@@ -266,11 +270,13 @@ def mock_s3sse(
     clock: Clock | None = None,
     root_key_rotation: timedelta = DEFAULT_ROTATION,
     block_ssec_on_new_buckets: bool = True,
+    bucket_key_period: timedelta = DEFAULT_BUCKET_KEY_PERIOD,
 ) -> S3SSE:
     """A fresh engine, as a context manager (``with mock_s3sse() as s3sse:``) or decorator.
 
     ``block_ssec_on_new_buckets=False`` creates buckets as S3 did before April 2026, without the
-    SSE-C write block (for tests of legacy SSE-C workloads).
+    SSE-C write block (for tests of legacy SSE-C workloads). ``bucket_key_period`` is how long S3
+    holds an S3 Bucket Key before it asks KMS for a new one (default one hour, docs/sse-kms.md).
     """
     return S3SSE(
         account_id=account_id,
@@ -279,4 +285,5 @@ def mock_s3sse(
         clock=clock,
         root_key_rotation=root_key_rotation,
         block_ssec_on_new_buckets=block_ssec_on_new_buckets,
+        bucket_key_period=bucket_key_period,
     )

@@ -11,6 +11,7 @@ import hashlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
+from datetime import timedelta
 from operator import methodcaller
 from typing import Any
 
@@ -18,10 +19,12 @@ import pytest
 
 from pytest_s3sse.engine import DEFAULT_ACCOUNT, DEFAULT_REGION
 from pytest_s3sse.mock import S3SSE
+from pytest_s3sse.sse.bucket_keys import DEFAULT_PERIOD as DEFAULT_BUCKET_KEY_PERIOD
 
 MARKER_HELP = (
-    "s3sse(*, account_id=None, region=None, seed=None, block_ssec_on_new_buckets=True): options of "
-    "the s3sse fixture's engine for this test (closest marker wins)."
+    "s3sse(*, account_id=None, region=None, seed=None, block_ssec_on_new_buckets=True, "
+    "bucket_key_period=timedelta(hours=1)): options of the s3sse fixture's engine for this test "
+    "(closest marker wins)."
 )
 
 
@@ -34,6 +37,8 @@ class Options:
     seed: int | None = None
     # False: buckets are created as before April 2026, without S3's SSE-C write block.
     block_ssec_on_new_buckets: bool = True
+    # How long S3 holds an S3 Bucket Key before asking KMS for a new one (docs/sse-kms.md).
+    bucket_key_period: timedelta = DEFAULT_BUCKET_KEY_PERIOD
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -100,6 +105,7 @@ def s3sse(request: pytest.FixtureRequest) -> Iterator[S3SSE]:
     engine = S3SSE(
         account_id=options.account_id, region=options.region, seed=options.seed,
         block_ssec_on_new_buckets=options.block_ssec_on_new_buckets,
+        bucket_key_period=options.bucket_key_period,
     )  # fmt: skip
     with engine:
         yield engine

@@ -237,19 +237,17 @@ def test_bucket_encryption_of_a_missing_bucket_is_no_such_bucket_before_xml_chec
     assert _error(info)[1]["Code"] == "NoSuchBucket"
 
 
-def test_a_kms_bucket_default_answers_501_until_kms_is_served(s3, bucket):
+def test_a_kms_bucket_default_without_a_key_id_encrypts_under_aws_s3(s3, bucket, make_client):
+    # B11 (A, LocalStack snapshot test_s3_bucket_encryption_sse_kms_aws_managed_key): objects use the
+    # AWS managed aws/s3 key, whose ARN they echo; GetBucketEncryption echoes no KMSMasterKeyID.
     s3.put_bucket_encryption(
         Bucket=bucket,
         ServerSideEncryptionConfiguration={
             "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms"}}]
         },
     )
-    with pytest.raises(ClientError) as info:
-        s3.put_object(Bucket=bucket, Key="k", Body=b"x")
-    assert (
-        info.value.response["ResponseMetadata"]["HTTPStatusCode"],
-        info.value.response["Error"]["Code"],
-    ) == (
-        501,
-        "NotImplemented",
-    )
+    put = s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+    managed = make_client("kms").describe_key(KeyId="alias/aws/s3")["KeyMetadata"]
+    assert (put["ServerSideEncryption"], put["SSEKMSKeyId"]) == ("aws:kms", managed["Arn"])
+    rule = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"][0]
+    assert rule["ApplyServerSideEncryptionByDefault"] == {"SSEAlgorithm": "aws:kms"}

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -16,7 +15,6 @@ from botocore.exceptions import ClientError
 
 from pytest_s3sse.s3 import copy as copy_module
 from pytest_s3sse.s3.objects import MSG_COPY_TO_SELF
-from pytest_s3sse.types import ObjectEncryption, SseMode
 
 BODY = b'{"key": "value"}'
 PRECONDITION_FAILED = "At least one of the pre-conditions you specified did not hold"
@@ -364,17 +362,14 @@ def test_copy_onto_itself_naming_an_sse_header_is_allowed(s3, bucket, source):
 
 
 def test_copy_onto_itself_of_a_non_sse_s3_source_is_allowed_and_becomes_the_default(
-    s3, bucket, source, s3sse
+    s3, bucket, s3sse
 ):
-    """K4: A, LocalStack snapshot ``copy-object-in-place-without-kms-sse``. SSE-KMS writes are not
-    implemented yet, so the source is relabelled at rest (its data key is unchanged)."""
-    store = s3sse.engine.store.buckets[bucket]
-    obj = store.current(source)
-    kms = ObjectEncryption(SseMode.SSE_KMS, "arn:aws:kms:us-east-1:123456789012:key/k")
-    store.put(replace(obj, envelope=replace(obj.envelope, encryption=kms)))
-    result = s3.copy_object(**copy_from(bucket, source, Key=source))
+    """K4: A, LocalStack snapshot ``copy-object-in-place-without-kms-sse`` (an SSE-KMS source; more
+    in ``tests/test_sse_kms_copy.py``)."""
+    s3.put_object(Bucket=bucket, Key="kms", Body=BODY, ServerSideEncryption="aws:kms")
+    result = s3.copy_object(**copy_from(bucket, "kms", Key="kms"))
     assert result["ServerSideEncryption"] == "AES256"
-    assert s3sse.stored(bucket, source).mode == "SSE-S3"
+    assert s3sse.stored(bucket, "kms").mode == "SSE-S3"
 
 
 def test_copy_onto_itself_with_the_same_storage_class_is_allowed(s3, bucket, source):

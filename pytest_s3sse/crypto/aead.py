@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import ClassVar
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -27,6 +28,9 @@ class Aead:
     """One AES-256-GCM key. ``seal`` returns ``nonce || ciphertext || tag``."""
 
     __slots__ = ("_cipher", "_nonce")
+    # Bytes a sealed message adds to its plaintext; the segment format checks lengths against it, so a
+    # layered cipher (DSSE-KMS, :mod:`pytest_s3sse.crypto.layered`) declares its own.
+    overhead: ClassVar[int] = OVERHEAD
 
     def __init__(self, key: bytes, nonce_source: Callable[[int], bytes]) -> None:
         if len(key) != KEY_SIZE:

@@ -13,7 +13,7 @@ import struct
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from pytest_s3sse.crypto.aead import OVERHEAD, Aead, Buffer
+from pytest_s3sse.crypto.aead import Aead, Buffer
 from pytest_s3sse.errors import DecryptionError
 
 SEGMENT_SIZE = 64 * 1024
@@ -112,7 +112,7 @@ def open_range(aead: Aead, part: SealedPart, start: int, stop: int) -> Iterator[
         final = index == count - 1
         plain = aead.open(sealed, _aad(part.part_number, index, final))
         expected = min(SEGMENT_SIZE, part.size - index * SEGMENT_SIZE)
-        if len(plain) != expected or len(sealed) != expected + OVERHEAD:
+        if len(plain) != expected or len(sealed) != expected + aead.overhead:
             msg = f"segment {index} of part {part.part_number} has the wrong length"
             raise DecryptionError(msg)
         base = index * SEGMENT_SIZE

@@ -31,9 +31,9 @@ from pytest_s3sse.s3.objects import (
     check_metadata,
 )
 from pytest_s3sse.s3.store import Bucket, Checksum, ObjectAttributes, StoredObject
-from pytest_s3sse.sse.customer import CustomerKey, secret_of, write_key
+from pytest_s3sse.sse.customer import CustomerKey, write_key
 from pytest_s3sse.sse.rules import SseHeaders, resolve_write
-from pytest_s3sse.types import ChecksumAlgorithm, SseMode
+from pytest_s3sse.types import ChecksumAlgorithm, Principal, SseMode
 
 # S: the text S3 is widely reported to send for a source above 5 GiB (not in the research tables).
 MAX_COPY_SIZE = 5 * 1024**3
@@ -60,7 +60,8 @@ class CopyRequest:
     request's own standard headers and metadata, used with REPLACE only. ``sse`` is the target's
     encryption headers, ``source_sse`` the ``x-amz-copy-source-server-side-encryption-customer-*``
     trio that opens an SSE-C source; ``secure`` (over TLS) and ``principal`` (the requester's ARN)
-    are what the SSE-C rules need (C8, C9).
+    are what the SSE-C rules need (C8, C9); ``requester`` and ``signed_v4`` what S3 needs to call KMS
+    for an SSE-KMS source or target (W14, W15; None: the bucket owner).
     """
 
     source_bucket: str
@@ -81,6 +82,8 @@ class CopyRequest:
     source_version_id: str | None = None
     secure: bool = True
     principal: str = ""
+    requester: Principal | None = None
+    signed_v4: bool = True
 
     @property
     def in_place(self) -> bool:
@@ -159,11 +162,28 @@ def _check_source(
 
 
 def _source_plaintext(
-    objects: ObjectService, source: StoredObject, key: CustomerKey | None
+    objects: ObjectService, request: CopyRequest, source: StoredObject, key: CustomerKey | None
 ) -> Iterator[bytes]:
-    """The source's plaintext; tampered ciphertext is S3's InternalError, as on GetObject."""
+    """The source's plaintext, opened now (an SSE-KMS source: one Decrypt as the requester, before
+    the target's GenerateDataKey); tampered ciphertext is S3's InternalError, as on GetObject."""
+    scope = None
+    if source.envelope.kms_wrapped:
+        with objects.store.lock:
+            bucket = objects.store.bucket(source.bucket)
+        scope = objects.scope(
+            bucket,
+            source.key,
+            request.requester,
+            secure=request.secure,
+            signed_v4=request.signed_v4,
+        )
+    chunks = objects.decrypt(source, 0, source.size, customer_key=key, scope=scope)
+    return _checked(source, chunks)
+
+
+def _checked(source: StoredObject, chunks: Iterator[bytes]) -> Iterator[bytes]:
     try:
-        yield from objects.decrypt(source, 0, source.size, customer_key=key)
+        yield from chunks
     except DecryptionError as exc:
         raise InternalError(
             f"pytest-s3sse: the stored ciphertext of s3://{source.bucket}/{source.key} failed "
@@ -175,7 +195,8 @@ def copy_object(objects: ObjectService, request: CopyRequest) -> StoredObject:
     """CopyObject: check the request, re-encrypt the source's plaintext and store the target.
 
     The target is sealed under a fresh data key, so a copy always re-encrypts: an SSE-C source copied
-    under another customer key (key rotation, K8/K9) or to SSE-S3 (K6) gets new ciphertext.
+    under another customer key (key rotation, K8/K9), to SSE-S3 (K6) or between KMS keys gets new
+    ciphertext. The source's encryption context is not carried over (K13, P).
     """
     with objects.store.lock:
         bucket = objects.store.bucket(request.bucket)
@@ -197,13 +218,15 @@ def copy_object(objects: ObjectService, request: CopyRequest) -> StoredObject:
     objects.check_write_conditions(bucket, request.key, request.conditions)
     algorithm = target_checksum_algorithm(request, source)
 
-    aead, envelope = objects.sealer.new_object(
-        encryption.object_encryption(), customer_key=secret_of(target_key)
+    source_chunks = _source_plaintext(objects, request, source, source_key)
+    scope = objects.scope(
+        bucket, request.key, request.requester, secure=request.secure, signed_v4=request.signed_v4
     )
+    aead, envelope = objects.new_envelope(encryption, target_key, scope)
     writer = SegmentWriter(aead, 1)
     md5 = hashlib.md5()  # noqa: S324 - an SSE-S3 ETag is the MD5 of the plaintext (section 5.2)
     hasher = checksums.new_hasher(algorithm) if algorithm is not None else None
-    for chunk in _source_plaintext(objects, source, source_key):
+    for chunk in source_chunks:
         writer.write(chunk)
         md5.update(chunk)
         if hasher is not None:

@@ -226,3 +226,19 @@ class AuthorizationQueryParametersError(S3Error):
     """A presigned URL's query authentication is incomplete or malformed (``s3/presign.py``)."""
 
     status, code = 400, "AuthorizationQueryParametersError"
+
+
+class SlowDown(S3Error):
+    """KMS throttled the call S3 made for the request (reference W13, A: aws-samples/cql-replicator#92,
+    "Status Code: 503; Error Code: SlowDown"). botocore retries it as a throttling error."""
+
+    status, code = 503, "SlowDown"
+    default_message = "Please reduce your request rate for operations involving AWS KMS."
+
+
+class ServiceUnavailable(S3Error):
+    """KMS failed on its side (KMSInternalException, KeyUnavailableException ...) while S3 called it
+    for the request (U: reference open point 12.5 proposes a retryable 503)."""
+
+    status, code = 503, "ServiceUnavailable"
+    default_message = "Please reduce your request rate."

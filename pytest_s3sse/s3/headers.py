@@ -17,6 +17,8 @@ from pytest_s3sse.types import ChecksumAlgorithm, SseMode
 SSE = "x-amz-server-side-encryption"
 SSE_C_ALGORITHM = SSE + "-customer-algorithm"
 SSE_C_KEY_MD5 = SSE + "-customer-key-md5"
+SSE_CONTEXT = SSE + "-context"
+_SIGV4 = ("AWS4-HMAC-SHA256", "AWS4-ECDSA-P256-SHA256")
 META_PREFIX = "x-amz-meta-"
 _CHECKSUM_HEADERS = {a.header: a for a in ChecksumAlgorithm}
 
@@ -40,6 +42,15 @@ def sse_headers(request: HttpRequest, prefix: str = "x-amz-") -> SseHeaders:
         customer_key=h.get(base + "key"),
         customer_key_md5=h.get(base + "key-md5"),
     )
+
+
+def signed_v4(request: HttpRequest) -> bool:
+    """True when the request was signed with Signature Version 4 (an ``Authorization`` header or a
+    presigned URL's ``X-Amz-Algorithm``): SSE-KMS refuses anything else (W14), such as botocore's
+    default SigV2 presigned URLs and unsigned requests."""
+    if request.headers.get("authorization", "").startswith(_SIGV4):
+        return True
+    return bool(request.query) and "X-Amz-Algorithm" in request.params
 
 
 def attributes(request: HttpRequest) -> ObjectAttributes:
@@ -132,6 +143,17 @@ def encryption_headers(
             if value is not None:
                 out[name] = value
     return out
+
+
+def context_echo(obj: StoredObject | MultipartUpload, request: HttpRequest) -> dict[str, str]:
+    """``x-amz-server-side-encryption-context`` on PutObject, CopyObject and CreateMultipartUpload of
+    a KMS object: the requester's own context, as sent, only when sent. S (minio/minio#11415, AWS
+    observed: no context sent, no header; a context sent is answered without the ``aws:s3:arn`` pair S3
+    adds); P that only these three responses have the member (section 5.1), never GET or HEAD."""
+    value = request.headers.get(SSE_CONTEXT)
+    if value is None or obj.encryption.mode not in (SseMode.SSE_KMS, SseMode.DSSE_KMS):
+        return {}
+    return {SSE_CONTEXT: value}
 
 
 def object_headers(

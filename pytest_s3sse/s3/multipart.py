@@ -25,10 +25,11 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from pytest_s3sse.clock import Clock
+from pytest_s3sse.crypto.aead import Aead
 from pytest_s3sse.entropy import Entropy
 from pytest_s3sse.errors import DecryptionError
 from pytest_s3sse.http import RequestBody
-from pytest_s3sse.s3 import conditions, multipart_listing
+from pytest_s3sse.s3 import conditions, multipart_kms, multipart_listing
 from pytest_s3sse.s3.errors import (
     BadDigest,
     EntityTooSmall,
@@ -56,13 +57,7 @@ from pytest_s3sse.s3.store import (
     StoredObject,
     UploadedPart,
 )
-from pytest_s3sse.sse.customer import (
-    CustomerKey,
-    check_part,
-    read_key,
-    secret_of,
-    write_key,
-)
+from pytest_s3sse.sse.customer import CustomerKey, check_part, read_key, secret_of, write_key
 from pytest_s3sse.sse.envelope import Sealer
 from pytest_s3sse.sse.rules import SseHeaders, resolve_write
 from pytest_s3sse.types import ChecksumAlgorithm, Principal
@@ -100,7 +95,8 @@ def _no_claims() -> Mapping[ChecksumAlgorithm, str]:
 
 @dataclass(frozen=True, slots=True)
 class CreateRequest:
-    """What CreateMultipartUpload asks for (``secure``: over TLS, which SSE-C needs)."""
+    """What CreateMultipartUpload asks for (``secure``: over TLS, which SSE-C and SSE-KMS need;
+    ``signed_v4``: signed with SigV4, which SSE-KMS needs)."""
 
     bucket: str
     key: str
@@ -110,6 +106,7 @@ class CreateRequest:
     checksum_algorithm: ChecksumAlgorithm | None = None
     checksum_type: str | None = None
     secure: bool = True
+    signed_v4: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +123,8 @@ class PartRequest:
     checksum_claims: Callable[[], Mapping[ChecksumAlgorithm, str]] = _no_claims
     secure: bool = True
     principal: str = ""
+    requester: Principal | None = None  # S3 calls KMS as this principal (None: the bucket owner)
+    signed_v4: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +149,8 @@ class CompleteRequest:
     checksum_type: str | None = None
     sse: SseHeaders = field(default_factory=SseHeaders)
     secure: bool = True
+    requester: Principal | None = None
+    signed_v4: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,9 +294,11 @@ class MultipartService:
             key=request.key,
         )
         encryption = resolve_write(request.sse, bucket.default_encryption)
-        _, envelope = self.sealer.new_object(
-            encryption.object_encryption(), customer_key=secret_of(customer)
-        )
+        scope = self.objects.scope(
+            bucket, request.key, request.initiator,
+            secure=request.secure, signed_v4=request.signed_v4,
+        )  # fmt: skip
+        _, envelope = self.objects.new_envelope(encryption, customer, scope)
         upload = MultipartUpload(
             upload_id=self.entropy.token(48),
             bucket=request.bucket,
@@ -340,6 +343,12 @@ class MultipartService:
             )
         return expected or actual
 
+    def _open(self, upload: MultipartUpload, request: PartRequest, key: CustomerKey | None) -> Aead:
+        return multipart_kms.open_upload(
+            self.objects, upload, secret_of(key), request.requester,
+            secure=request.secure, signed_v4=request.signed_v4,
+        )  # fmt: skip
+
     def upload_part(self, request: PartRequest, body: RequestBody) -> UploadedPart:
         """UploadPart: encrypt the body under the upload's data key; a part re-uploaded replaces."""
         upload = self.get(request.bucket, request.key, request.upload_id)
@@ -347,7 +356,7 @@ class MultipartService:
         algorithm = self._part_algorithm(upload, request)
         got = ingest(
             body,
-            self.sealer.open(upload.envelope, customer_key=secret_of(key)),
+            self._open(upload, request, key),
             request.part_number,
             content_md5=request.content_md5,
             algorithm=algorithm,
@@ -373,8 +382,12 @@ class MultipartService:
         upload = self.get(request.bucket, request.key, request.upload_id)
         key = self._part_key(upload, request)
         algorithm = self._part_algorithm(upload, request)
-        aead = self.sealer.open(upload.envelope, customer_key=secret_of(key))
-        chunks = self.objects.decrypt(source, start, stop, customer_key=source_key)
+        aead = self._open(upload, request, key)
+        scope = multipart_kms.source_scope(
+            self.objects, source, request.requester,
+            secure=request.secure, signed_v4=request.signed_v4,
+        )  # fmt: skip
+        chunks = self.objects.decrypt(source, start, stop, customer_key=source_key, scope=scope)
         try:
             got = ingest(
                 _ChunkReader(iter(chunks)),
@@ -410,6 +423,10 @@ class MultipartService:
         # SSE-C headers are optional on Complete (M4, A); when sent (s3transfer sends them) they
         # must be the upload's (U: M1/M3 proposed).
         key = read_key(request.sse, secure=request.secure)
+        multipart_kms.decrypt_at_complete(
+            self.objects, self.get(request.bucket, request.key, request.upload_id),
+            request.requester, secure=request.secure, signed_v4=request.signed_v4,
+        )  # fmt: skip
         with self.store.lock:
             bucket, upload = self._find(request.bucket, request.key, request.upload_id)
             if key is not None:

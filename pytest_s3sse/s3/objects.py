@@ -28,9 +28,10 @@ from pytest_s3sse.s3.errors import (
 )
 from pytest_s3sse.s3.store import Bucket, Checksum, ObjectAttributes, Store, StoredObject
 from pytest_s3sse.sse.customer import CustomerKey, check_read, read_key, secret_of, write_key
-from pytest_s3sse.sse.envelope import Sealer
+from pytest_s3sse.sse.envelope import Envelope, Sealer
+from pytest_s3sse.sse.kms import KmsScope
 from pytest_s3sse.sse.rules import SseHeaders, WriteEncryption, check_read_headers, resolve_write
-from pytest_s3sse.types import ChecksumAlgorithm, SseMode
+from pytest_s3sse.types import ChecksumAlgorithm, Principal, SseMode
 
 READ_CHUNK = 1024 * 1024
 EAGER_DECRYPT_LIMIT = 4 * 1024 * 1024
@@ -52,8 +53,10 @@ def _no_claims() -> Mapping[ChecksumAlgorithm, str]:
 class WriteRequest:
     """A new object's bytes-independent inputs.
 
-    ``secure`` says whether the request came over TLS (SSE-C needs it, C8); ``principal`` is the
-    requester's ARN (named when the bucket blocks SSE-C, C9).
+    ``secure`` says whether the request came over TLS (SSE-C needs it, C8; SSE-KMS too, W15) and
+    ``signed_v4`` whether it was signed with SigV4 (SSE-KMS needs it, W14); ``principal`` is the
+    requester's ARN (named when the bucket blocks SSE-C, C9) and ``requester`` the principal S3 calls
+    KMS as (None: the bucket owner).
     """
 
     bucket: str
@@ -66,11 +69,15 @@ class WriteRequest:
     conditions: conditions.Conditions = field(default_factory=conditions.Conditions)
     secure: bool = True
     principal: str = ""
+    requester: Principal | None = None
+    signed_v4: bool = True
 
 
 @dataclass(frozen=True, slots=True)
 class ReadRequest:
-    """What a GetObject/HeadObject asks for (``secure``: over TLS, which SSE-C needs)."""
+    """What a GetObject/HeadObject asks for (``secure``: over TLS, which SSE-C and SSE-KMS need;
+    ``signed_v4`` and ``requester`` as in :class:`WriteRequest`; ``checksum_mode``: HEAD's
+    ``x-amz-checksum-mode: ENABLED``, which needs KMS for an SSE-KMS object)."""
 
     bucket: str
     key: str
@@ -79,6 +86,9 @@ class ReadRequest:
     range: str | None = None
     part_number: int | None = None
     secure: bool = True
+    signed_v4: bool = True
+    requester: Principal | None = None
+    checksum_mode: bool = False
 
 
 @dataclass(slots=True)
@@ -208,8 +218,8 @@ class ObjectService:
         """The ETag of a single-request object or of a part.
 
         It is the MD5 of the plaintext for SSE-S3, and 32 hex digits that are *not* the MD5 for
-        SSE-C (and SSE-KMS): different on every write of the same bytes with the same key
-        (reference section 5.2, P and A). Random digits do exactly that.
+        SSE-C and SSE-KMS: different on every write of the same bytes with the same key (reference
+        section 5.2, P and A). DSSE-KMS is U; the same is proposed. Random digits do exactly that.
         """
         return md5.hex() if mode is SseMode.SSE_S3 else self.entropy.hex(16)
 
@@ -221,6 +231,32 @@ class ObjectService:
     def encryption_for(self, bucket: Bucket, sse: SseHeaders) -> WriteEncryption:
         """Resolve the encryption of a new object in ``bucket``."""
         return resolve_write(sse, bucket.default_encryption)
+
+    @staticmethod
+    def scope(
+        bucket: Bucket,
+        key: str,
+        requester: Principal | None,
+        *,
+        secure: bool = True,
+        signed_v4: bool = True,
+    ) -> KmsScope:
+        """For whom S3 calls KMS about ``bucket``/``key``: the requester (the bucket owner's root when
+        a domain-level caller names none), keys resolved in the bucket's account and region."""
+        owner = bucket.owner_account
+        who = requester or Principal(owner, f"arn:aws:iam::{owner}:root")
+        return KmsScope(who, bucket.name, key, owner, bucket.region, secure, signed_v4)
+
+    def new_envelope(
+        self, encryption: WriteEncryption, customer: CustomerKey | None, scope: KmsScope
+    ) -> tuple[Aead, Envelope]:
+        """The data key of a new object or upload: from KMS for SSE-KMS and DSSE-KMS (before the body
+        is read, so a key that cannot be used stores nothing: reference 2.1 notes), else made here."""
+        if encryption.uses_kms:
+            return self.sealer.new_kms_object(encryption, scope)
+        return self.sealer.new_object(
+            encryption.object_encryption(), customer_key=secret_of(customer)
+        )
 
     def put(self, request: WriteRequest, body: RequestBody) -> StoredObject:
         """PutObject: encrypt the body under a fresh data key and store it."""
@@ -237,9 +273,11 @@ class ObjectService:
         )
         encryption = self.encryption_for(bucket, request.sse)
         self.check_write_conditions(bucket, request.key, request.conditions)
-        aead, envelope = self.sealer.new_object(
-            encryption.object_encryption(), customer_key=secret_of(customer)
-        )
+        scope = self.scope(
+            bucket, request.key, request.requester,
+            secure=request.secure, signed_v4=request.signed_v4,
+        )  # fmt: skip
+        aead, envelope = self.new_envelope(encryption, customer, scope)
         got = ingest(
             body,
             aead,
@@ -304,9 +342,22 @@ class ObjectService:
         window = ranges.resolve(request.range, obj.size)
         start, stop = window if window is not None else (0, obj.size)
         result = ReadResult(obj, start, stop, partial=window is not None)
+        kms = obj.envelope.kms_wrapped
+        scope = self._read_scope(request) if kms and (with_body or request.checksum_mode) else None
         if with_body:
-            result.body = self.decrypt(obj, start, stop, customer_key=key)
+            result.body = self.decrypt(obj, start, stop, customer_key=key, scope=scope)
+        elif scope is not None:
+            # HeadObject makes no KMS call (P, reference section 3), except with checksum mode, which
+            # needs kms:Decrypt (P, HeadObject doc): modelled as the Decrypt a GET makes.
+            self.sealer.open(obj.envelope, kms=scope)
         return result
+
+    def _read_scope(self, request: ReadRequest) -> KmsScope:
+        bucket = self._bucket(request.bucket)
+        return self.scope(
+            bucket, request.key, request.requester,
+            secure=request.secure, signed_v4=request.signed_v4,
+        )  # fmt: skip
 
     def source_key(
         self, source: StoredObject, headers: SseHeaders, *, secure: bool
@@ -320,16 +371,25 @@ class ObjectService:
         return key
 
     def decrypt(
-        self, obj: StoredObject, start: int, stop: int, *, customer_key: CustomerKey | None = None
+        self,
+        obj: StoredObject,
+        start: int,
+        stop: int,
+        *,
+        customer_key: CustomerKey | None = None,
+        scope: KmsScope | None = None,
     ) -> Iterator[bytes]:
         """Plaintext of ``obj[start:stop]`` (an SSE-C object needs its ``customer_key``, checked
-        beforehand with :func:`~pytest_s3sse.sse.customer.check_read`).
+        beforehand with :func:`~pytest_s3sse.sse.customer.check_read`; a KMS object the ``scope`` of
+        the request, else S3 calls KMS as the bucket owner).
 
         Small windows are decrypted before anything is answered, so tampering becomes an error
         response; larger ones stream, and tampering raises DecryptionError from the body's read.
         """
+        if scope is None and obj.envelope.kms_wrapped:
+            scope = self.scope(self._bucket(obj.bucket), obj.key, None)
         try:
-            aead = self.sealer.open(obj.envelope, customer_key=secret_of(customer_key))
+            aead = self.sealer.open(obj.envelope, customer_key=secret_of(customer_key), kms=scope)
             chunks = plaintext(aead, obj.parts, start, stop)
             if stop - start <= EAGER_DECRYPT_LIMIT:
                 return iter(list(chunks))

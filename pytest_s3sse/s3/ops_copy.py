@@ -60,6 +60,8 @@ def copy_request(call: Call) -> CopyRequest:
         conditions=hdr.conditions(request),
         secure=request.secure,
         principal=call.principal.arn,
+        requester=call.principal,
+        signed_v4=hdr.signed_v4(request),
     )
 
 
@@ -85,5 +87,5 @@ class CopyOps:
     def copy_object(self, call: Call) -> HttpResponse:
         obj = copy_object(self.s.objects, copy_request(call))
         # An SSE-C target echoes the MD5 of its own key (the target's headers, not the source's).
-        headers = hdr.encryption_headers(obj, call.request)
+        headers = hdr.encryption_headers(obj, call.request) | hdr.context_echo(obj, call.request)
         return xml_response(copy_result(obj), headers=headers)

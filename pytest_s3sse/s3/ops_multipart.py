@@ -189,12 +189,14 @@ class MultipartOps:
                 ),
                 checksum_type=request.headers.get("x-amz-checksum-type"),
                 secure=request.secure,
+                signed_v4=hdr.signed_v4(request),
             )
         )
         inner = xmlio.elements(
             (("Bucket", call.bucket), ("Key", call.key), ("UploadId", upload.upload_id))
         )
         headers = hdr.encryption_headers(upload, request) | _upload_checksum_headers(upload)
+        headers |= hdr.context_echo(upload, request)
         return xml_response(xmlio.document("InitiateMultipartUploadResult", inner), headers=headers)
 
     def _part_request(self, call: Call, *, with_body: bool) -> PartRequest:
@@ -204,7 +206,8 @@ class MultipartOps:
         if not with_body:
             return PartRequest(
                 call.bucket, call.key, upload_id, number, sse=hdr.sse_headers(request),
-                secure=request.secure, principal=call.principal.arn,
+                secure=request.secure, principal=call.principal.arn, requester=call.principal,
+                signed_v4=hdr.signed_v4(request),
             )  # fmt: skip
         return PartRequest(
             bucket=call.bucket,
@@ -217,6 +220,8 @@ class MultipartOps:
             checksum_claims=lambda: hdr.checksum_claims(request),
             secure=request.secure,
             principal=call.principal.arn,
+            requester=call.principal,
+            signed_v4=hdr.signed_v4(request),
         )
 
     def upload_part(self, call: Call) -> HttpResponse:
@@ -269,6 +274,8 @@ class MultipartOps:
                 checksum_type=request.headers.get("x-amz-checksum-type"),
                 sse=hdr.sse_headers(request),
                 secure=request.secure,
+                requester=call.principal,
+                signed_v4=hdr.signed_v4(request),
             )
         )
         pairs: list[tuple[str, object | None]] = [

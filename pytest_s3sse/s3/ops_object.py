@@ -21,12 +21,13 @@ class InvalidPartNumber(S3Error):
 
 
 def write_response_headers(obj: StoredObject, request: HttpRequest) -> dict[str, str]:
-    """ETag, checksum and encryption headers of a write."""
+    """ETag, checksum and encryption headers of a write (and the requester's KMS context)."""
     out = {"etag": obj.quoted_etag}
     if obj.checksum is not None:
         out[obj.checksum.algorithm.header] = obj.checksum.value
         out["x-amz-checksum-type"] = obj.checksum.type
     out.update(hdr.encryption_headers(obj, request))
+    out.update(hdr.context_echo(obj, request))
     return out
 
 
@@ -60,6 +61,8 @@ class ObjectOps:
             conditions=hdr.conditions(request),
             secure=request.secure,
             principal=call.principal.arn,
+            requester=call.principal,
+            signed_v4=hdr.signed_v4(request),
         )
         obj = self.s.objects.put(write, request.body)
         return empty_response(headers=write_response_headers(obj, request))
@@ -70,6 +73,7 @@ class ObjectOps:
         if part is not None and "range" in request.headers:
             # A, LocalStack snapshot test_get_object_part/part-with-range.
             raise InvalidRequest("Cannot specify both Range header and partNumber query parameter")
+        checksum_mode = request.headers.get("x-amz-checksum-mode", "").upper() == "ENABLED"
         read = ReadRequest(
             bucket=call.bucket,
             key=call.key,
@@ -77,6 +81,9 @@ class ObjectOps:
             sse=hdr.sse_headers(request),
             conditions=hdr.conditions(request),
             range=None if part is not None else request.headers.get("range"),
+            signed_v4=hdr.signed_v4(request),
+            requester=call.principal,
+            checksum_mode=checksum_mode,
         )
         if part is not None:
             obj = self.s.objects.lookup(call.bucket, call.key)
@@ -91,7 +98,6 @@ class ObjectOps:
             stop = start + obj.parts[part - 1].size
             read = replace(read, range=f"bytes={start}-{stop - 1}") if obj.size else read
         result = self.s.objects.read(read, with_body=with_body)
-        checksum_mode = request.headers.get("x-amz-checksum-mode", "").upper() == "ENABLED"
         headers = hdr.object_headers(
             result.obj, checksum_mode=checksum_mode and not result.partial, request=request
         )

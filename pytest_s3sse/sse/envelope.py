@@ -8,25 +8,78 @@ How the data key is wrapped depends on the mode, so :attr:`Envelope.wrapped` is 
 
 - :class:`~pytest_s3sse.crypto.keyring.WrappedKey`: SSE-S3, wrapped under the engine's rotating root key;
 - :class:`~pytest_s3sse.crypto.customer.CustomerWrappedKey`: SSE-C, wrapped under a key derived from the
-  customer's key, which the engine never keeps (only a salted HMAC fingerprint to recognise it).
+  customer's key, which the engine never keeps (only a salted HMAC fingerprint to recognise it);
+- :class:`KmsWrappedKey`: SSE-KMS, the ciphertext blob KMS returned from GenerateDataKey;
+- :class:`BucketKeyWrappedKey`: SSE-KMS with an S3 Bucket Key, the bucket key's KMS blob and the
+  object's salt (the object key is derived from the bucket key, :mod:`pytest_s3sse.crypto.bucket_key`);
+- :class:`DsseWrappedKey`: DSSE-KMS, two KMS blobs, one per layer
+  (:class:`~pytest_s3sse.crypto.layered.LayeredAead`).
 
-SSE-KMS adds a third member (a KMS ciphertext blob) without changing the callers: they pass what the
-mode needs (``customer_key=`` for SSE-C) and get a cipher back.
+Opening a KMS envelope calls KMS (through :class:`~pytest_s3sse.sse.kms.S3Kms`) as the requester of
+the read, so a disabled key, a throttled KMS or a missing permission fail the read as on S3.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from pytest_s3sse.crypto import customer
 from pytest_s3sse.crypto.aead import KEY_SIZE, Aead
+from pytest_s3sse.crypto.bucket_key import SALT_SIZE, object_key
 from pytest_s3sse.crypto.customer import CustomerWrappedKey
 from pytest_s3sse.crypto.keyring import RootKeyRing, WrappedKey
+from pytest_s3sse.crypto.layered import LayeredAead
 from pytest_s3sse.entropy import Entropy
 from pytest_s3sse.errors import S3SSEError
+from pytest_s3sse.sse.kms import KmsScope, S3Kms
+from pytest_s3sse.sse.rules import WriteEncryption
 from pytest_s3sse.types import ObjectEncryption, SseMode
 
-WrappedDataKey = WrappedKey | CustomerWrappedKey
+
+def _frozen(mapping: Mapping[str, str]) -> Mapping[str, str]:
+    return MappingProxyType(dict(mapping))
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class KmsWrappedKey:
+    """A data key as KMS sealed it: the ciphertext blob, the KMS key's ARN and the encryption context
+    S3 sent with it (Decrypt needs the same context again)."""
+
+    blob: bytes
+    key_arn: str
+    context: Mapping[str, str] = field(default_factory=lambda: _frozen({}))
+
+    def __repr__(self) -> str:
+        return f"KmsWrappedKey({self.key_arn}, context={dict(self.context)})"
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class BucketKeyWrappedKey:
+    """An object key derived from an S3 Bucket Key: the bucket key (shared by the bucket's objects for
+    one period) and this object's salt."""
+
+    bucket_key: KmsWrappedKey
+    salt: bytes
+
+    def __repr__(self) -> str:
+        return f"BucketKeyWrappedKey({self.bucket_key!r})"
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class DsseWrappedKey:
+    """The two data keys of a DSSE-KMS object: the inner and the outer layer's."""
+
+    inner: KmsWrappedKey
+    outer: KmsWrappedKey
+
+    def __repr__(self) -> str:
+        return f"DsseWrappedKey({self.inner.key_arn})"
+
+
+KmsWrapped = KmsWrappedKey | BucketKeyWrappedKey | DsseWrappedKey
+WrappedDataKey = WrappedKey | CustomerWrappedKey | KmsWrapped
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -47,26 +100,49 @@ class Envelope:
         """True when only a customer-provided key opens this envelope (SSE-C)."""
         return isinstance(self.wrapped, CustomerWrappedKey)
 
+    @property
+    def kms_wrapped(self) -> bool:
+        """True when opening this envelope calls KMS (SSE-KMS, DSSE-KMS)."""
+        return isinstance(self.wrapped, KmsWrappedKey | BucketKeyWrappedKey | DsseWrappedKey)
+
     def __repr__(self) -> str:
         version = self.root_key_version
-        where = f"root_version={version}" if version is not None else "customer key"
+        if version is not None:
+            where = f"root_version={version}"
+        elif self.customer_wrapped:
+            where = "customer key"
+        else:
+            where = repr(self.wrapped)
         return f"Envelope({self.encryption.mode.value}, {where})"
 
 
 class Sealer:
-    """Makes and opens object data keys for every SSE mode."""
+    """Makes and opens object data keys for every SSE mode.
 
-    def __init__(self, keyring: RootKeyRing, entropy: Entropy) -> None:
+    ``kms`` is what S3 asks of KMS; without it (a bare sealer in a unit test) KMS modes are refused.
+    """
+
+    def __init__(self, keyring: RootKeyRing, entropy: Entropy, kms: S3Kms | None = None) -> None:
         self._keyring = keyring
         self._entropy = entropy
+        self.kms = kms
+
+    def _aead(self, key: bytes) -> Aead:
+        return Aead(key, self._entropy.bytes)
+
+    def _require_kms(self) -> S3Kms:
+        if self.kms is None:
+            msg = "this sealer has no KMS: SSE-KMS and DSSE-KMS envelopes need one"
+            raise S3SSEError(msg)
+        return self.kms
 
     def new_object(
         self, encryption: ObjectEncryption, *, customer_key: bytes | None = None
     ) -> tuple[Aead, Envelope]:
-        """A fresh data key for one object (or one multipart upload).
+        """A fresh data key for one SSE-S3 or SSE-C object (or multipart upload).
 
         SSE-C needs ``customer_key`` (the raw key of this request); it is used to wrap and to
-        fingerprint, then dropped.
+        fingerprint, then dropped. KMS modes go through :meth:`new_kms_object`.
         """
         object_id = self._entropy.bytes(16)
         data_key = self._entropy.bytes(KEY_SIZE)
@@ -79,20 +155,64 @@ class Sealer:
                 raise S3SSEError(msg)
             wrapped = customer.wrap(data_key, customer_key, object_id, self._entropy.bytes)
         else:
-            msg = f"{encryption.mode.value} envelopes are not implemented yet"
+            msg = f"{encryption.mode.value} envelopes are made by new_kms_object"
             raise S3SSEError(msg)
-        return Aead(data_key, self._entropy.bytes), Envelope(encryption, object_id, wrapped)
+        return self._aead(data_key), Envelope(encryption, object_id, wrapped)
+
+    def new_kms_object(self, write: WriteEncryption, scope: KmsScope) -> tuple[Aead, Envelope]:
+        """A fresh data key for one SSE-KMS or DSSE-KMS object, from KMS, before any byte is read.
+
+        SSE-KMS: one GenerateDataKey (object-ARN context), or with a Bucket Key an object key derived
+        from the held bucket key (GenerateDataKey with the bucket-ARN context only when none is held).
+        DSSE-KMS: two GenerateDataKey calls, one per layer, never a Bucket Key (U: AWS does not
+        document DSSE's calls; two independent data keys make the two layers independent).
+        """
+        kms = self._require_kms()
+        key_ref = kms.key_ref(write.kms_key_id, scope)
+        object_id = self._entropy.bytes(16)
+        context = scope.context(write.context, bucket_key=write.bucket_key_enabled)
+        aead: Aead
+        wrapped: KmsWrapped
+        if write.mode is SseMode.DSSE_KMS:
+            inner_key, inner_blob, key_arn = kms.generate(key_ref, scope, context)
+            outer_key, outer_blob, _ = kms.generate(key_ref, scope, context)
+            aead = LayeredAead(self._aead(inner_key), self._aead(outer_key))
+            wrapped = DsseWrappedKey(
+                KmsWrappedKey(inner_blob, key_arn, _frozen(context)),
+                KmsWrappedKey(outer_blob, key_arn, _frozen(context)),
+            )
+        elif write.bucket_key_enabled:
+            held, key_arn = kms.bucket_key_for_write(key_ref, scope, context)
+            salt = self._entropy.bytes(SALT_SIZE)
+            aead = self._aead(object_key(held.plaintext, salt, object_id))
+            wrapped = BucketKeyWrappedKey(KmsWrappedKey(held.blob, key_arn, _frozen(context)), salt)
+        else:
+            data_key, blob, key_arn = kms.generate(key_ref, scope, context)
+            aead = self._aead(data_key)
+            wrapped = KmsWrappedKey(blob, key_arn, _frozen(context))
+        encryption = ObjectEncryption(
+            write.mode, key_arn, write.bucket_key_enabled, _frozen(context)
+        )
+        return aead, Envelope(encryption, object_id, wrapped)
 
     def matches(self, envelope: Envelope, customer_key: bytes) -> bool:
         """True when ``customer_key`` opens ``envelope`` (by its fingerprint, never by decrypting)."""
         wrapped = envelope.wrapped
         return isinstance(wrapped, CustomerWrappedKey) and customer.matches(wrapped, customer_key)
 
-    def open(self, envelope: Envelope, *, customer_key: bytes | None = None) -> Aead:
+    def open(
+        self,
+        envelope: Envelope,
+        *,
+        customer_key: bytes | None = None,
+        kms: KmsScope | None = None,
+    ) -> Aead:
         """The cipher of a stored object (raises DecryptionError if its wrapped key was altered).
 
         An SSE-C envelope needs ``customer_key``; callers check it with :meth:`matches` first, so a
-        wrong key is S3's 403, not a decryption failure.
+        wrong key is S3's 403, not a decryption failure. A KMS envelope needs ``kms``, the scope of the
+        request that reads it: S3 calls Decrypt as that requester (one per layer; none while a Bucket
+        Key is held).
         """
         wrapped = envelope.wrapped
         if isinstance(wrapped, CustomerWrappedKey):
@@ -102,6 +222,22 @@ class Sealer:
             data_key = customer.unwrap(
                 wrapped, customer_key, envelope.object_id, self._entropy.bytes
             )
-        else:
-            data_key = self._keyring.unwrap(wrapped, envelope.object_id)
-        return Aead(data_key, self._entropy.bytes)
+            return self._aead(data_key)
+        if isinstance(wrapped, WrappedKey):
+            return self._aead(self._keyring.unwrap(wrapped, envelope.object_id))
+        if kms is None:
+            msg = "a KMS envelope opens only for a request (a KmsScope)"
+            raise S3SSEError(msg)
+        return self._open_kms(wrapped, envelope.object_id, kms)
+
+    def _open_kms(self, wrapped: KmsWrapped, object_id: bytes, scope: KmsScope) -> Aead:
+        kms = self._require_kms()
+        if isinstance(wrapped, DsseWrappedKey):
+            inner = kms.decrypt(wrapped.inner.blob, scope, wrapped.inner.context)
+            outer = kms.decrypt(wrapped.outer.blob, scope, wrapped.outer.context)
+            return LayeredAead(self._aead(inner), self._aead(outer))
+        if isinstance(wrapped, BucketKeyWrappedKey):
+            bucket_key = wrapped.bucket_key
+            plaintext = kms.bucket_key_for_read(bucket_key.blob, scope, bucket_key.context)
+            return self._aead(object_key(plaintext, wrapped.salt, object_id))
+        return self._aead(kms.decrypt(wrapped.blob, scope, wrapped.context))
