@@ -57,7 +57,8 @@ class S3SSEBackend(Backend):
 
     def __init__(self) -> None:
         super().__init__()
-        self.env = S3SSE(region=REGION)
+        # SSE-C cases need buckets made the pre-April-2026 way (S3 now blocks SSE-C on new buckets).
+        self.env = S3SSE(region=REGION, block_ssec_on_new_buckets=False)
 
     def start(self) -> None:
         self.env.start()
@@ -94,13 +95,14 @@ class MotoBackend(Backend):
 
 
 class FloorBackend(Backend):
-    """botocore with a canned ``before-send`` answer: boto3's own cost."""
+    """botocore with a canned ``before-send`` answer: boto3's own cost (``wire``: the wire floor,
+    which also reads the request body and answers S3's full headers; see ``floor.py``)."""
 
-    name = "floor"
-
-    def __init__(self, object_size: int = 1024, list_keys: int = 0) -> None:
+    def __init__(self, object_size: int = 1024, list_keys: int = 0, *, wire: bool = False) -> None:
         super().__init__()
-        self.handler = Floor(object_size, list_keys)
+        self.name = "floor+wire" if wire else "floor"
+        self.wire = wire
+        self.handler = Floor(object_size, list_keys, wire=wire)
         self.enabled = False
         self._entry = ("before-send", self._answer)
         botocore.handlers.BUILTIN_HANDLERS.append(self._entry)
@@ -121,16 +123,17 @@ class FloorBackend(Backend):
 
     def configure(self, object_size: int = 1024, list_keys: int = 0) -> None:
         """Change what the canned answers report (object size, listing length)."""
-        self.handler = Floor(object_size, list_keys)
+        if (self.handler.object_size, self.handler.list_keys) != (object_size, list_keys):
+            self.handler = Floor(object_size, list_keys, wire=self.wire)
 
     def close(self) -> None:
         botocore.handlers.BUILTIN_HANDLERS.remove(self._entry)
 
 
 def all_backends() -> list[Backend]:
-    """s3sse, moto (when installed) and the floor."""
+    """s3sse, moto (when installed), the floor and the wire floor."""
     backends: list[Backend] = [S3SSEBackend()]
     with contextlib.suppress(ImportError):  # moto comes with the bench extra
         backends.append(MotoBackend())
-    backends.append(FloorBackend())
+    backends += [FloorBackend(), FloorBackend(wire=True)]
     return backends

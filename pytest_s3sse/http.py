@@ -8,7 +8,7 @@ path. Header names are lower case; values are text.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 from urllib.parse import parse_qsl
@@ -49,7 +49,8 @@ class HttpRequest:
     def params(self) -> dict[str, str]:
         """The query parameters, decoded (the last value wins for a repeated name)."""
         if self._params is None:
-            self._params = dict(parse_qsl(self.query, keep_blank_values=True))
+            query = self.query
+            self._params = dict(parse_qsl(query, keep_blank_values=True)) if query else {}
         return self._params
 
     def header(self, name: str, default: str | None = None) -> str | None:
@@ -82,6 +83,33 @@ class HttpResponse:
         """The whole body (consumes a streamed body)."""
         if isinstance(self.body, bytes):
             return self.body
-        data = b"".join(self.body)
+        length = self.headers.get("content-length", "")
+        data = collect(self.body, int(length) if length.isdigit() else None)
         self.body = data
         return data
+
+
+def collect(chunks: Iterable[bytes], size: int | None = None) -> bytes:
+    """All of ``chunks`` as one bytes object, never holding more than it and one chunk.
+
+    ``b"".join`` first turns a generator into a list, so a streamed (decrypted on the fly) object
+    would be in memory twice besides its ciphertext: every chunk, then the result. Here each chunk
+    is copied into one buffer and dropped. With ``size`` (the expected total) that buffer is
+    allocated once, zero-filled lazily by the allocator; CPython's ``BytesIO.getvalue()`` then
+    returns the buffer itself, not a copy, and a wrong ``size`` only costs a resize.
+    """
+    it = iter(chunks)
+    first = next(it, None)
+    if first is None:
+        return b""
+    second = next(it, None)
+    if second is None:
+        return first
+    out = io.BytesIO(bytes(size)) if size is not None and size > 0 else io.BytesIO()
+    out.write(first)
+    out.write(second)
+    del first, second
+    for chunk in it:
+        out.write(chunk)
+    out.truncate()  # at the position: drops what a too-large ``size`` allocated
+    return out.getvalue()

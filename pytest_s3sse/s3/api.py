@@ -7,7 +7,7 @@ operation, never a fake success.
 
 from __future__ import annotations
 
-import base64
+import binascii
 from collections.abc import Callable
 
 from pytest_s3sse.errors import AwsError
@@ -174,8 +174,9 @@ class S3Api:
 
     def handle(self, request: HttpRequest) -> HttpResponse:
         """Answer one S3 request."""
-        entropy = self.services.entropy
-        request_id = entropy.hex(8).upper()
+        # One draw for both ids: 8 bytes of request id, 24 of host id.
+        ids = self.services.entropy.bytes(32)
+        request_id = ids[:8].hex().upper()
         try:
             presign.authorize(request, self.services.clock)  # before anything else, as S3
             target = routing.target(request)
@@ -183,11 +184,12 @@ class S3Api:
             handler = self.handlers.get(name)
             if handler is None:
                 raise NotImplementedS3.operation(name)
+            access_key_id, region = routing.caller(request, self.default_region)
             call = Call(
                 request=request,
                 target=target,
-                region=routing.region_of(request, self.default_region),
-                principal=self.identify(routing.access_key_id(request)),
+                region=region,
+                principal=self.identify(access_key_id),
                 request_id=request_id,
             )
             response = handler(call)
@@ -196,9 +198,11 @@ class S3Api:
             del response.headers["content-length"]
         except AwsError as err:
             response = self.render_error(err, request, request_id)
-        response.headers["x-amz-request-id"] = request_id
-        response.headers["x-amz-id-2"] = base64.b64encode(entropy.bytes(24)).decode()
-        response.headers.setdefault("server", "AmazonS3")
+        headers = response.headers
+        headers["x-amz-request-id"] = request_id
+        headers["x-amz-id-2"] = binascii.b2a_base64(ids[8:], newline=False).decode()
+        if "server" not in headers:
+            headers["server"] = "AmazonS3"
         return response
 
     def render_error(self, err: AwsError, request: HttpRequest, request_id: str) -> HttpResponse:

@@ -8,6 +8,7 @@ sends custom endpoints path-style unless told otherwise.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from urllib.parse import unquote
@@ -45,7 +46,10 @@ class Target:
     subresource: str | None
 
 
+@functools.lru_cache(maxsize=1024)
 def _virtual_bucket(host: str) -> str | None:
+    """The bucket a virtual-hosted request names in its host (cached: a test run uses few hosts, and
+    every request asks)."""
     labels = host.split(":", 1)[0].split(".")
     if labels[-2:] == ["amazonaws", "com"] or labels[-3:-1] == ["amazonaws", "com"]:
         s3_at = [i for i, label in enumerate(labels) if _S3_LABEL.match(label)]
@@ -94,6 +98,14 @@ def access_key_id(request: HttpRequest) -> str | None:
     if auth.startswith("AWS "):
         return auth[4:].split(":", 1)[0]
     return request.params.get("AWSAccessKeyId") if request.query else None
+
+
+def caller(request: HttpRequest, default_region: str) -> tuple[str | None, str]:
+    """:func:`access_key_id` and :func:`region_of` at once, reading the credential scope once."""
+    scope = credential_scope(request)
+    if scope is not None:
+        return scope[0], scope[1]
+    return access_key_id(request), region_of(request, default_region)
 
 
 def region_of(request: HttpRequest, default: str) -> str:

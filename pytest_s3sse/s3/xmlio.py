@@ -14,10 +14,17 @@ DECL = '<?xml version="1.0" encoding="UTF-8"?>\n'
 
 
 def text(value: object) -> str:
-    """XML-escaped text of a value (booleans in S3's lower case)."""
+    """XML-escaped text of a value (booleans in S3's lower case).
+
+    Listings render several elements per key, so the common case (text with nothing to escape) is
+    kept to two membership tests.
+    """
     if isinstance(value, bool):
         return "true" if value else "false"
-    return escape(str(value))
+    out = value if type(value) is str else str(value)
+    if "&" in out or "<" in out or ">" in out:
+        return escape(out)
+    return out
 
 
 def element(name: str, value: object) -> str:
@@ -45,14 +52,31 @@ def error_document(
     return f"{DECL}<Error>{inner}</Error>".encode()
 
 
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def iso8601(when: datetime) -> str:
-    """Timestamps in XML bodies: ``2026-11-23T01:02:03.000Z``."""
-    return when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
+    """Timestamps in XML bodies: ``2026-11-23T01:02:03.000Z``.
+
+    Formatted by hand rather than with ``strftime``: a listing renders one per key.
+    """
+    return (
+        f"{when.year:04d}-{when.month:02d}-{when.day:02d}T"
+        f"{when.hour:02d}:{when.minute:02d}:{when.second:02d}.{when.microsecond // 1000:03d}Z"
+    )
 
 
 def http_date(when: datetime) -> str:
-    """Timestamps in headers (RFC 7231): ``Mon, 23 Nov 2026 01:02:03 GMT``."""
-    return when.strftime("%a, %d %b %Y %H:%M:%S GMT")
+    """Timestamps in headers (RFC 7231): ``Mon, 23 Nov 2026 01:02:03 GMT``.
+
+    Day and month names are RFC 7231's, whatever the process locale (``strftime``'s ``%a`` and
+    ``%b`` follow ``LC_TIME``, which a test may change).
+    """
+    return (
+        f"{_DAYS[when.weekday()]}, {when.day:02d} {_MONTHS[when.month - 1]} {when.year:04d} "
+        f"{when.hour:02d}:{when.minute:02d}:{when.second:02d} GMT"
+    )
 
 
 def parse(body: bytes) -> ET.Element:

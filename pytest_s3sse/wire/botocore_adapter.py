@@ -19,6 +19,7 @@ credentials signs with the test credentials instead of failing with NoCredential
 from __future__ import annotations
 
 import io
+import itertools
 import os
 from collections.abc import Iterator
 from typing import Any, cast
@@ -32,7 +33,7 @@ from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.credentials import Credentials
 
 from pytest_s3sse.errors import RealAWSCallBlockedError
-from pytest_s3sse.http import EMPTY_BODY, HttpRequest, HttpResponse, RequestBody
+from pytest_s3sse.http import EMPTY_BODY, HttpRequest, HttpResponse, RequestBody, collect
 from pytest_s3sse.wire import slot
 from pytest_s3sse.wire.chunked import AwsChunkedReader
 from pytest_s3sse.wire.dispatch import dispatch
@@ -47,31 +48,73 @@ TEST_CREDENTIALS = Credentials(TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY)
 
 
 class RawBody(io.RawIOBase):
-    """The ``raw`` of an AWSResponse: ``read(amt)`` and ``stream()`` over bytes or chunks."""
+    """The ``raw`` of an AWSResponse: ``read(amt)``, ``readinto`` and ``stream()`` over bytes or
+    chunks.
 
-    def __init__(self, body: bytes | Iterator[bytes]) -> None:
+    A read is served from the current chunk by position (one slice, however small ``amt`` is),
+    never by re-slicing what is left; ``read()`` of the rest builds the result chunk by chunk
+    (:func:`~pytest_s3sse.http.collect`), so a streamed object is never in memory twice.
+    """
+
+    def __init__(self, body: bytes | Iterator[bytes], length: int | None = None) -> None:
         super().__init__()
         if isinstance(body, bytes):
-            self._chunks: Iterator[bytes] = iter((body,))
+            self._chunk = body
+            self._chunks: Iterator[bytes] = iter(())
         else:
+            self._chunk = b""
             self._chunks = body
-        self._rest = b""
+        self._offset = 0  # in the current chunk
+        self._left = length  # bytes still to come, when the length is known
 
     def readable(self) -> bool:
         return True
 
+    def _advance(self) -> bool:
+        """Move to the next non-empty chunk; False at the end of the body."""
+        for chunk in self._chunks:
+            if chunk:
+                self._chunk, self._offset = chunk, 0
+                return True
+        self._chunk, self._offset = b"", 0
+        return False
+
     def read(self, amt: int | None = None) -> bytes:
         if amt is None or amt < 0:
-            data = self._rest + b"".join(self._chunks)
-            self._rest = b""
-            return data
-        while len(self._rest) < amt:
-            chunk = next(self._chunks, None)
-            if chunk is None:
-                break
-            self._rest = self._rest + chunk if self._rest else chunk
-        out, self._rest = self._rest[:amt], self._rest[amt:]
+            return self._read_all()
+        chunk, offset = self._chunk, self._offset
+        if offset >= len(chunk):
+            if not self._advance():
+                return b""
+            chunk, offset = self._chunk, 0
+        stop = offset + amt
+        if stop <= len(chunk):  # the usual case: served from the current chunk
+            self._offset = stop
+            out = chunk[offset:stop]
+        else:
+            pieces = [chunk[offset:]]
+            need = stop - len(chunk)
+            while need > 0 and self._advance():
+                piece = self._chunk[:need]
+                pieces.append(piece)
+                need -= len(piece)
+                self._offset = len(piece)
+            out = b"".join(pieces)
+        if self._left is not None:
+            self._left -= len(out)
         return out
+
+    def _read_all(self) -> bytes:
+        head = self._chunk[self._offset :]
+        self._chunk, self._offset = b"", 0
+        size, self._left = self._left, 0
+        return collect(itertools.chain((head,), self._chunks) if head else self._chunks, size)
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer).cast("B")
+        data = self.read(len(view))
+        view[: len(data)] = data
+        return len(data)
 
     def stream(self, amt: int = 1024, decode_content: bool = True) -> Iterator[bytes]:
         while chunk := self.read(amt):
@@ -82,10 +125,31 @@ def _text(value: Any) -> str:
     return value.decode("utf-8", "surrogateescape") if isinstance(value, bytes) else str(value)
 
 
+def _headers(headers: Any) -> dict[str, str]:
+    """Request headers with lower-case names and text values.
+
+    botocore's ``HeadersDict`` builds a key object for every lookup, so going through its mapping
+    interface costs ~1 µs a header (~12 µs a request); its own dict of ``_HeaderKey`` objects, which
+    already hold the lower-case name, is read directly when it is there.
+    """
+    store = getattr(headers, "_dict", None)
+    if isinstance(store, dict):
+        try:
+            return {
+                key._lower: value.decode("utf-8", "surrogateescape")
+                if type(value) is bytes  # what botocore's prepare() leaves
+                else _text(value)
+                for key, value in store.items()
+            }
+        except AttributeError:  # pragma: no cover - a botocore whose keys changed shape
+            pass
+    return {k.lower(): _text(v) for k, v in headers.items()}
+
+
 def to_http_request(request: AWSPreparedRequest) -> HttpRequest:
     """botocore's prepared request as the engine's HttpRequest (the body is not copied)."""
     url = urlsplit(request.url)
-    headers = {k.lower(): _text(v) for k, v in request.headers.items()}
+    headers = _headers(request.headers)
     raw = request.body
     trailers: dict[str, str] = {}
     declared = headers.get("x-amz-decoded-content-length") or headers.get("content-length")
@@ -117,7 +181,12 @@ def to_http_request(request: AWSPreparedRequest) -> HttpRequest:
 def to_aws_response(url: str, response: HttpResponse) -> AWSResponse:
     """The engine's response as the AWSResponse botocore parses."""
     headers = cast(Any, response.headers)  # AWSResponse makes its own case-insensitive copy
-    return AWSResponse(url, response.status, headers, RawBody(response.body))
+    body = response.body
+    length = None
+    if not isinstance(body, bytes):  # a streamed body: its length sizes the buffer of read()
+        declared = response.headers.get("content-length", "")
+        length = int(declared) if declared.isdigit() else None
+    return AWSResponse(url, response.status, headers, RawBody(body, length))
 
 
 def answer(request: AWSPreparedRequest) -> AWSResponse | None:

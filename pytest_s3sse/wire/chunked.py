@@ -18,6 +18,9 @@ BLOCK = 1024 * 1024
 
 
 def _blocks(raw: Any) -> Iterator[bytes]:
+    if isinstance(raw, (bytes, bytearray, memoryview)):
+        yield bytes(raw)
+        return
     if hasattr(raw, "_make_chunk") and hasattr(raw, "__iter__"):
         # botocore's AwsChunkedWrapper: iterating yields exactly one frame at a time, without the
         # quadratic buffer its read() builds.
@@ -31,47 +34,61 @@ def _blocks(raw: Any) -> Iterator[bytes]:
 
 
 def _frames(blocks: Iterator[bytes], trailers: dict[str, str]) -> Iterator[bytes]:
-    buf = bytearray()
+    """The payload of each chunk, as it arrives.
+
+    Each block is parsed in place: a payload is one slice of its block (the only copy of the bytes
+    made here), and only the few bytes of a size line cut by a block boundary are carried over to
+    the next block. botocore hands over whole frames, so nothing is carried at all.
+    """
+    carry = b""  # the unparsed end of the previous block (a cut size line or trailer)
     pending = 0  # payload bytes of the current chunk still to come
-    done = False
+    final = -1  # where the zero-length chunk's line ends in ``carry``, once it has been seen
     for block in blocks:
-        buf += block
+        data = carry + block if carry else block
+        end = len(data)
         pos = 0
-        while not done:
+        final = -1
+        while True:
             if pending:
-                take = min(pending, len(buf) - pos)
+                take = min(pending, end - pos)
                 if take <= 0:
                     break
-                yield bytes(buf[pos : pos + take])
+                yield data[pos : pos + take]
                 pos += take
                 pending -= take
                 if pending:
                     break
                 continue
-            if buf[pos : pos + 2] == b"\r\n":  # the CRLF after a chunk's data
+            if data.startswith(b"\r\n", pos):  # the CRLF after a chunk's data
                 pos += 2
                 continue
-            eol = buf.find(b"\r\n", pos)
+            eol = data.find(b"\r\n", pos)
             if eol < 0:
                 break
-            line = bytes(buf[pos:eol]).split(b";", 1)[0].strip()
+            line = data[pos:eol].split(b";", 1)[0].strip()
             try:
                 size = int(line, 16)
             except ValueError:
                 raise IncompleteBody("The request body terminated unexpectedly") from None
             if size == 0:
-                end = buf.find(b"\r\n\r\n", eol)
-                if end < 0 and not buf.endswith(b"\r\n", eol):
+                stop = data.find(b"\r\n\r\n", eol)
+                if stop < 0:  # the trailers may still be coming: wait for the next block
+                    final = eol - pos
                     break
-                _parse_trailers(bytes(buf[eol + 2 : end if end >= 0 else len(buf)]), trailers)
-                done = True
-                pos = len(buf)
-                break
+                _parse_trailers(data[eol + 2 : stop], trailers)
+                for _ in blocks:  # the sender's stream is read to its end, as before
+                    pass
+                return
             pos = eol + 2
             pending = size
-        del buf[:pos]
-    if not done:  # no final zero-length chunk: the body was cut short (versitygw#1660, #1666)
-        raise IncompleteBody("The request body terminated unexpectedly")
+        carry = data[pos:]
+    if final >= 0 and carry.endswith(b"\r\n", final):
+        # The stream ended after the zero-length chunk without the blank line that closes the
+        # trailers: take the trailer lines there are.
+        _parse_trailers(carry[final + 2 :], trailers)
+        return
+    # No final zero-length chunk: the body was cut short (versitygw#1660, #1666).
+    raise IncompleteBody("The request body terminated unexpectedly")
 
 
 def _parse_trailers(block: bytes, trailers: dict[str, str]) -> None:

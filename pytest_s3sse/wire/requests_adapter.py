@@ -102,22 +102,25 @@ class _ChunksReader(io.RawIOBase):
     def __init__(self, chunks: Iterable[bytes | str]) -> None:
         super().__init__()
         self._chunks: Iterator[bytes | str] = iter(chunks)
-        self._rest = b""
+        self._chunk = b""
+        self._offset = 0  # in the current chunk: reads copy from it, never re-slice what is left
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: Any) -> int:
-        while not self._rest:
+        while self._offset >= len(self._chunk):
             chunk = next(self._chunks, None)
             if chunk is None:
                 return 0
             # http.client sends a str chunk as ISO-8859-1.
-            self._rest = chunk.encode("iso-8859-1") if isinstance(chunk, str) else bytes(chunk)
+            self._chunk = chunk.encode("iso-8859-1") if isinstance(chunk, str) else bytes(chunk)
+            self._offset = 0
         view = memoryview(buffer).cast("B")
-        size = min(len(view), len(self._rest))
-        view[:size] = self._rest[:size]
-        self._rest = self._rest[size:]
+        start = self._offset
+        size = min(len(view), len(self._chunk) - start)
+        view[:size] = memoryview(self._chunk)[start : start + size]
+        self._offset = start + size
         return size
 
 
