@@ -23,7 +23,6 @@ import itertools
 import os
 from collections.abc import Iterator
 from typing import Any, cast
-from urllib.parse import urlsplit
 
 import botocore.endpoint
 import botocore.handlers
@@ -35,8 +34,8 @@ from botocore.credentials import Credentials
 from pytest_s3sse.errors import RealAWSCallBlockedError
 from pytest_s3sse.http import EMPTY_BODY, HttpRequest, HttpResponse, RequestBody, collect
 from pytest_s3sse.wire import slot
-from pytest_s3sse.wire.chunked import AwsChunkedReader
 from pytest_s3sse.wire.dispatch import dispatch
+from pytest_s3sse.wire.httpmodel import build_request
 
 _HANDLER_ENTRY: tuple[str, Any] | None = None
 _ORIGINAL_SEND: Any = None
@@ -148,12 +147,8 @@ def _headers(headers: Any) -> dict[str, str]:
 
 def to_http_request(request: AWSPreparedRequest) -> HttpRequest:
     """botocore's prepared request as the engine's HttpRequest (the body is not copied)."""
-    url = urlsplit(request.url)
     headers = _headers(request.headers)
     raw = request.body
-    trailers: dict[str, str] = {}
-    declared = headers.get("x-amz-decoded-content-length") or headers.get("content-length")
-    length = int(declared) if declared is not None and declared.isdigit() else None
     body: RequestBody
     if raw is None:
         body = EMPTY_BODY
@@ -163,19 +158,8 @@ def to_http_request(request: AWSPreparedRequest) -> HttpRequest:
         body = io.BytesIO(raw.encode())
     else:
         body = cast(RequestBody, raw)
-    if "aws-chunked" in headers.get("content-encoding", ""):
-        body = AwsChunkedReader(raw if raw is not None else b"", trailers, length)
-    return HttpRequest(
-        method=request.method.upper(),
-        scheme=url.scheme,
-        host=url.netloc.lower(),
-        path=url.path or "/",
-        query=url.query,
-        headers=headers,
-        body=body,
-        trailers=trailers,
-        decoded_length=length,
-    )
+    chunked = raw if raw is not None else b""  # botocore's AwsChunkedWrapper yields whole frames
+    return build_request(request.method, request.url, headers, body, chunked)
 
 
 def to_aws_response(url: str, response: HttpResponse) -> AWSResponse:

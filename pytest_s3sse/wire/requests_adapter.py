@@ -46,8 +46,8 @@ import wrapt
 from pytest_s3sse.errors import RealAWSCallBlockedError
 from pytest_s3sse.http import EMPTY_BODY, HttpRequest, HttpResponse, RequestBody
 from pytest_s3sse.wire import slot
-from pytest_s3sse.wire.chunked import AwsChunkedReader
 from pytest_s3sse.wire.dispatch import dispatch
+from pytest_s3sse.wire.httpmodel import build_request
 
 _AWS_HOST = re.compile(r"(?:^|\.)amazonaws\.com(?:\.cn)?\.?$")
 # The URLs add_s3sse_passthru lets through a user's RequestsMock (responses matches from the start).
@@ -138,25 +138,9 @@ def _body(raw: Any) -> RequestBody:
 
 def to_http_request(request: requests.PreparedRequest) -> HttpRequest:
     """``requests``' prepared request as the engine's HttpRequest (the body is read lazily)."""
-    url = urlsplit(request.url or "")
     headers = {k.lower(): _text(v) for k, v in request.headers.items()}
-    declared = headers.get("x-amz-decoded-content-length") or headers.get("content-length")
-    length = int(declared) if declared is not None and declared.isdigit() else None
-    trailers: dict[str, str] = {}
     body = _body(request.body)
-    if "aws-chunked" in headers.get("content-encoding", ""):
-        body = AwsChunkedReader(body, trailers, length)
-    return HttpRequest(
-        method=(request.method or "GET").upper(),
-        scheme=url.scheme,
-        host=url.netloc.lower(),
-        path=url.path or "/",
-        query=url.query,
-        headers=headers,
-        body=body,
-        trailers=trailers,
-        decoded_length=length,
-    )
+    return build_request(request.method or "GET", request.url or "", headers, body, body)
 
 
 # -- HttpResponse -> requests -----------------------------------------------------------------
