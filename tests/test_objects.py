@@ -27,6 +27,14 @@ def test_the_etag_of_an_sse_s3_object_is_the_md5_of_its_plaintext(s3, bucket):
     assert put["ETag"] == '"' + hashlib.md5(b"test-sse").hexdigest() + '"'
 
 
+def test_the_etag_of_a_multi_mib_sse_s3_object_is_the_md5_of_its_plaintext(s3, bucket):
+    # Bodies over 1 MiB are hashed in a worker thread: the ETag is still their MD5.
+    body = bytes(range(256)) * (12 * 1024 + 7)
+    put = s3.put_object(Bucket=bucket, Key="k", Body=body)
+    assert put["ETag"] == '"' + hashlib.md5(body).hexdigest() + '"'
+    assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == body
+
+
 def test_user_metadata_and_standard_headers_round_trip(s3, bucket):
     s3.put_object(
         Bucket=bucket, Key="k", Body=b"{}", ContentType="application/json",

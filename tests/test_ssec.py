@@ -406,3 +406,11 @@ def test_tampering_with_an_sse_c_object_is_an_internal_error_not_a_wrong_key(
     with pytest.raises(ClientError) as info:
         s3.get_object(Bucket=ssec_bucket, Key="k", **sse_c())
     assert error(info)[1]["Code"] == "InternalError"
+
+
+def test_a_wrong_content_md5_is_bad_digest_for_sse_c_too(s3, ssec_bucket):
+    # The ETag of an SSE-C object is not the MD5, but a Content-MD5 is still checked against it.
+    wrong = b64(hashlib.md5(b"other").digest())
+    with pytest.raises(ClientError) as info:
+        s3.put_object(Bucket=ssec_bucket, Key="k", Body=b"data", ContentMD5=wrong, **sse_c())
+    assert error(info)[1]["Code"] == "BadDigest"

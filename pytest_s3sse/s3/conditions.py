@@ -28,14 +28,11 @@ class Conditions:
     @property
     def any(self) -> bool:
         """True when at least one condition was sent."""
-        return any(
-            v is not None
-            for v in (
-                self.if_match,
-                self.if_none_match,
-                self.if_modified_since,
-                self.if_unmodified_since,
-            )
+        return (
+            self.if_match is not None
+            or self.if_none_match is not None
+            or self.if_modified_since is not None
+            or self.if_unmodified_since is not None
         )
 
 

@@ -224,11 +224,13 @@ def copy_object(objects: ObjectService, request: CopyRequest) -> StoredObject:
     )
     aead, envelope = objects.new_envelope(encryption, target_key, scope)
     writer = SegmentWriter(aead, 1)
-    md5 = hashlib.md5()  # noqa: S324 - an SSE-S3 ETag is the MD5 of the plaintext (section 5.2)
+    # An SSE-S3 ETag is the MD5 of the plaintext (section 5.2); other modes' ETags are not.
+    md5 = hashlib.md5() if encryption.mode is SseMode.SSE_S3 else None  # noqa: S324
     hasher = checksums.new_hasher(algorithm) if algorithm is not None else None
     for chunk in source_chunks:
         writer.write(chunk)
-        md5.update(chunk)
+        if md5 is not None:
+            md5.update(chunk)
         if hasher is not None:
             hasher.update(chunk)
     checksum = None
@@ -239,7 +241,7 @@ def copy_object(objects: ObjectService, request: CopyRequest) -> StoredObject:
         bucket=bucket.name,
         key=request.key,
         size=part.size,
-        etag=objects.etag(encryption.mode, md5.digest()),
+        etag=objects.etag(encryption.mode, md5.digest() if md5 is not None else None),
         last_modified=objects.clock.now(),
         attributes=target_attributes(request, source),
         envelope=envelope,

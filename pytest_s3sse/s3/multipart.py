@@ -60,7 +60,7 @@ from pytest_s3sse.s3.store import (
 from pytest_s3sse.sse.customer import CustomerKey, check_part, read_key, secret_of, write_key
 from pytest_s3sse.sse.envelope import Sealer
 from pytest_s3sse.sse.rules import SseHeaders, resolve_write
-from pytest_s3sse.types import ChecksumAlgorithm, Principal
+from pytest_s3sse.types import ChecksumAlgorithm, Principal, SseMode
 
 MIN_PART_SIZE = 5 * 1024 * 1024
 
@@ -361,6 +361,7 @@ class MultipartService:
             content_md5=request.content_md5,
             algorithm=algorithm,
             claims=request.checksum_claims,
+            etag_md5=upload.encryption.mode is SseMode.SSE_S3,
         )
         return self._commit_part(upload, got)
 
@@ -396,6 +397,7 @@ class MultipartService:
                 content_md5=None,
                 algorithm=algorithm,
                 claims=_no_claims,
+                etag_md5=upload.encryption.mode is SseMode.SSE_S3,
             )
         except DecryptionError as exc:  # a large source streams, so tampering shows up here
             raise InternalError(
