@@ -44,6 +44,10 @@ class HttpRequest:
     trailers: dict[str, str] = field(default_factory=dict)
     decoded_length: int | None = None
     _params: dict[str, str] | None = None
+    # The SigV4 credential scope, read once by :func:`pytest_s3sse.sigv4.credential_scope` (both the
+    # service routing and the protocol edge ask for it).
+    scope_read: bool = False
+    scope: tuple[str, str, str] | None = None
 
     @property
     def params(self) -> dict[str, str]:

@@ -15,12 +15,15 @@ _CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/\d{8}/([a-z0-9-]+)/([a-z0-9-]+)
 
 
 def credential_scope(request: HttpRequest) -> tuple[str, str, str] | None:
-    """``(access_key_id, region, service)`` from SigV4 Authorization or presigned query auth."""
+    """``(access_key_id, region, service)`` from SigV4 Authorization or presigned query auth (read
+    once per request, then kept on it)."""
+    if request.scope_read:
+        return request.scope
     auth = request.headers.get("authorization", "")
     match = _CREDENTIAL.search(auth)
     if match is None and "X-Amz-Credential" in request.query:
         cred = request.params.get("X-Amz-Credential", "")
         match = _CREDENTIAL.search("Credential=" + cred)
-    if match is not None:
-        return match.group(1), match.group(2), match.group(3)
-    return None
+    scope = None if match is None else (match.group(1), match.group(2), match.group(3))
+    request.scope, request.scope_read = scope, True
+    return scope

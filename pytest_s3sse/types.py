@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
@@ -48,9 +49,10 @@ class ChecksumAlgorithm(str, Enum):
     SHA1 = "SHA1"
     SHA256 = "SHA256"
 
-    @property
+    @functools.cached_property
     def header(self) -> str:
-        """The request/response header that carries this checksum."""
+        """The request/response header that carries this checksum (made once per member: every
+        write and checksummed read asks)."""
         return "x-amz-checksum-" + self.value.lower()
 
 

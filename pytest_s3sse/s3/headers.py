@@ -9,7 +9,7 @@ from pytest_s3sse.http import HttpRequest
 from pytest_s3sse.s3 import checksums
 from pytest_s3sse.s3.conditions import Conditions
 from pytest_s3sse.s3.errors import InvalidRequest
-from pytest_s3sse.s3.store import MultipartUpload, ObjectAttributes, StoredObject
+from pytest_s3sse.s3.store import EMPTY, MultipartUpload, ObjectAttributes, StoredObject
 from pytest_s3sse.s3.xmlio import http_date
 from pytest_s3sse.sse.rules import SseHeaders
 from pytest_s3sse.types import ChecksumAlgorithm, SseMode
@@ -20,6 +20,7 @@ SSE_C_KEY_MD5 = SSE + "-customer-key-md5"
 SSE_CONTEXT = SSE + "-context"
 _SIGV4 = ("AWS4-HMAC-SHA256", "AWS4-ECDSA-P256-SHA256")
 META_PREFIX = "x-amz-meta-"
+_META_LEN = len(META_PREFIX)
 _CHECKSUM_HEADERS = {a.header: a for a in ChecksumAlgorithm}
 
 
@@ -56,7 +57,7 @@ def signed_v4(request: HttpRequest) -> bool:
 def attributes(request: HttpRequest) -> ObjectAttributes:
     """Content-Type, the other standard headers, and ``x-amz-meta-*`` user metadata."""
     h = request.headers
-    metadata = {k[len(META_PREFIX) :]: v for k, v in h.items() if k.startswith(META_PREFIX)}
+    metadata = {k[_META_LEN:]: v for k, v in h.items() if k.startswith(META_PREFIX)}
     encoding = h.get("content-encoding")
     if encoding is not None:  # aws-chunked is transport framing, not the object's encoding
         kept = [e.strip() for e in encoding.split(",") if e.strip() and e.strip() != "aws-chunked"]
@@ -68,15 +69,25 @@ def attributes(request: HttpRequest) -> ObjectAttributes:
         content_language=h.get("content-language"),
         cache_control=h.get("cache-control"),
         expires=h.get("expires"),
-        metadata=MappingProxyType(metadata),
+        metadata=MappingProxyType(metadata) if metadata else EMPTY,
         storage_class=h.get("x-amz-storage-class", "STANDARD"),
         website_redirect=h.get("x-amz-website-redirect-location"),
     )
 
 
+_NO_CONDITIONS = Conditions()
+
+
 def conditions(request: HttpRequest, prefix: str = "") -> Conditions:
     """If-* headers (``prefix`` ``x-amz-copy-source-`` for a copy's source conditions)."""
     h = request.headers
+    if not prefix and not (
+        "if-match" in h
+        or "if-none-match" in h
+        or "if-modified-since" in h
+        or "if-unmodified-since" in h
+    ):
+        return _NO_CONDITIONS  # the usual request: one shared value
     return Conditions(
         if_match=h.get(prefix + "if-match"),
         if_none_match=h.get(prefix + "if-none-match"),

@@ -102,7 +102,7 @@ class ReadResult:
     start: int
     stop: int
     partial: bool
-    body: Iterator[bytes] = field(default_factory=lambda: iter(()))
+    body: bytes | Iterator[bytes] = b""
 
     @property
     def length(self) -> int:
@@ -413,7 +413,7 @@ class ObjectService:
         kms = obj.envelope.kms_wrapped
         scope = self._read_scope(request) if kms and (with_body or request.checksum_mode) else None
         if with_body:
-            result.body = self.decrypt(obj, start, stop, customer_key=key, scope=scope)
+            result.body = self._plaintext(obj, start, stop, customer_key=key, scope=scope)
         elif scope is not None:
             # HeadObject makes no KMS call (P, reference section 3), except with checksum mode, which
             # needs kms:Decrypt (P, HeadObject doc): modelled as the Decrypt a GET makes.
@@ -447,13 +447,26 @@ class ObjectService:
         customer_key: CustomerKey | None = None,
         scope: KmsScope | None = None,
     ) -> Iterator[bytes]:
-        """Plaintext of ``obj[start:stop]`` (an SSE-C object needs its ``customer_key``, checked
-        beforehand with :func:`~pytest_s3sse.sse.customer.check_read`; a KMS object the ``scope`` of
-        the request, else S3 calls KMS as the bucket owner).
+        """Plaintext of ``obj[start:stop]`` as chunks (an SSE-C object needs its ``customer_key``,
+        checked beforehand with :func:`~pytest_s3sse.sse.customer.check_read`; a KMS object the
+        ``scope`` of the request, else S3 calls KMS as the bucket owner).
 
         Small windows are decrypted before anything is answered, so tampering becomes an error
         response; larger ones stream, and tampering raises DecryptionError from the body's read.
         """
+        body = self._plaintext(obj, start, stop, customer_key=customer_key, scope=scope)
+        return iter((body,)) if isinstance(body, bytes) else body
+
+    def _plaintext(
+        self,
+        obj: StoredObject,
+        start: int,
+        stop: int,
+        *,
+        customer_key: CustomerKey | None = None,
+        scope: KmsScope | None = None,
+    ) -> bytes | Iterator[bytes]:
+        """:meth:`decrypt`, with a small window as one buffer (what a response body wants)."""
         if scope is None and obj.envelope.kms_wrapped:
             scope = self.scope(self._bucket(obj.bucket), obj.key, None)
         try:
@@ -461,7 +474,7 @@ class ObjectService:
             chunks = plaintext(aead, obj.parts, start, stop)
             if stop - start <= EAGER_DECRYPT_LIMIT:
                 # One buffer, not a list of segments: the object is in memory once, not twice.
-                return iter((collect(chunks, stop - start),))
+                return collect(chunks, stop - start)
         except DecryptionError as exc:
             raise InternalError(
                 f"pytest-s3sse: the stored ciphertext of s3://{obj.bucket}/{obj.key} failed "

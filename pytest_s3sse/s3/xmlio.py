@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 from datetime import datetime
@@ -67,12 +68,14 @@ def iso8601(when: datetime) -> str:
     )
 
 
+@functools.lru_cache(maxsize=4096)
 def http_date(when: datetime) -> str:
     """Timestamps in headers (RFC 7231): ``Mon, 23 Nov 2026 01:02:03 GMT``.
 
     Day and month names are RFC 7231's, whatever the process locale (``strftime``'s ``%a`` and
     ``%b`` follow ``LC_TIME``, which a test may change).
     """
+    # Cached: every GET and HEAD formats its object's Last-Modified, and objects share few times.
     return (
         f"{_DAYS[when.weekday()]}, {when.day:02d} {_MONTHS[when.month - 1]} {when.year:04d} "
         f"{when.hour:02d}:{when.minute:02d}:{when.second:02d} GMT"

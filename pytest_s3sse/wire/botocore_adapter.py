@@ -120,6 +120,16 @@ class RawBody(io.RawIOBase):
             yield chunk
 
 
+class BytesBody(io.BytesIO):
+    """The ``raw`` of an AWSResponse whose body is already one buffer (every object up to 4 MiB,
+    every error and XML document): ``io.BytesIO``'s C reads plus the urllib3 ``stream()`` botocore
+    calls. BytesIO shares the buffer it is given, so the body is not copied."""
+
+    def stream(self, amt: int = 1024, decode_content: bool = True) -> Iterator[bytes]:
+        while chunk := self.read(amt):
+            yield chunk
+
+
 def _text(value: Any) -> str:
     return value.decode("utf-8", "surrogateescape") if isinstance(value, bytes) else str(value)
 
@@ -166,10 +176,11 @@ def to_aws_response(url: str, response: HttpResponse) -> AWSResponse:
     """The engine's response as the AWSResponse botocore parses."""
     headers = cast(Any, response.headers)  # AWSResponse makes its own case-insensitive copy
     body = response.body
-    length = None
-    if not isinstance(body, bytes):  # a streamed body: its length sizes the buffer of read()
-        declared = response.headers.get("content-length", "")
-        length = int(declared) if declared.isdigit() else None
+    if isinstance(body, bytes):
+        return AWSResponse(url, response.status, headers, BytesBody(body))
+    # A streamed body: its length sizes the buffer of read().
+    declared = response.headers.get("content-length", "")
+    length = int(declared) if declared.isdigit() else None
     return AWSResponse(url, response.status, headers, RawBody(body, length))
 
 
