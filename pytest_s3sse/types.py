@@ -17,10 +17,10 @@ class SseMode(str, Enum):
     DSSE_KMS = "DSSE-KMS"
     SSE_C = "SSE-C"
 
-    @property
+    @functools.cached_property
     def header_value(self) -> str | None:
         """The ``x-amz-server-side-encryption`` value S3 sends for this mode (None for SSE-C)."""
-        return _HEADER_VALUES[self]
+        return _HEADER_VALUES[self.value]
 
     @classmethod
     def parse(cls, value: str) -> SseMode:
@@ -33,10 +33,10 @@ class SseMode(str, Enum):
 
 
 _HEADER_VALUES = {
-    SseMode.SSE_S3: "AES256",
-    SseMode.SSE_KMS: "aws:kms",
-    SseMode.DSSE_KMS: "aws:kms:dsse",
-    SseMode.SSE_C: None,
+    "SSE-S3": "AES256",
+    "SSE-KMS": "aws:kms",
+    "DSSE-KMS": "aws:kms:dsse",
+    "SSE-C": None,
 }
 
 

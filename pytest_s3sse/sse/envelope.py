@@ -144,8 +144,8 @@ class Sealer:
         SSE-C needs ``customer_key`` (the raw key of this request); it is used to wrap and to
         fingerprint, then dropped. KMS modes go through :meth:`new_kms_object`.
         """
-        object_id = self._entropy.bytes(16)
-        data_key = self._entropy.bytes(KEY_SIZE)
+        drawn = self._entropy.bytes(16 + KEY_SIZE)  # one draw: the object id, then the data key
+        object_id, data_key = drawn[:16], drawn[16:]
         wrapped: WrappedDataKey
         if encryption.mode is SseMode.SSE_S3:
             wrapped = self._keyring.wrap(data_key, object_id)

@@ -213,16 +213,23 @@ def _send_wrapper(
     return response
 
 
-def _auth_wrapper(
-    wrapped: Any, instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
-) -> Any:
-    if (
-        slot.current() is not None
-        and kwargs.get("request_credentials") is None
-        and getattr(instance, "_credentials", None) is None
-    ):
-        kwargs["request_credentials"] = TEST_CREDENTIALS
-    return wrapped(*args, **kwargs)
+def _make_auth_wrapper(original: Any) -> Any:
+    """``RequestSigner.get_auth_instance`` that signs with the test credentials a client built
+    without any (a plain function, not a wrapt wrapper: every request of every client calls it)."""
+
+    def get_auth_instance(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if (
+            getattr(self, "_credentials", None) is None  # what botocore signs with
+            and kwargs.get("request_credentials") is None
+            and slot.current() is not None
+        ):
+            kwargs["request_credentials"] = TEST_CREDENTIALS
+        return original(self, *args, **kwargs)
+
+    get_auth_instance.__s3sse__ = True  # type: ignore[attr-defined]
+    get_auth_instance.__wrapped__ = original  # type: ignore[attr-defined]
+    get_auth_instance.__doc__ = original.__doc__
+    return get_auth_instance
 
 
 def _region_configured(env: os._Environ[str]) -> bool:
@@ -271,9 +278,9 @@ def install(region: str | None = None) -> None:
         setattr(endpoint_cls, "_send", wrapt.FunctionWrapper(current, _send_wrapper))  # noqa: B010
     signer_cls = botocore.signers.RequestSigner
     current = signer_cls.__dict__["get_auth_instance"]
-    if not isinstance(current, wrapt.FunctionWrapper):
+    if getattr(current, "__s3sse__", False) is not True:
         _ORIGINAL_AUTH = current
-        setattr(signer_cls, "get_auth_instance", wrapt.FunctionWrapper(current, _auth_wrapper))  # noqa: B010
+        setattr(signer_cls, "get_auth_instance", _make_auth_wrapper(current))  # noqa: B010
     _set_test_environment(region)
 
 
