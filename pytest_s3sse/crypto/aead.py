@@ -44,6 +44,14 @@ class Aead:
         nonce = self._nonce(NONCE_SIZE)
         return nonce + self._cipher.encrypt(nonce, plaintext, aad)
 
+    def seal_with(self, nonce: bytes, plaintext: Buffer, aad: bytes) -> bytes:
+        """:meth:`seal` with a nonce drawn by the caller (a cipher shared by callers with their
+        own random sources). Never reuse a nonce under one key."""
+        if len(nonce) != NONCE_SIZE:
+            msg = f"AES-256-GCM here takes a {NONCE_SIZE}-byte nonce, got {len(nonce)}"
+            raise ValueError(msg)
+        return nonce + self._cipher.encrypt(nonce, plaintext, aad)
+
     def open(self, sealed: Buffer, aad: bytes) -> bytes:
         """Decrypt what :meth:`seal` produced; raise DecryptionError if anything was altered."""
         view = memoryview(sealed)

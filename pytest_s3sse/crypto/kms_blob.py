@@ -14,11 +14,12 @@ turns them into ``InvalidCiphertextException``.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from pytest_s3sse.crypto.aead import OVERHEAD, Aead
+from pytest_s3sse.crypto.aead import NONCE_SIZE, OVERHEAD, Aead
 from pytest_s3sse.errors import DecryptionError
 
 VERSION = 0x01
@@ -35,10 +36,14 @@ class BlobHeader:
 
     def encode(self) -> bytes:
         """The header bytes, as they open a blob and as they are authenticated."""
-        arn = self.key_arn.encode()
-        return (
-            bytes([VERSION]) + len(arn).to_bytes(2, "big") + arn + bytes.fromhex(self.material_id)
-        )
+        return _encode_header(self.key_arn, self.material_id)
+
+
+@functools.lru_cache(maxsize=1024)
+def _encode_header(key_arn: str, material_id: str) -> bytes:
+    """Cached: a test uses few keys, and every KMS encryption and decryption encodes one."""
+    arn = key_arn.encode()
+    return bytes([VERSION]) + len(arn).to_bytes(2, "big") + arn + bytes.fromhex(material_id)
 
 
 def canonical_context(context: Mapping[str, str] | None) -> bytes:
@@ -47,9 +52,16 @@ def canonical_context(context: Mapping[str, str] | None) -> bytes:
     KMS requires "the same encryption context (a case-sensitive exact match)" to decrypt; the order of
     the pairs does not matter, so they are sorted before they are authenticated.
     """
-    return json.dumps(
-        dict(context or {}), sort_keys=True, separators=(",", ":"), ensure_ascii=False
-    ).encode()
+    if not context:
+        return b"{}"
+    return _canonical(tuple(sorted(context.items())))
+
+
+@functools.lru_cache(maxsize=1024)
+def _canonical(pairs: tuple[tuple[str, str], ...]) -> bytes:
+    """Cached by the sorted pairs: S3 sends the same few contexts (one per object ARN, one per
+    bucket for Bucket Keys) again and again."""
+    return json.dumps(dict(pairs), separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def read_header(blob: bytes) -> BlobHeader:
@@ -79,16 +91,37 @@ def seal(
 ) -> bytes:
     """Encrypt ``plaintext`` under ``secret`` into a blob bound to ``header`` and ``context``."""
     head = header.encode()
-    return head + Aead(secret, random_bytes).seal(plaintext, head + canonical_context(context))
+    sealed = _cipher(secret).seal(plaintext, head + canonical_context(context), random_bytes)
+    return head + sealed
 
 
 def open_blob(secret: bytes, blob: bytes, context: Mapping[str, str] | None) -> bytes:
     """The plaintext of ``blob`` (DecryptionError if the blob or the context does not match)."""
     head = read_header(blob).encode()
-    aead = Aead(secret, _no_nonce)
-    return aead.open(memoryview(blob)[len(head) :], head + canonical_context(context))
+    return _cipher(secret).open(memoryview(blob)[len(head) :], head + canonical_context(context))
 
 
-def _no_nonce(n: int) -> bytes:  # pragma: no cover - opening never draws a nonce
-    msg = "opening a blob does not draw a nonce"
-    raise AssertionError(msg)
+class _MaterialCipher:
+    """AES-256-GCM under one key material's secret, built once per material (every KMS call used
+    to build a new cipher)."""
+
+    __slots__ = ("_aead",)
+
+    def __init__(self, secret: bytes) -> None:
+        self._aead = Aead(secret, self._nonce_unset)
+
+    @staticmethod
+    def _nonce_unset(n: int) -> bytes:  # pragma: no cover - seal always passes its source
+        msg = "a material cipher draws its nonces from the caller's source"
+        raise AssertionError(msg)
+
+    def seal(self, plaintext: bytes, aad: bytes, random_bytes: Callable[[int], bytes]) -> bytes:
+        return self._aead.seal_with(random_bytes(NONCE_SIZE), plaintext, aad)
+
+    def open(self, sealed: memoryview, aad: bytes) -> bytes:
+        return self._aead.open(sealed, aad)
+
+
+@functools.lru_cache(maxsize=256)
+def _cipher(secret: bytes) -> _MaterialCipher:
+    return _MaterialCipher(secret)

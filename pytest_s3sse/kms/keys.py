@@ -13,6 +13,7 @@ ARNs are remembered so that a blob of a deleted key is told apart from a forged 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -100,17 +101,24 @@ class KeyRef:
     @classmethod
     def parse(cls, raw: str) -> KeyRef:
         """Parse a KeyId (raises NotFoundException ``Invalid keyId`` for what is none of the forms)."""
-        if raw.startswith("arn:"):
-            match = _ARN.match(raw)
-            if match is None:
-                raise NotFoundException.invalid_key_id(raw)  # U: the text for a malformed ARN
-            _, region, account, kind, rest = match.groups()
-            if kind == "alias":
-                return cls(raw, "alias_arn", "alias/" + rest, region, account)
-            return cls(raw, "arn", rest, region, account)
-        if raw.startswith("alias/"):
-            return cls(raw, "alias", raw)
-        return cls(raw, "id", raw)
+        return _parse_key_ref(raw)
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse_key_ref(raw: str) -> KeyRef:
+    """:meth:`KeyRef.parse` (cached: a test names few keys, and every SSE-KMS request parses one
+    or two; an invalid id raises, which is never cached)."""
+    if raw.startswith("arn:"):
+        match = _ARN.match(raw)
+        if match is None:
+            raise NotFoundException.invalid_key_id(raw)  # U: the text for a malformed ARN
+        _, region, account, kind, rest = match.groups()
+        if kind == "alias":
+            return KeyRef(raw, "alias_arn", "alias/" + rest, region, account)
+        return KeyRef(raw, "arn", rest, region, account)
+    if raw.startswith("alias/"):
+        return KeyRef(raw, "alias", raw)
+    return KeyRef(raw, "id", raw)
 
 
 @dataclass(slots=True)
@@ -146,11 +154,10 @@ class KmsKey:
     rotation_period_days: int = 365
     rotation_base: datetime | None = None
     on_demand_rotations: int = 0
+    arn: str = field(init=False)  # the key ARN (id, account and region never change)
 
-    @property
-    def arn(self) -> str:
-        """The key ARN."""
-        return key_arn(self.account, self.region, self.key_id)
+    def __post_init__(self) -> None:
+        self.arn = key_arn(self.account, self.region, self.key_id)
 
     @property
     def symmetric(self) -> bool:

@@ -171,6 +171,7 @@ class Sealer:
         key_ref = kms.key_ref(write.kms_key_id, scope)
         object_id = self._entropy.bytes(16)
         context = scope.context(write.context, bucket_key=write.bucket_key_enabled)
+        frozen = _frozen(context)  # one read-only copy, shared by the envelope and its report
         aead: Aead
         wrapped: KmsWrapped
         if write.mode is SseMode.DSSE_KMS:
@@ -178,20 +179,20 @@ class Sealer:
             outer_key, outer_blob, _ = kms.generate(key_ref, scope, context)
             aead = LayeredAead(self._aead(inner_key), self._aead(outer_key))
             wrapped = DsseWrappedKey(
-                KmsWrappedKey(inner_blob, key_arn, _frozen(context)),
-                KmsWrappedKey(outer_blob, key_arn, _frozen(context)),
+                KmsWrappedKey(inner_blob, key_arn, frozen),
+                KmsWrappedKey(outer_blob, key_arn, frozen),
             )
         elif write.bucket_key_enabled:
             held, key_arn = kms.bucket_key_for_write(key_ref, scope, context)
             salt = self._entropy.bytes(SALT_SIZE)
             aead = self._aead(object_key(held.plaintext, salt, object_id))
-            wrapped = BucketKeyWrappedKey(KmsWrappedKey(held.blob, key_arn, _frozen(context)), salt)
+            wrapped = BucketKeyWrappedKey(KmsWrappedKey(held.blob, key_arn, frozen), salt)
         else:
             data_key, blob, key_arn = kms.generate(key_ref, scope, context)
             aead = self._aead(data_key)
-            wrapped = KmsWrappedKey(blob, key_arn, _frozen(context))
+            wrapped = KmsWrappedKey(blob, key_arn, frozen)
         encryption = ObjectEncryption(
-            write.mode, key_arn, write.bucket_key_enabled, _frozen(context)
+            write.mode, key_arn, write.bucket_key_enabled, frozen
         )
         return aead, Envelope(encryption, object_id, wrapped)
 

@@ -147,10 +147,10 @@ class S3Kms:
         check_transport(scope)
         if key_id is not None:
             return key_id
-        managed = self.service.managed_key(
-            MANAGED_ALIAS, account=scope.account, region=scope.region
+        # Only the ARN is needed here (made now if new); GenerateDataKey resolves the key itself.
+        return self.service.key_arn(
+            "alias/" + MANAGED_ALIAS, account=scope.account, region=scope.region
         )
-        return managed.arn
 
     def generate(
         self, key_ref: str, scope: KmsScope, context: Mapping[str, str]
