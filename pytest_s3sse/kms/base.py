@@ -10,8 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import threading
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TypeVar
@@ -56,6 +55,44 @@ class CallRecord:
     source_key_arn: str | None = None
 
 
+class _Call:
+    """The context of one KMS operation: the service's lock held, the quota taken on entry, the
+    outcome recorded on exit (a KmsError with its code; any other exception is an engine bug and
+    is not recorded). A class, not ``@contextmanager``: every SSE-KMS request runs one or two."""
+
+    __slots__ = ("record", "service")
+
+    def __init__(self, service: ServiceBase, record: CallRecord) -> None:
+        self.service = service
+        self.record = record
+
+    def __enter__(self) -> CallRecord:
+        service, record = self.service, self.record
+        service.lock.acquire()
+        try:
+            caller = record.caller
+            service.quotas.take(record.operation, caller.principal.account_id, caller.region)
+        except KmsError as err:
+            service._record(record, err.code)
+            service.lock.release()
+            raise
+        except BaseException:
+            service.lock.release()
+            raise
+        return record
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, tb: object
+    ) -> None:
+        try:
+            if error is None:
+                self.service._record(self.record, None)
+            elif isinstance(error, KmsError):
+                self.service._record(self.record, error.code)
+        finally:
+            self.service.lock.release()
+
+
 class ServiceBase:
     """Shared state and helpers of the KMS service."""
 
@@ -68,20 +105,12 @@ class ServiceBase:
         self._log: list[KmsCall] = []
 
     # -- the call log --------------------------------------------------------------------------
-    @contextmanager
     def _call(
         self, operation: str, caller: Caller, context: Mapping[str, str] | None = None
-    ) -> Iterator[CallRecord]:
-        """Run one operation: quota first, then the body; record the outcome either way."""
-        record = CallRecord(operation, caller, dict(context or {}))
-        with self.lock:
-            try:
-                self.quotas.take(operation, caller.principal.account_id, caller.region)
-                yield record
-            except KmsError as err:
-                self._record(record, err.code)
-                raise
-            self._record(record, None)
+    ) -> _Call:
+        """Run one operation (``with self._call(...) as record:``): quota first, then the body;
+        record the outcome either way."""
+        return _Call(self, CallRecord(operation, caller, dict(context) if context else {}))
 
     def _record(self, record: CallRecord, error: str | None) -> None:
         caller = record.caller

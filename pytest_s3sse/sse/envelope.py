@@ -191,9 +191,7 @@ class Sealer:
             data_key, blob, key_arn = kms.generate(key_ref, scope, context)
             aead = self._aead(data_key)
             wrapped = KmsWrappedKey(blob, key_arn, frozen)
-        encryption = ObjectEncryption(
-            write.mode, key_arn, write.bucket_key_enabled, frozen
-        )
+        encryption = ObjectEncryption(write.mode, key_arn, write.bucket_key_enabled, frozen)
         return aead, Envelope(encryption, object_id, wrapped)
 
     def matches(self, envelope: Envelope, customer_key: bytes) -> bool:

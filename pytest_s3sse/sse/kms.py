@@ -23,8 +23,7 @@ retryable like SlowDown).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -121,13 +120,28 @@ def s3_error(err: KmsError) -> S3Error:
     return S3Error(err.message, status=400, code="KMS." + err.code)
 
 
-@contextmanager
-def translated() -> Iterator[None]:
-    """Run KMS calls; their errors leave as S3's."""
-    try:
-        yield
-    except KmsError as err:
-        raise s3_error(err) from err
+class _Translated:
+    """``with translated():`` runs KMS calls; their errors leave as S3's (a class, not
+    ``@contextmanager``: every SSE-KMS request enters it)."""
+
+    __slots__ = ()
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, tb: object
+    ) -> None:
+        if isinstance(error, KmsError):
+            raise s3_error(error) from error
+
+
+_TRANSLATED = _Translated()
+
+
+def translated() -> _Translated:
+    """The context that turns KMS errors into S3's."""
+    return _TRANSLATED
 
 
 class S3Kms:
