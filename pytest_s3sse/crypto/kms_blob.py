@@ -64,8 +64,12 @@ def _canonical(pairs: tuple[tuple[str, str], ...]) -> bytes:
     return json.dumps(dict(pairs), separators=(",", ":"), ensure_ascii=False).encode()
 
 
+@functools.lru_cache(maxsize=256)
 def read_header(blob: bytes) -> BlobHeader:
-    """The header of ``blob`` (raises DecryptionError when it is not a blob of this engine)."""
+    """The header of ``blob`` (raises DecryptionError when it is not a blob of this engine).
+
+    Cached (a failure is not): Decrypt reads a blob's header to find its key, then again to open it.
+    """
     if len(blob) < _FIXED + OVERHEAD or blob[0] != VERSION:
         msg = "not a KMS ciphertext blob of this engine"
         raise DecryptionError(msg)
