@@ -14,6 +14,9 @@ import pytest
 from botocore.exceptions import ClientError
 
 from pytest_s3sse import KmsCall, KmsKeyNotFoundError
+from pytest_s3sse.clock import Clock
+from pytest_s3sse.entropy import Entropy
+from pytest_s3sse.kms.service import KmsService
 from pytest_s3sse.kms.types import Caller
 from pytest_s3sse.types import Principal
 
@@ -129,3 +132,21 @@ def test_calls_from_many_threads_are_all_recorded(s3sse, make_client, key):
     for thread in threads:
         thread.join()
     assert s3sse.kms_call_count("Encrypt", key=key["KeyId"]) == 80
+
+
+def test_a_call_that_fails_inside_the_engine_is_not_logged_and_releases_the_service():
+    service = KmsService(Clock(), Entropy(1))
+    caller = Caller(Principal("123456789012", ROOT), "us-east-1")
+
+    def bug(*_args, **_kwargs):
+        raise RuntimeError("an engine bug")
+
+    service.store.region = bug  # type: ignore[method-assign]
+    with pytest.raises(RuntimeError):
+        service.encrypt("alias/missing", b"x", caller=caller)
+    assert service.calls == ()
+    acquired = []
+    other = threading.Thread(target=lambda: acquired.append(service.lock.acquire(timeout=2)))
+    other.start()
+    other.join()
+    assert acquired == [True]

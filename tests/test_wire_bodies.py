@@ -12,7 +12,7 @@ from botocore.httpchecksum import AwsChunkedWrapper, Crc32Checksum
 
 from pytest_s3sse.http import HttpResponse, collect
 from pytest_s3sse.s3.errors import IncompleteBody
-from pytest_s3sse.wire.botocore_adapter import RawBody
+from pytest_s3sse.wire.botocore_adapter import BytesBody, RawBody, to_aws_response
 from pytest_s3sse.wire.chunked import AwsChunkedReader
 
 PAYLOAD = bytes(range(256)) * 41  # 10,496 bytes: not a multiple of any chunk size below
@@ -71,6 +71,29 @@ def test_stream_yields_pieces_of_the_asked_size():
     raw = RawBody(_chunks(PAYLOAD, 1000))
     pieces = list(raw.stream(4096))
     assert [len(p) for p in pieces] == [4096, 4096, len(PAYLOAD) - 8192]
+
+
+# -- BytesBody: a body that is already one buffer ------------------------------------------------
+def test_a_one_buffer_response_is_answered_through_bytesio():
+    response = to_aws_response("https://s3.amazonaws.com/b/k", HttpResponse(200, {}, PAYLOAD))
+    assert isinstance(response.raw, BytesBody)
+    assert response.raw.read(1000) == PAYLOAD[:1000]
+    assert response.raw.read() == PAYLOAD[1000:]
+
+
+def test_a_streamed_response_keeps_its_chunked_reader():
+    response = to_aws_response(
+        "https://s3.amazonaws.com/b/k",
+        HttpResponse(200, {"content-length": str(len(PAYLOAD))}, _chunks(PAYLOAD, 1000)),
+    )
+    assert isinstance(response.raw, RawBody)
+    assert response.raw.read() == PAYLOAD
+
+
+def test_bytes_body_streams_like_urllib3():
+    pieces = list(BytesBody(PAYLOAD).stream(4096))
+    assert [len(p) for p in pieces] == [4096, 4096, len(PAYLOAD) - 8192]
+    assert b"".join(pieces) == PAYLOAD
 
 
 # -- collect ------------------------------------------------------------------------------------

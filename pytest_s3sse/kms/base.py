@@ -72,11 +72,9 @@ class _Call:
         try:
             caller = record.caller
             service.quotas.take(record.operation, caller.principal.account_id, caller.region)
-        except KmsError as err:
-            service._record(record, err.code)
-            service.lock.release()
-            raise
-        except BaseException:
+        except BaseException as err:
+            if isinstance(err, KmsError):  # throttled: a call AWS counts
+                service._record(record, err.code)
             service.lock.release()
             raise
         return record
