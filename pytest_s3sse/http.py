@@ -93,6 +93,11 @@ class HttpResponse:
         return data
 
 
+def as_chunks(body: bytes | Iterator[bytes]) -> Iterator[bytes]:
+    """A body (one buffer, or chunks) as chunks."""
+    return iter((body,)) if isinstance(body, bytes) else body
+
+
 def collect(chunks: Iterable[bytes], size: int | None = None) -> bytes:
     """All of ``chunks`` as one bytes object, never holding more than it and one chunk.
 

@@ -18,6 +18,7 @@ from enum import Enum
 
 from pytest_s3sse.crypto.segments import SegmentWriter
 from pytest_s3sse.errors import DecryptionError
+from pytest_s3sse.http import as_chunks
 from pytest_s3sse.s3 import checksums, conditions
 from pytest_s3sse.s3.errors import (
     InternalError,
@@ -177,8 +178,8 @@ def _source_plaintext(
             secure=request.secure,
             signed_v4=request.signed_v4,
         )
-    chunks = objects.decrypt(source, 0, source.size, customer_key=key, scope=scope)
-    return _checked(source, chunks)
+    body = objects.decrypt(source, 0, source.size, customer_key=key, scope=scope)
+    return _checked(source, as_chunks(body))
 
 
 def _checked(source: StoredObject, chunks: Iterator[bytes]) -> Iterator[bytes]:

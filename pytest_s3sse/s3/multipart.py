@@ -28,7 +28,7 @@ from pytest_s3sse.clock import Clock
 from pytest_s3sse.crypto.aead import Aead
 from pytest_s3sse.entropy import Entropy
 from pytest_s3sse.errors import DecryptionError
-from pytest_s3sse.http import RequestBody
+from pytest_s3sse.http import RequestBody, as_chunks
 from pytest_s3sse.s3 import conditions, multipart_kms, multipart_listing
 from pytest_s3sse.s3.errors import (
     BadDigest,
@@ -388,10 +388,10 @@ class MultipartService:
             self.objects, source, request.requester,
             secure=request.secure, signed_v4=request.signed_v4,
         )  # fmt: skip
-        chunks = self.objects.decrypt(source, start, stop, customer_key=source_key, scope=scope)
+        body = self.objects.decrypt(source, start, stop, customer_key=source_key, scope=scope)
         try:
             got = ingest(
-                _ChunkReader(iter(chunks)),
+                _ChunkReader(as_chunks(body)),
                 aead,
                 request.part_number,
                 content_md5=None,

@@ -413,7 +413,7 @@ class ObjectService:
         kms = obj.envelope.kms_wrapped
         scope = self._read_scope(request) if kms and (with_body or request.checksum_mode) else None
         if with_body:
-            result.body = self._plaintext(obj, start, stop, customer_key=key, scope=scope)
+            result.body = self.decrypt(obj, start, stop, customer_key=key, scope=scope)
         elif scope is not None:
             # HeadObject makes no KMS call (P, reference section 3), except with checksum mode, which
             # needs kms:Decrypt (P, HeadObject doc): modelled as the Decrypt a GET makes.
@@ -446,27 +446,16 @@ class ObjectService:
         *,
         customer_key: CustomerKey | None = None,
         scope: KmsScope | None = None,
-    ) -> Iterator[bytes]:
-        """Plaintext of ``obj[start:stop]`` as chunks (an SSE-C object needs its ``customer_key``,
-        checked beforehand with :func:`~pytest_s3sse.sse.customer.check_read`; a KMS object the
-        ``scope`` of the request, else S3 calls KMS as the bucket owner).
-
-        Small windows are decrypted before anything is answered, so tampering becomes an error
-        response; larger ones stream, and tampering raises DecryptionError from the body's read.
-        """
-        body = self._plaintext(obj, start, stop, customer_key=customer_key, scope=scope)
-        return iter((body,)) if isinstance(body, bytes) else body
-
-    def _plaintext(
-        self,
-        obj: StoredObject,
-        start: int,
-        stop: int,
-        *,
-        customer_key: CustomerKey | None = None,
-        scope: KmsScope | None = None,
     ) -> bytes | Iterator[bytes]:
-        """:meth:`decrypt`, with a small window as one buffer (what a response body wants)."""
+        """Plaintext of ``obj[start:stop]`` (an SSE-C object needs its ``customer_key``, checked
+        beforehand with :func:`~pytest_s3sse.sse.customer.check_read`; a KMS object the ``scope`` of
+        the request, else S3 calls KMS as the bucket owner).
+
+        A window up to 4 MiB is decrypted before anything is answered, into one buffer (bytes), so
+        tampering becomes an error response; a larger one streams (an iterator of chunks), and
+        tampering raises DecryptionError from the body's read. :func:`~pytest_s3sse.http.as_chunks`
+        reads either as chunks.
+        """
         if scope is None and obj.envelope.kms_wrapped:
             scope = self.scope(self._bucket(obj.bucket), obj.key, None)
         try:
