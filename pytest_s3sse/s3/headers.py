@@ -62,7 +62,7 @@ def attributes(request: HttpRequest) -> ObjectAttributes:
     if encoding is not None:  # aws-chunked is transport framing, not the object's encoding
         kept = [e.strip() for e in encoding.split(",") if e.strip() and e.strip() != "aws-chunked"]
         encoding = ",".join(kept) or None
-    return ObjectAttributes(
+    values = ObjectAttributes(
         content_type=h.get("content-type") or "binary/octet-stream",
         content_encoding=encoding,
         content_disposition=h.get("content-disposition"),
@@ -73,8 +73,12 @@ def attributes(request: HttpRequest) -> ObjectAttributes:
         storage_class=h.get("x-amz-storage-class", "STANDARD"),
         website_redirect=h.get("x-amz-website-redirect-location"),
     )
+    # Most objects have none of these: they share one value, one object fewer for every stored
+    # object that the garbage collector walks (docs/performance.md).
+    return _DEFAULT_ATTRIBUTES if values == _DEFAULT_ATTRIBUTES else values
 
 
+_DEFAULT_ATTRIBUTES = ObjectAttributes()
 _NO_CONDITIONS = Conditions()
 
 
