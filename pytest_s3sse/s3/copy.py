@@ -32,8 +32,8 @@ from pytest_s3sse.s3.objects import (
     check_metadata,
 )
 from pytest_s3sse.s3.store import Bucket, Checksum, ObjectAttributes, StoredObject
-from pytest_s3sse.sse.customer import CustomerKey, write_key
-from pytest_s3sse.sse.rules import SseHeaders, resolve_write
+from pytest_s3sse.sse.customer import CustomerKey
+from pytest_s3sse.sse.rules import SseHeaders
 from pytest_s3sse.types import ChecksumAlgorithm, Principal, SseMode
 
 # S: the text S3 is widely reported to send for a source above 5 GiB (not in the research tables).
@@ -167,17 +167,9 @@ def _source_plaintext(
 ) -> Iterator[bytes]:
     """The source's plaintext, opened now (an SSE-KMS source: one Decrypt as the requester, before
     the target's GenerateDataKey); tampered ciphertext is S3's InternalError, as on GetObject."""
-    scope = None
-    if source.envelope.kms_wrapped:
-        with objects.store.lock:
-            bucket = objects.store.bucket(source.bucket)
-        scope = objects.scope(
-            bucket,
-            source.key,
-            request.requester,
-            secure=request.secure,
-            signed_v4=request.signed_v4,
-        )
+    scope = objects.opening_scope(
+        source, request.requester, secure=request.secure, signed_v4=request.signed_v4
+    )
     body = objects.decrypt(source, 0, source.size, customer_key=key, scope=scope)
     return _checked(source, as_chunks(body))
 
@@ -206,24 +198,18 @@ def copy_object(objects: ObjectService, request: CopyRequest) -> StoredObject:
     check_key(request.key)
     if request.directive is MetadataDirective.REPLACE:
         check_metadata(request.attributes.metadata)
-    target_key = write_key(
-        request.sse,
-        bucket.default_encryption,
-        secure=request.secure,
-        principal=request.principal,
-        bucket=bucket.name,
-        key=request.key,
+    target_key, encryption = objects.write_encryption(  # K6: never the source's encryption
+        bucket, request.key, request.sse, secure=request.secure, principal=request.principal
     )
-    encryption = resolve_write(request.sse, bucket.default_encryption)  # K6: never the source's
     check_changes_something(request, source, bucket)
     objects.check_write_conditions(bucket, request.key, request.conditions)
     algorithm = target_checksum_algorithm(request, source)
 
     source_chunks = _source_plaintext(objects, request, source, source_key)
-    scope = objects.scope(
-        bucket, request.key, request.requester, secure=request.secure, signed_v4=request.signed_v4
-    )
-    aead, envelope = objects.new_envelope(encryption, target_key, scope)
+    aead, envelope = objects.new_envelope(
+        encryption, target_key, bucket, request.key, request.requester,
+        secure=request.secure, signed_v4=request.signed_v4,
+    )  # fmt: skip
     writer = SegmentWriter(aead, 1)
     # An SSE-S3 ETag is the MD5 of the plaintext (section 5.2); other modes' ETags are not.
     md5 = hashlib.md5() if encryption.mode is SseMode.SSE_S3 else None  # noqa: S324

@@ -59,7 +59,7 @@ from pytest_s3sse.s3.store import (
 )
 from pytest_s3sse.sse.customer import CustomerKey, check_part, read_key, secret_of, write_key
 from pytest_s3sse.sse.envelope import Sealer
-from pytest_s3sse.sse.rules import SseHeaders, resolve_write
+from pytest_s3sse.sse.rules import SseHeaders
 from pytest_s3sse.types import ChecksumAlgorithm, Principal, SseMode
 
 MIN_PART_SIZE = 5 * 1024 * 1024
@@ -285,20 +285,13 @@ class MultipartService:
         check_key(request.key)
         check_metadata(request.attributes.metadata)
         mode = checksum_mode(request.checksum_algorithm, request.checksum_type)
-        customer = write_key(
-            request.sse,
-            bucket.default_encryption,
-            secure=request.secure,
-            principal=request.initiator.arn,
-            bucket=bucket.name,
-            key=request.key,
+        customer, encryption = self.objects.write_encryption(
+            bucket, request.key, request.sse, secure=request.secure, principal=request.initiator.arn
         )
-        encryption = resolve_write(request.sse, bucket.default_encryption)
-        scope = self.objects.scope(
-            bucket, request.key, request.initiator,
+        _, envelope = self.objects.new_envelope(
+            encryption, customer, bucket, request.key, request.initiator,
             secure=request.secure, signed_v4=request.signed_v4,
         )  # fmt: skip
-        _, envelope = self.objects.new_envelope(encryption, customer, scope)
         upload = MultipartUpload(
             upload_id=self.entropy.token(48),
             bucket=request.bucket,
@@ -384,10 +377,9 @@ class MultipartService:
         key = self._part_key(upload, request)
         algorithm = self._part_algorithm(upload, request)
         aead = self._open(upload, request, key)
-        scope = multipart_kms.source_scope(
-            self.objects, source, request.requester,
-            secure=request.secure, signed_v4=request.signed_v4,
-        )  # fmt: skip
+        scope = self.objects.opening_scope(
+            source, request.requester, secure=request.secure, signed_v4=request.signed_v4
+        )
         body = self.objects.decrypt(source, start, stop, customer_key=source_key, scope=scope)
         try:
             got = ingest(

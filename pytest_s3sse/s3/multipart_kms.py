@@ -14,24 +14,8 @@ from __future__ import annotations
 
 from pytest_s3sse.crypto.aead import Aead
 from pytest_s3sse.s3.objects import ObjectService
-from pytest_s3sse.s3.store import MultipartUpload, StoredObject
-from pytest_s3sse.sse.kms import KmsScope
+from pytest_s3sse.s3.store import MultipartUpload
 from pytest_s3sse.types import Principal
-
-
-def scope_of(
-    objects: ObjectService,
-    bucket_name: str,
-    key: str,
-    requester: Principal | None,
-    *,
-    secure: bool,
-    signed_v4: bool,
-) -> KmsScope:
-    """The scope of a request about ``bucket_name``/``key`` (an upload or a copy source)."""
-    with objects.store.lock:
-        bucket = objects.store.bucket(bucket_name)
-    return objects.scope(bucket, key, requester, secure=secure, signed_v4=signed_v4)
 
 
 def open_upload(
@@ -44,28 +28,8 @@ def open_upload(
     signed_v4: bool,
 ) -> Aead:
     """The upload's cipher for one part (a KMS upload: Decrypt as the part's requester)."""
-    scope = None
-    if upload.envelope.kms_wrapped:
-        scope = scope_of(
-            objects, upload.bucket, upload.key, requester, secure=secure, signed_v4=signed_v4
-        )
+    scope = objects.opening_scope(upload, requester, secure=secure, signed_v4=signed_v4)
     return objects.sealer.open(upload.envelope, customer_key=customer_key, kms=scope)
-
-
-def source_scope(
-    objects: ObjectService,
-    source: StoredObject,
-    requester: Principal | None,
-    *,
-    secure: bool,
-    signed_v4: bool,
-) -> KmsScope | None:
-    """The scope in which UploadPartCopy reads a KMS source (Decrypt in its bucket); None for others."""
-    if not source.envelope.kms_wrapped:
-        return None
-    return scope_of(
-        objects, source.bucket, source.key, requester, secure=secure, signed_v4=signed_v4
-    )
 
 
 def decrypt_at_complete(
@@ -81,8 +45,6 @@ def decrypt_at_complete(
     Completing re-encrypts nothing here (the parts are the object's ciphertext already), so the call
     is made for what it tells a test: the permission it needs, the key state it checks, the count.
     """
-    if upload.envelope.kms_wrapped:
-        scope = scope_of(
-            objects, upload.bucket, upload.key, requester, secure=secure, signed_v4=signed_v4
-        )
+    scope = objects.opening_scope(upload, requester, secure=secure, signed_v4=signed_v4)
+    if scope is not None:
         objects.sealer.open(upload.envelope, kms=scope)

@@ -29,7 +29,14 @@ from pytest_s3sse.s3.errors import (
     NoSuchKey,
     NotImplementedS3,
 )
-from pytest_s3sse.s3.store import Bucket, Checksum, ObjectAttributes, Store, StoredObject
+from pytest_s3sse.s3.store import (
+    Bucket,
+    Checksum,
+    MultipartUpload,
+    ObjectAttributes,
+    Store,
+    StoredObject,
+)
 from pytest_s3sse.sse.customer import CustomerKey, check_read, read_key, secret_of, write_key
 from pytest_s3sse.sse.envelope import Envelope, Sealer
 from pytest_s3sse.sse.kms import KmsScope
@@ -286,9 +293,19 @@ class ObjectService:
         with self.store.lock:
             return self.store.bucket(name)
 
-    def encryption_for(self, bucket: Bucket, sse: SseHeaders) -> WriteEncryption:
-        """Resolve the encryption of a new object in ``bucket``."""
-        return resolve_write(sse, bucket.default_encryption)
+    @staticmethod
+    def write_encryption(
+        bucket: Bucket, key: str, sse: SseHeaders, *, secure: bool, principal: str
+    ) -> tuple[CustomerKey | None, WriteEncryption]:
+        """What a new object or upload ``key`` in ``bucket`` is encrypted with: the customer key of
+        an SSE-C write (checked: C8, C9 while the bucket blocks SSE-C, C1-C6; ``principal`` is named
+        by C9), and the encryption resolved from the headers and the bucket's default (never a copy
+        source's, K6)."""
+        default = bucket.default_encryption
+        customer = write_key(
+            sse, default, secure=secure, principal=principal, bucket=bucket.name, key=key
+        )
+        return customer, resolve_write(sse, default)
 
     @staticmethod
     def scope(
@@ -305,16 +322,37 @@ class ObjectService:
         who = requester or Principal(owner, f"arn:aws:iam::{owner}:root")
         return KmsScope(who, bucket.name, key, owner, bucket.region, secure, signed_v4)
 
+    def opening_scope(
+        self,
+        item: StoredObject | MultipartUpload,
+        requester: Principal | None,
+        *,
+        secure: bool = True,
+        signed_v4: bool = True,
+    ) -> KmsScope | None:
+        """The scope in which S3 calls KMS to open ``item``'s data key for ``requester`` (Decrypt in
+        the item's bucket); None when its key is not KMS-wrapped."""
+        if not item.envelope.kms_wrapped:
+            return None
+        bucket = self._bucket(item.bucket)
+        return self.scope(bucket, item.key, requester, secure=secure, signed_v4=signed_v4)
+
     def new_envelope(
-        self, encryption: WriteEncryption, customer: CustomerKey | None, scope: KmsScope | None
+        self,
+        encryption: WriteEncryption,
+        customer: CustomerKey | None,
+        bucket: Bucket,
+        key: str,
+        requester: Principal | None,
+        *,
+        secure: bool,
+        signed_v4: bool,
     ) -> tuple[Aead, Envelope]:
-        """The data key of a new object or upload: from KMS for SSE-KMS and DSSE-KMS (before the body
-        is read, so a key that cannot be used stores nothing: reference 2.1 notes), else made here.
-        ``scope`` is needed (and only made by callers) for the KMS modes."""
+        """The data key of a new object or upload ``key`` in ``bucket``: from KMS for SSE-KMS and
+        DSSE-KMS, called for ``requester`` (before the body is read, so a key that cannot be used
+        stores nothing: reference 2.1 notes), else made here."""
         if encryption.uses_kms:
-            if scope is None:
-                msg = "a KMS envelope needs the scope of the request"
-                raise ValueError(msg)
+            scope = self.scope(bucket, key, requester, secure=secure, signed_v4=signed_v4)
             return self.sealer.new_kms_object(encryption, scope)
         return self.sealer.new_object(
             encryption.object_encryption(), customer_key=secret_of(customer)
@@ -325,23 +363,14 @@ class ObjectService:
         bucket = self._bucket(request.bucket)
         check_key(request.key)
         check_metadata(request.attributes.metadata)
-        customer = write_key(
-            request.sse,
-            bucket.default_encryption,
-            secure=request.secure,
-            principal=request.principal,
-            bucket=bucket.name,
-            key=request.key,
+        customer, encryption = self.write_encryption(
+            bucket, request.key, request.sse, secure=request.secure, principal=request.principal
         )
-        encryption = self.encryption_for(bucket, request.sse)
         self.check_write_conditions(bucket, request.key, request.conditions)
-        scope = None
-        if encryption.uses_kms:  # only KMS reads it
-            scope = self.scope(
-                bucket, request.key, request.requester,
-                secure=request.secure, signed_v4=request.signed_v4,
-            )  # fmt: skip
-        aead, envelope = self.new_envelope(encryption, customer, scope)
+        aead, envelope = self.new_envelope(
+            encryption, customer, bucket, request.key, request.requester,
+            secure=request.secure, signed_v4=request.signed_v4,
+        )  # fmt: skip
         got = ingest(
             body,
             aead,
@@ -410,8 +439,11 @@ class ObjectService:
         window = ranges.resolve(request.range, obj.size)
         start, stop = window if window is not None else (0, obj.size)
         result = ReadResult(obj, start, stop, partial=window is not None)
-        kms = obj.envelope.kms_wrapped
-        scope = self._read_scope(request) if kms and (with_body or request.checksum_mode) else None
+        scope = None
+        if with_body or request.checksum_mode:
+            scope = self.opening_scope(
+                obj, request.requester, secure=request.secure, signed_v4=request.signed_v4
+            )
         if with_body:
             result.body = self.decrypt(obj, start, stop, customer_key=key, scope=scope)
         elif scope is not None:
@@ -419,13 +451,6 @@ class ObjectService:
             # needs kms:Decrypt (P, HeadObject doc): modelled as the Decrypt a GET makes.
             self.sealer.open(obj.envelope, kms=scope)
         return result
-
-    def _read_scope(self, request: ReadRequest) -> KmsScope:
-        bucket = self._bucket(request.bucket)
-        return self.scope(
-            bucket, request.key, request.requester,
-            secure=request.secure, signed_v4=request.signed_v4,
-        )  # fmt: skip
 
     def source_key(
         self, source: StoredObject, headers: SseHeaders, *, secure: bool
@@ -456,8 +481,8 @@ class ObjectService:
         tampering raises DecryptionError from the body's read. :func:`~pytest_s3sse.http.as_chunks`
         reads either as chunks.
         """
-        if scope is None and obj.envelope.kms_wrapped:
-            scope = self.scope(self._bucket(obj.bucket), obj.key, None)
+        if scope is None:
+            scope = self.opening_scope(obj, None)
         try:
             aead = self.sealer.open(obj.envelope, customer_key=secret_of(customer_key), kms=scope)
             chunks = plaintext(aead, obj.parts, start, stop)
