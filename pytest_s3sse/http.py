@@ -8,9 +8,10 @@ path. Header names are lower case; values are text.
 from __future__ import annotations
 
 import io
+import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import parse_qsl
 
 
@@ -93,9 +94,76 @@ class HttpResponse:
         return data
 
 
-def as_chunks(body: bytes | Iterator[bytes]) -> Iterator[bytes]:
-    """A body (one buffer, or chunks) as chunks."""
-    return iter((body,)) if isinstance(body, bytes) else body
+class ChunkReader(io.RawIOBase):
+    """A readable body over bytes or an iterator of chunks: ``read(amt)``, ``read()`` and
+    ``readinto``, as a response body is read by a client library and a request body by the engine.
+
+    A read is served from the current chunk by position (one slice, however small ``amt`` is), never
+    by re-slicing what is left; ``read()`` of the rest builds the result chunk by chunk
+    (:func:`collect`), so a streamed object is never in memory twice. ``length``, when known, sizes
+    that result.
+    """
+
+    def __init__(self, body: bytes | Iterator[bytes], length: int | None = None) -> None:
+        super().__init__()
+        if isinstance(body, bytes):
+            self._chunk = body
+            self._chunks: Iterator[bytes] = iter(())
+        else:
+            self._chunk = b""
+            self._chunks = body
+        self._offset = 0  # in the current chunk
+        self._left = length  # bytes still to come, when the length is known
+
+    def readable(self) -> bool:
+        return True
+
+    def _advance(self) -> bool:
+        """Move to the next non-empty chunk; False at the end of the body."""
+        for chunk in self._chunks:
+            if chunk:
+                self._chunk, self._offset = chunk, 0
+                return True
+        self._chunk, self._offset = b"", 0
+        return False
+
+    def read(self, amt: int | None = None, /) -> bytes:
+        """Up to ``amt`` bytes (all that is left when ``amt`` is None or negative); b"" at the end."""
+        if amt is None or amt < 0:
+            return self._read_all()
+        chunk, offset = self._chunk, self._offset
+        if offset >= len(chunk):
+            if not self._advance():
+                return b""
+            chunk, offset = self._chunk, 0
+        stop = offset + amt
+        if stop <= len(chunk):  # the usual case: served from the current chunk
+            self._offset = stop
+            out = chunk[offset:stop]
+        else:
+            pieces = [chunk[offset:]]
+            need = stop - len(chunk)
+            while need > 0 and self._advance():
+                piece = self._chunk[:need]
+                pieces.append(piece)
+                need -= len(piece)
+                self._offset = len(piece)
+            out = b"".join(pieces)
+        if self._left is not None:
+            self._left -= len(out)
+        return out
+
+    def _read_all(self) -> bytes:
+        head = self._chunk[self._offset :]
+        self._chunk, self._offset = b"", 0
+        size, self._left = self._left, 0
+        return collect(itertools.chain((head,), self._chunks) if head else self._chunks, size)
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer).cast("B")
+        data = self.read(len(view))
+        view[: len(data)] = data
+        return len(data)
 
 
 def collect(chunks: Iterable[bytes], size: int | None = None) -> bytes:

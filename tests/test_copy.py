@@ -98,6 +98,19 @@ def test_copy_of_tampered_ciphertext_is_an_internal_error(s3, bucket, source, s3
     assert error_of(exc)["Code"] == "InternalError"
 
 
+def test_copy_of_a_tampered_streamed_source_is_an_internal_error_and_stores_nothing(
+    s3, bucket, s3sse
+):
+    body = bytes(range(256)) * (5 * 4096 + 7)  # > 5 MiB: the streamed (not eager) decrypt path
+    s3.put_object(Bucket=bucket, Key="big", Body=body)
+    s3sse.tamper(bucket, "big", offset=5 * 1024 * 1024)  # a late segment: found while copying
+    with pytest.raises(ClientError) as exc:
+        s3.copy_object(**copy_from(bucket, "big", Key="dst"))
+    assert error_of(exc)["Code"] == "InternalError"
+    assert "tampered" in error_of(exc)["Message"]
+    assert "Contents" not in s3.list_objects_v2(Bucket=bucket, Prefix="dst")
+
+
 # -- the in-place migration --------------------------------------------------------------------
 def test_copy_in_place_with_replace_reencrypts_under_a_new_data_key(s3, bucket, source, s3sse):
     """The migration idiom: copy an object onto itself with REPLACE; A, LocalStack snapshot

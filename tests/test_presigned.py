@@ -94,6 +94,17 @@ def test_a_file_like_body_is_uploaded(s3, bucket, presigner):
     assert s3.get_object(Bucket=bucket, Key="file")["Body"].read() == b"from a file"
 
 
+def test_a_generator_body_is_uploaded_with_str_chunks_as_latin_1(s3, bucket, presigner):
+    # requests sends an iterable body chunked; http.client encodes a str chunk as ISO-8859-1.
+    url = presigner(SIGV4).generate_presigned_url(
+        "put_object", Params={"Bucket": bucket, "Key": "gen"}
+    )
+    chunks = (piece for piece in (b"abc", "d\u00e9f", b"", b"x" * 70_000))
+    assert requests.put(url, data=chunks, timeout=TIMEOUT).ok
+    stored = s3.get_object(Bucket=bucket, Key="gen")["Body"].read()
+    assert stored == b"abc" + "d\u00e9f".encode("iso-8859-1") + b"x" * 70_000
+
+
 @pytest.mark.parametrize("config", FLAVOURS)
 def test_a_presigned_head_answers_headers_and_no_body(s3, bucket, presigner, config):
     s3.put_object(Bucket=bucket, Key="k", Body=b"12345")

@@ -11,17 +11,13 @@ Texts: ``docs/_research/s3-errors.md`` sections 1, 5b, 5c and 8.
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from enum import Enum
 
-from pytest_s3sse.crypto.segments import SegmentWriter
 from pytest_s3sse.errors import DecryptionError
-from pytest_s3sse.http import as_chunks
-from pytest_s3sse.s3 import checksums, conditions
+from pytest_s3sse.http import ChunkReader
+from pytest_s3sse.s3 import conditions
 from pytest_s3sse.s3.errors import (
-    InternalError,
     InvalidArgument,
     InvalidRequest,
 )
@@ -30,8 +26,11 @@ from pytest_s3sse.s3.objects import (
     ObjectService,
     check_key,
     check_metadata,
+    ingest,
+    no_claims,
+    tampered,
 )
-from pytest_s3sse.s3.store import Bucket, Checksum, ObjectAttributes, StoredObject
+from pytest_s3sse.s3.store import Bucket, ObjectAttributes, StoredObject
 from pytest_s3sse.sse.customer import CustomerKey
 from pytest_s3sse.sse.rules import SseHeaders
 from pytest_s3sse.types import ChecksumAlgorithm, Principal, SseMode
@@ -164,24 +163,14 @@ def _check_source(
 
 def _source_plaintext(
     objects: ObjectService, request: CopyRequest, source: StoredObject, key: CustomerKey | None
-) -> Iterator[bytes]:
-    """The source's plaintext, opened now (an SSE-KMS source: one Decrypt as the requester, before
-    the target's GenerateDataKey); tampered ciphertext is S3's InternalError, as on GetObject."""
+) -> ChunkReader:
+    """A reader of the source's plaintext, opened now (an SSE-KMS source: one Decrypt as the
+    requester, before the target's GenerateDataKey); tampered ciphertext is S3's InternalError, as
+    on GetObject (a large source's when it is read)."""
     scope = objects.opening_scope(
         source, request.requester, secure=request.secure, signed_v4=request.signed_v4
     )
-    body = objects.decrypt(source, 0, source.size, customer_key=key, scope=scope)
-    return _checked(source, as_chunks(body))
-
-
-def _checked(source: StoredObject, chunks: Iterator[bytes]) -> Iterator[bytes]:
-    try:
-        yield from chunks
-    except DecryptionError as exc:
-        raise InternalError(
-            f"pytest-s3sse: the stored ciphertext of s3://{source.bucket}/{source.key} failed "
-            f"authentication ({exc}); it was tampered with or corrupted"
-        ) from exc
+    return ChunkReader(objects.decrypt(source, 0, source.size, customer_key=key, scope=scope))
 
 
 def copy_object(objects: ObjectService, request: CopyRequest) -> StoredObject:
@@ -205,35 +194,33 @@ def copy_object(objects: ObjectService, request: CopyRequest) -> StoredObject:
     objects.check_write_conditions(bucket, request.key, request.conditions)
     algorithm = target_checksum_algorithm(request, source)
 
-    source_chunks = _source_plaintext(objects, request, source, source_key)
+    source_body = _source_plaintext(objects, request, source, source_key)
     aead, envelope = objects.new_envelope(
         encryption, target_key, bucket, request.key, request.requester,
         secure=request.secure, signed_v4=request.signed_v4,
     )  # fmt: skip
-    writer = SegmentWriter(aead, 1)
-    # An SSE-S3 ETag is the MD5 of the plaintext (section 5.2); other modes' ETags are not.
-    md5 = hashlib.md5() if encryption.mode is SseMode.SSE_S3 else None  # noqa: S324
-    hasher = checksums.new_hasher(algorithm) if algorithm is not None else None
-    for chunk in source_chunks:
-        writer.write(chunk)
-        if md5 is not None:
-            md5.update(chunk)
-        if hasher is not None:
-            hasher.update(chunk)
-    checksum = None
-    if hasher is not None and algorithm is not None:
-        checksum = Checksum(algorithm, checksums.encode(hasher.digest()))
-    part = writer.close()
+    try:
+        got = ingest(
+            source_body,
+            aead,
+            1,
+            content_md5=None,
+            algorithm=algorithm,
+            claims=no_claims,
+            etag_md5=encryption.mode is SseMode.SSE_S3,  # an SSE-S3 ETag is the MD5 (section 5.2)
+        )
+    except DecryptionError as exc:  # a large source streams, so tampering shows up here
+        raise tampered(source, exc) from exc
     target = StoredObject(
         bucket=bucket.name,
         key=request.key,
-        size=part.size,
-        etag=objects.etag(encryption.mode, md5.digest() if md5 is not None else None),
+        size=got.part.size,
+        etag=objects.etag(encryption.mode, got.md5),
         last_modified=objects.clock.now(),
         attributes=target_attributes(request, source),
         envelope=envelope,
-        parts=(part,),
-        checksum=checksum,
+        parts=(got.part,),
+        checksum=got.checksum,
     )
     objects.commit(target, request.conditions)
     return target

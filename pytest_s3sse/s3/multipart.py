@@ -21,19 +21,18 @@ Error texts: ``docs/_research/s3-errors.md`` sections 6 (checksums) and 7 (multi
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from pytest_s3sse.clock import Clock
 from pytest_s3sse.crypto.aead import Aead
 from pytest_s3sse.entropy import Entropy
 from pytest_s3sse.errors import DecryptionError
-from pytest_s3sse.http import RequestBody, as_chunks
+from pytest_s3sse.http import ChunkReader, RequestBody
 from pytest_s3sse.s3 import conditions, multipart_kms, multipart_listing
 from pytest_s3sse.s3.errors import (
     BadDigest,
     EntityTooSmall,
-    InternalError,
     InvalidPart,
     InvalidPartOrder,
     InvalidRequest,
@@ -48,6 +47,8 @@ from pytest_s3sse.s3.objects import (
     check_metadata,
     check_write_condition_values,
     ingest,
+    no_claims,
+    tampered,
 )
 from pytest_s3sse.s3.store import (
     Bucket,
@@ -89,10 +90,6 @@ MSG_OBJECT_SIZE = "The provided 'x-amz-mp-object-size' header value {sent} does 
 MSG_NO_PARTS = "You must specify at least one part"
 
 
-def _no_claims() -> Mapping[ChecksumAlgorithm, str]:
-    return {}
-
-
 @dataclass(frozen=True, slots=True)
 class CreateRequest:
     """What CreateMultipartUpload asks for (``secure``: over TLS, which SSE-C and SSE-KMS need;
@@ -120,7 +117,7 @@ class PartRequest:
     sse: SseHeaders = field(default_factory=SseHeaders)
     content_md5: str | None = None
     checksum_algorithm: ChecksumAlgorithm | None = None
-    checksum_claims: Callable[[], Mapping[ChecksumAlgorithm, str]] = _no_claims
+    checksum_claims: Callable[[], Mapping[ChecksumAlgorithm, str]] = no_claims
     secure: bool = True
     principal: str = ""
     requester: Principal | None = None  # S3 calls KMS as this principal (None: the bucket owner)
@@ -161,26 +158,6 @@ class PartsPage:
     parts: tuple[UploadedPart, ...]
     truncated: bool
     next_marker: int
-
-
-class _ChunkReader:
-    """A request body over plaintext chunks, so UploadPartCopy re-encrypts through :func:`ingest`."""
-
-    def __init__(self, chunks: Iterator[bytes]) -> None:
-        self._chunks = chunks
-        self._rest = b""
-
-    def read(self, size: int = -1, /) -> bytes:
-        if size < 0:
-            data, self._rest = self._rest + b"".join(self._chunks), b""
-            return data
-        while not self._rest:
-            chunk = next(self._chunks, None)
-            if chunk is None:
-                return b""
-            self._rest = chunk
-        out, self._rest = self._rest[:size], self._rest[size:]
-        return out
 
 
 def multipart_etag(parts: list[UploadedPart]) -> str:
@@ -383,19 +360,16 @@ class MultipartService:
         body = self.objects.decrypt(source, start, stop, customer_key=source_key, scope=scope)
         try:
             got = ingest(
-                _ChunkReader(as_chunks(body)),
+                ChunkReader(body),
                 aead,
                 request.part_number,
                 content_md5=None,
                 algorithm=algorithm,
-                claims=_no_claims,
+                claims=no_claims,
                 etag_md5=upload.encryption.mode is SseMode.SSE_S3,
             )
         except DecryptionError as exc:  # a large source streams, so tampering shows up here
-            raise InternalError(
-                f"pytest-s3sse: the stored ciphertext of s3://{source.bucket}/{source.key} failed "
-                f"authentication ({exc}); it was tampered with or corrupted"
-            ) from exc
+            raise tampered(source, exc) from exc
         return self._commit_part(upload, got)
 
     def _commit_part(self, upload: MultipartUpload, got: Ingested) -> UploadedPart:

@@ -55,7 +55,7 @@ MSG_COPY_TO_SELF = (
 )
 
 
-def _no_claims() -> Mapping[ChecksumAlgorithm, str]:
+def no_claims() -> Mapping[ChecksumAlgorithm, str]:
     return {}
 
 
@@ -75,7 +75,7 @@ class WriteRequest:
     sse: SseHeaders = field(default_factory=SseHeaders)
     content_md5: str | None = None
     checksum_algorithm: ChecksumAlgorithm | None = None
-    checksum_claims: Callable[[], Mapping[ChecksumAlgorithm, str]] = _no_claims
+    checksum_claims: Callable[[], Mapping[ChecksumAlgorithm, str]] = no_claims
     conditions: conditions.Conditions = field(default_factory=conditions.Conditions)
     secure: bool = True
     principal: str = ""
@@ -254,6 +254,15 @@ def ingest(
             checksums.check_claim(algorithm, claimed[algorithm], actual)
         checksum = Checksum(algorithm, checksums.encode(actual))
     return Ingested(writer.close(), digest, checksum)
+
+
+def tampered(obj: StoredObject, exc: DecryptionError) -> InternalError:
+    """S3's InternalError for a read of ``obj`` whose stored ciphertext fails authentication (raised
+    before a small object is answered; a streamed one raises DecryptionError from its body)."""
+    return InternalError(
+        f"pytest-s3sse: the stored ciphertext of s3://{obj.bucket}/{obj.key} failed "
+        f"authentication ({exc}); it was tampered with or corrupted"
+    )
 
 
 def plaintext(aead: Aead, parts: tuple[SealedPart, ...], start: int, stop: int) -> Iterator[bytes]:
@@ -478,8 +487,8 @@ class ObjectService:
 
         A window up to 4 MiB is decrypted before anything is answered, into one buffer (bytes), so
         tampering becomes an error response; a larger one streams (an iterator of chunks), and
-        tampering raises DecryptionError from the body's read. :func:`~pytest_s3sse.http.as_chunks`
-        reads either as chunks.
+        tampering raises DecryptionError from the body's read. A
+        :class:`~pytest_s3sse.http.ChunkReader` reads either.
         """
         if scope is None:
             scope = self.opening_scope(obj, None)
@@ -490,10 +499,7 @@ class ObjectService:
                 # One buffer, not a list of segments: the object is in memory once, not twice.
                 return collect(chunks, stop - start)
         except DecryptionError as exc:
-            raise InternalError(
-                f"pytest-s3sse: the stored ciphertext of s3://{obj.bucket}/{obj.key} failed "
-                f"authentication ({exc}); it was tampered with or corrupted"
-            ) from exc
+            raise tampered(obj, exc) from exc
         return chunks
 
     # -- deletes ------------------------------------------------------------------------------

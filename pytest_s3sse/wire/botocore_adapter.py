@@ -19,7 +19,6 @@ credentials signs with the test credentials instead of failing with NoCredential
 from __future__ import annotations
 
 import io
-import itertools
 import os
 from collections.abc import Iterator
 from typing import Any, cast
@@ -32,7 +31,7 @@ from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.credentials import Credentials
 
 from pytest_s3sse.errors import RealAWSCallBlockedError
-from pytest_s3sse.http import EMPTY_BODY, HttpRequest, HttpResponse, RequestBody, collect
+from pytest_s3sse.http import EMPTY_BODY, ChunkReader, HttpRequest, HttpResponse, RequestBody
 from pytest_s3sse.wire import slot
 from pytest_s3sse.wire.dispatch import dispatch
 from pytest_s3sse.wire.httpmodel import build_request
@@ -46,88 +45,26 @@ TEST_SECRET_ACCESS_KEY = "s3sse-test-secret-access-key"  # noqa: S105 - a dummy,
 TEST_CREDENTIALS = Credentials(TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY)
 
 
-class RawBody(io.RawIOBase):
-    """The ``raw`` of an AWSResponse: ``read(amt)``, ``readinto`` and ``stream()`` over bytes or
-    chunks.
+class _Streams:
+    """urllib3's ``stream()``, which botocore calls on a response's ``raw``."""
 
-    A read is served from the current chunk by position (one slice, however small ``amt`` is),
-    never by re-slicing what is left; ``read()`` of the rest builds the result chunk by chunk
-    (:func:`~pytest_s3sse.http.collect`), so a streamed object is never in memory twice.
-    """
-
-    def __init__(self, body: bytes | Iterator[bytes], length: int | None = None) -> None:
-        super().__init__()
-        if isinstance(body, bytes):
-            self._chunk = body
-            self._chunks: Iterator[bytes] = iter(())
-        else:
-            self._chunk = b""
-            self._chunks = body
-        self._offset = 0  # in the current chunk
-        self._left = length  # bytes still to come, when the length is known
-
-    def readable(self) -> bool:
-        return True
-
-    def _advance(self) -> bool:
-        """Move to the next non-empty chunk; False at the end of the body."""
-        for chunk in self._chunks:
-            if chunk:
-                self._chunk, self._offset = chunk, 0
-                return True
-        self._chunk, self._offset = b"", 0
-        return False
-
-    def read(self, amt: int | None = None) -> bytes:
-        if amt is None or amt < 0:
-            return self._read_all()
-        chunk, offset = self._chunk, self._offset
-        if offset >= len(chunk):
-            if not self._advance():
-                return b""
-            chunk, offset = self._chunk, 0
-        stop = offset + amt
-        if stop <= len(chunk):  # the usual case: served from the current chunk
-            self._offset = stop
-            out = chunk[offset:stop]
-        else:
-            pieces = [chunk[offset:]]
-            need = stop - len(chunk)
-            while need > 0 and self._advance():
-                piece = self._chunk[:need]
-                pieces.append(piece)
-                need -= len(piece)
-                self._offset = len(piece)
-            out = b"".join(pieces)
-        if self._left is not None:
-            self._left -= len(out)
-        return out
-
-    def _read_all(self) -> bytes:
-        head = self._chunk[self._offset :]
-        self._chunk, self._offset = b"", 0
-        size, self._left = self._left, 0
-        return collect(itertools.chain((head,), self._chunks) if head else self._chunks, size)
-
-    def readinto(self, buffer: Any) -> int:
-        view = memoryview(buffer).cast("B")
-        data = self.read(len(view))
-        view[: len(data)] = data
-        return len(data)
+    def read(self, amt: int | None = None, /) -> bytes:  # pragma: no cover - provided by the body
+        raise NotImplementedError
 
     def stream(self, amt: int = 1024, decode_content: bool = True) -> Iterator[bytes]:
         while chunk := self.read(amt):
             yield chunk
 
 
-class BytesBody(io.BytesIO):
+class RawBody(ChunkReader, _Streams):
+    """The ``raw`` of an AWSResponse with a streamed body: ``read(amt)``, ``readinto`` and
+    ``stream()`` over chunks (:class:`~pytest_s3sse.http.ChunkReader`)."""
+
+
+class BytesBody(io.BytesIO, _Streams):
     """The ``raw`` of an AWSResponse whose body is already one buffer (every object up to 4 MiB,
-    every error and XML document): ``io.BytesIO``'s C reads plus the urllib3 ``stream()`` botocore
-    calls. BytesIO shares the buffer it is given, so the body is not copied."""
-
-    def stream(self, amt: int = 1024, decode_content: bool = True) -> Iterator[bytes]:
-        while chunk := self.read(amt):
-            yield chunk
+    every error and XML document): ``io.BytesIO``'s C reads plus ``stream()``. BytesIO shares the
+    buffer it is given, so the body is not copied."""
 
 
 def _text(value: Any) -> str:

@@ -44,7 +44,7 @@ import urllib3
 import wrapt
 
 from pytest_s3sse.errors import RealAWSCallBlockedError
-from pytest_s3sse.http import EMPTY_BODY, HttpRequest, HttpResponse, RequestBody
+from pytest_s3sse.http import EMPTY_BODY, ChunkReader, HttpRequest, HttpResponse, RequestBody
 from pytest_s3sse.wire import slot
 from pytest_s3sse.wire.dispatch import dispatch
 from pytest_s3sse.wire.httpmodel import build_request
@@ -96,32 +96,10 @@ def _text(value: str | bytes) -> str:
     return value.decode("utf-8", "surrogateescape") if isinstance(value, bytes) else value
 
 
-class _ChunksReader(io.RawIOBase):
-    """A readable body over an iterator of chunks (a generator body, or a streamed response)."""
-
-    def __init__(self, chunks: Iterable[bytes | str]) -> None:
-        super().__init__()
-        self._chunks: Iterator[bytes | str] = iter(chunks)
-        self._chunk = b""
-        self._offset = 0  # in the current chunk: reads copy from it, never re-slice what is left
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        while self._offset >= len(self._chunk):
-            chunk = next(self._chunks, None)
-            if chunk is None:
-                return 0
-            # http.client sends a str chunk as ISO-8859-1.
-            self._chunk = chunk.encode("iso-8859-1") if isinstance(chunk, str) else bytes(chunk)
-            self._offset = 0
-        view = memoryview(buffer).cast("B")
-        start = self._offset
-        size = min(len(view), len(self._chunk) - start)
-        view[:size] = memoryview(self._chunk)[start : start + size]
-        self._offset = start + size
-        return size
+def _bytes_chunks(chunks: Iterable[bytes | str]) -> Iterator[bytes]:
+    """A generator body's chunks as bytes (http.client sends a str chunk as ISO-8859-1)."""
+    for chunk in chunks:
+        yield chunk.encode("iso-8859-1") if isinstance(chunk, str) else bytes(chunk)
 
 
 def _body(raw: Any) -> RequestBody:
@@ -133,7 +111,7 @@ def _body(raw: Any) -> RequestBody:
         return io.BytesIO(raw.encode("iso-8859-1"))  # what http.client sends for a str body
     if hasattr(raw, "read"):
         return cast(RequestBody, raw)
-    return io.BufferedReader(_ChunksReader(raw))  # an iterable: Transfer-Encoding: chunked
+    return ChunkReader(_bytes_chunks(raw))  # an iterable: Transfer-Encoding: chunked
 
 
 def to_http_request(request: requests.PreparedRequest) -> HttpRequest:
@@ -155,7 +133,7 @@ def to_requests_response(
     """
     body = response.body
     raw_body: io.IOBase = (
-        io.BytesIO(body) if isinstance(body, bytes) else io.BufferedReader(_ChunksReader(body))
+        io.BytesIO(body) if isinstance(body, bytes) else io.BufferedReader(ChunkReader(body))
     )
     raw = urllib3.HTTPResponse(
         body=raw_body,
