@@ -41,6 +41,18 @@ def s3(make_client: Callable[..., Any]) -> Any:
 
 
 @pytest.fixture
+def kms(make_client: Callable[..., Any]) -> Any:
+    """A KMS client."""
+    return make_client("kms")
+
+
+@pytest.fixture
+def key(kms: Any) -> dict[str, Any]:
+    """A fresh customer managed symmetric KMS key (its ``KeyMetadata``)."""
+    return kms.create_key()["KeyMetadata"]
+
+
+@pytest.fixture
 def bucket(s3: Any) -> str:
     """A fresh bucket named ``bkt``."""
     s3.create_bucket(Bucket="bkt")

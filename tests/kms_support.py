@@ -11,8 +11,7 @@ import base64
 import json
 from typing import Any
 
-import pytest
-from botocore.exceptions import ClientError
+from support import error as error  # noqa: PLC0414 - shared with every test module
 
 # W15 (S; P for GET and PUT), W14/R8 (A, aws/aws-cli#1006), W13 (A, aws-samples/cql-replicator#92).
 MSG_INSECURE = "Requests specifying Server Side Encryption with AWS KMS managed keys must be made over a secure connection."
@@ -22,12 +21,6 @@ MSG_SLOW_DOWN = "Please reduce your request rate for operations involving AWS KM
 MSG_BAD_CONTEXT = "The header 'x-amz-server-side-encryption-context' shall be Base64-encoded UTF-8 string holding JSON which represents a string-string map"
 
 MIB = 1024 * 1024
-
-
-def error(info: pytest.ExceptionInfo[ClientError]) -> tuple[int, dict[str, str]]:
-    """The status and the ``Error`` element of a ClientError."""
-    response = info.value.response
-    return response["ResponseMetadata"]["HTTPStatusCode"], response["Error"]
 
 
 def context_header(context: dict[str, str]) -> str:

@@ -10,8 +10,7 @@ import base64
 import hashlib
 from typing import Any
 
-import pytest
-from botocore.exceptions import ClientError
+from support import error as error  # noqa: PLC0414 - shared with every test module
 
 KEY = b"1234567890abcdef1234567890abcdef"
 OTHER_KEY = b"abcdef1234567890abcdef1234567890"
@@ -84,9 +83,3 @@ def unblock_sse_c(s3: Any, bucket: str) -> None:
             ]
         },
     )
-
-
-def error(info: pytest.ExceptionInfo[ClientError]) -> tuple[int, dict[str, str]]:
-    """The status and the ``Error`` element of a ClientError."""
-    response = info.value.response
-    return response["ResponseMetadata"]["HTTPStatusCode"], response["Error"]

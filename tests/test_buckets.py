@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import pytest
 from botocore.exceptions import ClientError
-
-
-def _error(info):
-    return info.value.response["ResponseMetadata"]["HTTPStatusCode"], info.value.response["Error"]
+from support import error as _error
 
 
 def test_create_then_head_and_list(s3):

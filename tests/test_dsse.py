@@ -25,16 +25,6 @@ from pytest_s3sse.errors import DecryptionError
 BODY = bytes(range(256)) * 1024  # 256 KiB: four segments
 
 
-@pytest.fixture
-def kms(make_client):
-    return make_client("kms")
-
-
-@pytest.fixture
-def key(kms):
-    return kms.create_key()["KeyMetadata"]
-
-
 def _dsse(key_id=None, **extra):
     args = {"ServerSideEncryption": "aws:kms:dsse", **extra}
     if key_id is not None:

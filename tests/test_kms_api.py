@@ -18,11 +18,6 @@ from botocore.exceptions import ClientError
 from pytest_s3sse.http import HttpRequest
 
 
-@pytest.fixture
-def kms(make_client):
-    return make_client("kms")
-
-
 def _request(target, body=b"{}", region="us-east-1"):
     auth = (
         "AWS4-HMAC-SHA256 Credential=AKIDTEST/20260101/"

@@ -23,16 +23,6 @@ from pytest_s3sse.types import Principal
 ROOT = "arn:aws:iam::123456789012:root"
 
 
-@pytest.fixture
-def kms(make_client):
-    return make_client("kms")
-
-
-@pytest.fixture
-def key(kms):
-    return kms.create_key()["KeyMetadata"]
-
-
 def test_each_call_is_recorded_with_its_key_caller_time_and_context(s3sse, kms, key):
     s3sse.clock.freeze()
     kms.encrypt(KeyId=key["KeyId"], Plaintext=b"x", EncryptionContext={"app": "billing"})

@@ -11,22 +11,9 @@ from __future__ import annotations
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from support import error as _error
 
 UNVALIDATED = Config(parameter_validation=False, retries={"total_max_attempts": 1})
-
-
-@pytest.fixture
-def kms(make_client):
-    return make_client("kms")
-
-
-@pytest.fixture
-def key(kms):
-    return kms.create_key()["KeyMetadata"]
-
-
-def _error(info):
-    return info.value.response["ResponseMetadata"]["HTTPStatusCode"], info.value.response["Error"]
 
 
 def _flip(blob, index):

@@ -14,6 +14,7 @@ from datetime import timedelta
 
 import pytest
 from botocore.exceptions import ClientError
+from support import error as _error
 
 KEY_METADATA = {
     "AWSAccountId", "KeyId", "Arn", "CreationDate", "Enabled", "Description", "KeyUsage", "KeyState",
@@ -23,17 +24,8 @@ KEY_METADATA = {
 
 
 @pytest.fixture
-def kms(make_client):
-    return make_client("kms")
-
-
-@pytest.fixture
 def key(kms):
     return kms.create_key(Description="test key")["KeyMetadata"]
-
-
-def _error(info):
-    return info.value.response["ResponseMetadata"]["HTTPStatusCode"], info.value.response["Error"]
 
 
 def _arn(key_id, region="us-east-1", account="123456789012"):

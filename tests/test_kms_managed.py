@@ -15,6 +15,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from botocore.exceptions import ClientError
+from support import error as _error
 
 from pytest_s3sse.kms.errors import AccessDeniedException
 from pytest_s3sse.kms.types import Caller
@@ -25,17 +26,8 @@ DESCRIPTION = "Default key that protects my S3 objects when no other key is defi
 
 
 @pytest.fixture
-def kms(make_client):
-    return make_client("kms")
-
-
-@pytest.fixture
 def managed(kms):
     return kms.describe_key(KeyId="alias/aws/s3")["KeyMetadata"]
-
-
-def _error(info):
-    return info.value.response["ResponseMetadata"]["HTTPStatusCode"], info.value.response["Error"]
 
 
 def _denied(action, arn):

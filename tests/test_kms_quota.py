@@ -14,6 +14,7 @@ import botocore.endpoint
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from support import error as _error
 
 from pytest_s3sse.kms.errors import ThrottlingException
 from pytest_s3sse.kms.quotas import aws_default
@@ -35,10 +36,6 @@ def kms(s3sse, make_client):
 @pytest.fixture
 def key_id(kms):
     return kms.create_key()["KeyMetadata"]["KeyId"]
-
-
-def _error(info):
-    return info.value.response["ResponseMetadata"]["HTTPStatusCode"], info.value.response["Error"]
 
 
 def test_quotas_are_off_by_default(kms, key_id):

@@ -13,24 +13,16 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from support import error as _error
 
 YEAR = timedelta(days=365)
 START = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
 
 @pytest.fixture
-def kms(make_client):
-    return make_client("kms")
-
-
-@pytest.fixture
 def key(s3sse, kms):
     s3sse.clock.freeze(START)
     return kms.create_key()["KeyMetadata"]
-
-
-def _error(info):
-    return info.value.response["ResponseMetadata"]["HTTPStatusCode"], info.value.response["Error"]
 
 
 def _status(kms, key):

@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import ClientError
+from support import error as _error
 
 MIB = 1024 * 1024
 MIN_PART = 5 * MIB
@@ -34,10 +35,6 @@ COPY_RANGE_FORM_MESSAGE = (
     "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are "
     "the zero-based offsets of the first and last bytes to copy"
 )
-
-
-def _error(info):
-    return info.value.response["ResponseMetadata"]["HTTPStatusCode"], info.value.response["Error"]
 
 
 def _status_and_code(info):

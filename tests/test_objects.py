@@ -13,11 +13,7 @@ from datetime import timedelta
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
-
-
-def _error(info):
-    return info.value.response["ResponseMetadata"]["HTTPStatusCode"], info.value.response["Error"]
-
+from support import error as _error
 
 # -- data and metadata ------------------------------------------------------------------------
 

@@ -31,11 +31,6 @@ BODY = b"Q3 revenue: 1,234,567"
 
 
 @pytest.fixture
-def kms(make_client):
-    return make_client("kms")
-
-
-@pytest.fixture
 def key(kms):
     return kms.create_key(Description="reports")["KeyMetadata"]
 

@@ -33,16 +33,6 @@ def frozen(s3sse):
 
 
 @pytest.fixture
-def kms(make_client):
-    return make_client("kms")
-
-
-@pytest.fixture
-def key(kms):
-    return kms.create_key()["KeyMetadata"]
-
-
-@pytest.fixture
 def bk_bucket(s3, bucket, key):
     """``bkt`` with SSE-KMS under ``key`` and Bucket Keys as its default encryption."""
     s3.put_bucket_encryption(

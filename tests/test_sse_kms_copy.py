@@ -19,16 +19,6 @@ BODY = b"test"
 
 
 @pytest.fixture
-def kms(make_client):
-    return make_client("kms")
-
-
-@pytest.fixture
-def key(kms):
-    return kms.create_key()["KeyMetadata"]
-
-
-@pytest.fixture
 def other_key(kms):
     return kms.create_key()["KeyMetadata"]
 

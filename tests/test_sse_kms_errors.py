@@ -23,16 +23,6 @@ FAKE_UUID = "134f2428-cec1-4b25-a1ae-9048164dba47"
 
 
 @pytest.fixture
-def kms(make_client):
-    return make_client("kms")
-
-
-@pytest.fixture
-def key(kms):
-    return kms.create_key()["KeyMetadata"]
-
-
-@pytest.fixture
 def stored(s3, bucket, key):
     """An SSE-KMS object ``k`` under ``key``, written while the key was usable."""
     s3.put_object(Bucket=bucket, Key="k", Body=BODY, **sse_kms(key["KeyId"]))
