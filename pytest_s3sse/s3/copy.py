@@ -211,16 +211,8 @@ def copy_object(objects: ObjectService, request: CopyRequest) -> StoredObject:
         )
     except DecryptionError as exc:  # a large source streams, so tampering shows up here
         raise tampered(source, exc) from exc
-    target = StoredObject(
-        bucket=bucket.name,
-        key=request.key,
-        size=got.part.size,
-        etag=objects.etag(encryption.mode, got.md5),
-        last_modified=objects.clock.now(),
-        attributes=target_attributes(request, source),
-        envelope=envelope,
-        parts=(got.part,),
-        checksum=got.checksum,
+    target = objects.single_part_object(
+        bucket.name, request.key, got, envelope, target_attributes(request, source)
     )
     objects.commit(target, request.conditions)
     return target

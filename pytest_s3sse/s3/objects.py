@@ -389,19 +389,31 @@ class ObjectService:
             claims=request.checksum_claims,
             etag_md5=encryption.mode is SseMode.SSE_S3,
         )
-        obj = StoredObject(
-            bucket=bucket.name,
-            key=request.key,
+        obj = self.single_part_object(bucket.name, request.key, got, envelope, request.attributes)
+        self.commit(obj, request.conditions)
+        return obj
+
+    def single_part_object(
+        self,
+        bucket: str,
+        key: str,
+        got: Ingested,
+        envelope: Envelope,
+        attributes: ObjectAttributes,
+    ) -> StoredObject:
+        """The object a single-request write (PutObject, CopyObject) stores: its one part, written
+        now, with the ETag of its encryption mode."""
+        return StoredObject(
+            bucket=bucket,
+            key=key,
             size=got.part.size,
-            etag=self.etag(encryption.mode, got.md5),
+            etag=self.etag(envelope.encryption.mode, got.md5),
             last_modified=self.clock.now(),
-            attributes=request.attributes,
+            attributes=attributes,
             envelope=envelope,
             parts=(got.part,),
             checksum=got.checksum,
         )
-        self.commit(obj, request.conditions)
-        return obj
 
     def check_write_conditions(self, bucket: Bucket, key: str, cond: conditions.Conditions) -> None:
         """Refuse a conditional write early, before its body is encrypted; :meth:`commit` decides
