@@ -91,13 +91,19 @@ def _counter(backend: Backend) -> int:
     return state["n"]
 
 
-def small_put_get(mode: str) -> Case:
-    body = os.urandom(1 * KiB)
+def _setup_for(mode: str) -> Callable[[Backend], None]:
+    """The bucket, and for SSE-KMS the customer key, that a put+get case in ``mode`` needs."""
 
     def setup(backend: Backend) -> None:
         make_bucket(backend)
         if mode.startswith("SSE-KMS"):
             make_kms_key(backend)
+
+    return setup
+
+
+def small_put_get(mode: str) -> Case:
+    body = os.urandom(1 * KiB)
 
     def op(backend: Backend) -> None:
         s3 = backend.client()
@@ -105,7 +111,7 @@ def small_put_get(mode: str) -> Case:
         s3.put_object(Bucket=BUCKET, Key=key, Body=body, **sse_put(mode, backend))
         s3.get_object(Bucket=BUCKET, Key=key, **sse_get(mode))["Body"].read()
 
-    return Case(f"put+get 1 KiB {mode}", op, setup)
+    return Case(f"put+get 1 KiB {mode}", op, _setup_for(mode))
 
 
 def head_case() -> Case:
@@ -135,18 +141,14 @@ def list_case() -> Case:
 def large_put_get(mode: str, size: int) -> Case:
     body = os.urandom(size)
 
-    def setup(backend: Backend) -> None:
-        make_bucket(backend)
-        if mode.startswith("SSE-KMS"):
-            make_kms_key(backend)
-
     def op(backend: Backend) -> None:
         s3 = backend.client()
         s3.put_object(Bucket=BUCKET, Key="large", Body=body, **sse_put(mode, backend))
         s3.get_object(Bucket=BUCKET, Key="large", **sse_get(mode))["Body"].read()
 
     return Case(
-        f"put+get {size // MiB} MiB {mode}", op, setup, batch=1, rounds=5, floor_object_size=size,
+        f"put+get {size // MiB} MiB {mode}", op, _setup_for(mode), batch=1, rounds=5,
+        floor_object_size=size,
         meta={"size": size, "mode": mode, "body": body},
     )  # fmt: skip
 

@@ -23,6 +23,21 @@ MSG_BAD_CONTEXT = "The header 'x-amz-server-side-encryption-context' shall be Ba
 MIB = 1024 * 1024
 
 
+KEY_FORMS = ("id", "arn", "alias", "alias_arn")
+
+
+def key_form(key: dict[str, Any], form: str, *, alias: str) -> str:
+    """``key`` (its ``KeyMetadata``) named in one of the forms a KeyId takes (P, botocore model):
+    key id, key ARN, alias name or alias ARN (``alias`` must name it; the suite's default account
+    and region)."""
+    return {
+        "id": key["KeyId"],
+        "arn": key["Arn"],
+        "alias": alias,
+        "alias_arn": f"arn:aws:kms:us-east-1:123456789012:{alias}",  # the suite's account, region
+    }[form]
+
+
 def context_header(context: dict[str, str]) -> str:
     """``SSEKMSEncryptionContext`` as applications send it: base64 of the JSON map."""
     return base64.b64encode(json.dumps(context).encode()).decode()

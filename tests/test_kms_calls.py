@@ -12,6 +12,7 @@ from types import MappingProxyType
 
 import pytest
 from botocore.exceptions import ClientError
+from kms_support import KEY_FORMS, key_form
 
 from pytest_s3sse import KmsCall, KmsKeyNotFoundError
 from pytest_s3sse.clock import Clock
@@ -56,19 +57,14 @@ def test_a_call_that_names_no_key_records_none(s3sse, kms):
     assert (s3sse.kms_calls[-1].key_arn, s3sse.kms_calls[-1].error) == (None, "NotFoundException")
 
 
-@pytest.mark.parametrize("form", ["id", "arn", "alias", "alias_arn"])
+@pytest.mark.parametrize("form", KEY_FORMS)
 def test_kms_call_count_takes_a_key_in_any_form(s3sse, kms, key, form):
     other = kms.create_key()["KeyMetadata"]
     kms.create_alias(AliasName="alias/app", TargetKeyId=key["KeyId"])
     kms.encrypt(KeyId="alias/app", Plaintext=b"x")
     kms.encrypt(KeyId=key["Arn"], Plaintext=b"x")
     kms.encrypt(KeyId=other["KeyId"], Plaintext=b"x")
-    ref = {
-        "id": key["KeyId"],
-        "arn": key["Arn"],
-        "alias": "alias/app",
-        "alias_arn": "arn:aws:kms:us-east-1:123456789012:alias/app",
-    }[form]
+    ref = key_form(key, form, alias="alias/app")
     assert s3sse.kms_call_count("Encrypt", key=ref) == 2
     assert s3sse.kms_call_count(key=ref) == 4  # CreateKey, CreateAlias, two Encrypts
     assert s3sse.kms_call_count("Encrypt") == 3

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from kms_support import KEY_FORMS, key_form
 from support import error as _error
 
 UNVALIDATED = Config(parameter_validation=False, retries={"total_max_attempts": 1})
@@ -34,16 +35,11 @@ def test_encrypt_then_decrypt_round_trips_and_names_the_key_arn(kms, key):
     assert back["KeyMaterialId"] == key["CurrentKeyMaterialId"]
 
 
-@pytest.mark.parametrize("form", ["id", "arn", "alias", "alias_arn"])
+@pytest.mark.parametrize("form", KEY_FORMS)
 def test_encrypt_accepts_every_key_form(kms, key, form):
     # A: LS-AWS test_all_types_of_key_id_can_be_used_for_encryption.
     kms.create_alias(AliasName="alias/app", TargetKeyId=key["KeyId"])
-    ref = {
-        "id": key["KeyId"],
-        "arn": key["Arn"],
-        "alias": "alias/app",
-        "alias_arn": "arn:aws:kms:us-east-1:123456789012:alias/app",
-    }[form]
+    ref = key_form(key, form, alias="alias/app")
     assert kms.encrypt(KeyId=ref, Plaintext=b"x")["KeyId"] == key["Arn"]
 
 

@@ -14,6 +14,7 @@ from datetime import timedelta
 
 import pytest
 from botocore.exceptions import ClientError
+from kms_support import KEY_FORMS, key_form
 from support import error as _error
 
 KEY_METADATA = {
@@ -115,16 +116,11 @@ def test_imported_key_material_is_not_modelled(kms):
 
 
 # -- key ids, regions, accounts ----------------------------------------------------------------------
-@pytest.mark.parametrize("form", ["id", "arn", "alias", "alias_arn"])
+@pytest.mark.parametrize("form", KEY_FORMS)
 def test_describe_key_accepts_every_key_form(kms, key, form):
     # P: "use its key ID, key ARN, alias name, or alias ARN" (DescribeKey).
     kms.create_alias(AliasName="alias/app", TargetKeyId=key["KeyId"])
-    ref = {
-        "id": key["KeyId"],
-        "arn": key["Arn"],
-        "alias": "alias/app",
-        "alias_arn": "arn:aws:kms:us-east-1:123456789012:alias/app",
-    }[form]
+    ref = key_form(key, form, alias="alias/app")
     assert kms.describe_key(KeyId=ref)["KeyMetadata"]["Arn"] == key["Arn"]
 
 
