@@ -95,8 +95,8 @@ def seal(
 ) -> bytes:
     """Encrypt ``plaintext`` under ``secret`` into a blob bound to ``header`` and ``context``."""
     head = header.encode()
-    sealed = _cipher(secret).seal(plaintext, head + canonical_context(context), random_bytes)
-    return head + sealed
+    aad = head + canonical_context(context)
+    return head + _cipher(secret).seal_with(random_bytes(NONCE_SIZE), plaintext, aad)
 
 
 def open_blob(secret: bytes, blob: bytes, context: Mapping[str, str] | None) -> bytes:
@@ -105,27 +105,13 @@ def open_blob(secret: bytes, blob: bytes, context: Mapping[str, str] | None) -> 
     return _cipher(secret).open(memoryview(blob)[len(head) :], head + canonical_context(context))
 
 
-class _MaterialCipher:
-    """AES-256-GCM under one key material's secret, built once per material (every KMS call used
-    to build a new cipher)."""
-
-    __slots__ = ("_aead",)
-
-    def __init__(self, secret: bytes) -> None:
-        self._aead = Aead(secret, self._nonce_unset)
-
-    @staticmethod
-    def _nonce_unset(n: int) -> bytes:  # pragma: no cover - seal always passes its source
-        msg = "a material cipher draws its nonces from the caller's source"
-        raise AssertionError(msg)
-
-    def seal(self, plaintext: bytes, aad: bytes, random_bytes: Callable[[int], bytes]) -> bytes:
-        return self._aead.seal_with(random_bytes(NONCE_SIZE), plaintext, aad)
-
-    def open(self, sealed: memoryview, aad: bytes) -> bytes:
-        return self._aead.open(sealed, aad)
-
-
 @functools.lru_cache(maxsize=256)
-def _cipher(secret: bytes) -> _MaterialCipher:
-    return _MaterialCipher(secret)
+def _cipher(secret: bytes) -> Aead:
+    """AES-256-GCM under one key material's secret, built once per material (blobs are sealed with
+    :meth:`~pytest_s3sse.crypto.aead.Aead.seal_with` and the caller's nonce source)."""
+    return Aead(secret, _caller_draws_nonces)
+
+
+def _caller_draws_nonces(n: int) -> bytes:  # pragma: no cover - seal_with takes the nonce
+    msg = "a KMS blob is sealed with a nonce from the caller's random source"
+    raise AssertionError(msg)
