@@ -18,8 +18,8 @@ from pytest_s3sse.errors import (
     S3SSEError,
 )
 from pytest_s3sse.kms.types import KmsCall
-from pytest_s3sse.mock import S3SSE, mock_s3sse
 from pytest_s3sse.passthru import add_s3sse_passthru
+from pytest_s3sse.testapi import S3SSE, mock_s3sse
 from pytest_s3sse.types import SseMode
 
 __all__ = [

@@ -16,14 +16,14 @@ from pytest_s3sse.crypto.keyring import DEFAULT_ROTATION, RootKeyRing
 from pytest_s3sse.entropy import Entropy
 from pytest_s3sse.errors import AwsError
 from pytest_s3sse.http import HttpRequest, HttpResponse
-from pytest_s3sse.kms.api import KmsApi
+from pytest_s3sse.kms.jsonapi.api import KmsApi
 from pytest_s3sse.kms.service import KmsService
-from pytest_s3sse.s3 import routing
-from pytest_s3sse.s3.api import S3Api
 from pytest_s3sse.s3.buckets import BucketService
-from pytest_s3sse.s3.context import Services
 from pytest_s3sse.s3.multipart import MultipartService
 from pytest_s3sse.s3.objects import ObjectService
+from pytest_s3sse.s3.rest import routing
+from pytest_s3sse.s3.rest.api import S3Api
+from pytest_s3sse.s3.rest.context import Services
 from pytest_s3sse.s3.store import Store
 from pytest_s3sse.sigv4 import credential_scope
 from pytest_s3sse.sse.bucket_keys import DEFAULT_PERIOD as DEFAULT_BUCKET_KEY_PERIOD

@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 
 from pytest_s3sse.engine import DEFAULT_ACCOUNT, DEFAULT_REGION
-from pytest_s3sse.mock import S3SSE
 from pytest_s3sse.sse.bucket_keys import DEFAULT_PERIOD as DEFAULT_BUCKET_KEY_PERIOD
+from pytest_s3sse.testapi import S3SSE
 
 MARKER_HELP = (
     "s3sse(*, account_id=None, region=None, seed=None, block_ssec_on_new_buckets=True, "

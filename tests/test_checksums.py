@@ -9,8 +9,8 @@ import zlib
 import pytest
 from botocore.exceptions import ClientError
 
+from pytest_s3sse.errors.s3 import IncompleteBody
 from pytest_s3sse.s3 import checksums
-from pytest_s3sse.s3.errors import IncompleteBody
 from pytest_s3sse.types import ChecksumAlgorithm
 from pytest_s3sse.wire.chunked import AwsChunkedReader
 

@@ -17,7 +17,7 @@ import pytest
 from botocore.exceptions import ClientError
 from support import error as _error
 
-from pytest_s3sse.kms.errors import AccessDeniedException
+from pytest_s3sse.errors.kms import AccessDeniedException
 from pytest_s3sse.kms.types import Caller
 from pytest_s3sse.types import Principal
 

@@ -16,7 +16,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 from support import error as _error
 
-from pytest_s3sse.kms.errors import ThrottlingException
+from pytest_s3sse.errors.kms import ThrottlingException
 from pytest_s3sse.kms.quotas import aws_default
 from pytest_s3sse.kms.types import Caller
 from pytest_s3sse.types import Principal

@@ -14,37 +14,35 @@ import pytest_s3sse
 
 PACKAGE = Path(__file__).resolve().parent.parent / "pytest_s3sse"
 
-# Highest first. A module may import from its own layer or any layer below it.
+# Highest first (STYLE.md and docs/architecture.md). A module may import from its own layer or any
+# layer below it, with the exceptions in RULES below. A name matches its longest listed prefix's
+# layer: ``s3.rest`` is the protocol edge, the rest of ``s3`` the S3 domain.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("pytest surface", ("__init__", "plugin", "assertions", "strategies", "mock", "passthru")),
-    ("adapters", ("wire",)),
-    ("composition", ("engine",)),
     (
-        "protocol edges",
-        (
-            "s3.api",
-            "s3.context",
-            "s3.ops_",
-            "s3.headers",
-            "s3.routing",
-            "s3.xmlio",
-            "s3.copysource",
-            "s3.presign",
-            "kms.api",
-            "kms.api_",
-        ),
+        "pytest surface",
+        ("__init__", "plugin", "assertions", "strategies", "testapi", "passthru", "report"),
     ),
-    ("domain", ("s3", "sse", "kms")),
+    ("adapters", ("wire",)),
+    ("composition", ("engine", "options")),
+    ("protocol edges", ("s3.rest", "kms.jsonapi")),
+    ("S3 domain", ("s3",)),
+    ("SSE", ("sse",)),
+    ("KMS domain", ("kms",)),
     ("shared services", ("policy", "audit", "crypto")),
-    ("vocabulary", ("errors", "types", "clock", "http", "entropy", "sigv4")),
+    ("vocabulary", ("errors", "types", "clock", "http", "entropy", "sigv4", "arn", "context")),
 ]
+# The adapters know the engine only as wire.slot.Dispatcher: they import wire/, the HTTP model and
+# the errors, nothing else of the package.
+WIRE_MAY_IMPORT = ("wire", "http", "errors")
+# Each shared service stands alone on the vocabulary: policy, audit and crypto never import each
+# other.
+SHARED_SERVICES = ("policy", "audit", "crypto")
 THIRD_PARTY = {
     "pytest surface": {"pytest", "hypothesis", "_pytest"},
     "adapters": {"botocore", "wrapt", "responses", "requests", "urllib3"},
     "shared services": {"cryptography"},
-    "domain": {
-        "awscrt"
-    },  # optional CRC32C/CRC64NVME accelerator in s3/checksums.py, imported lazily
+    # optional CRC32C/CRC64NVME accelerator in s3/checksums.py, imported lazily
+    "S3 domain": {"awscrt"},
 }
 
 
@@ -54,15 +52,47 @@ def _module_name(path: Path) -> str:
     return ".".join(parts)
 
 
+def _matches(module: str, prefix: str) -> bool:
+    return module == prefix or module.startswith(prefix + ".")
+
+
 def layer_of(module: str) -> int:
+    best: tuple[int, int] | None = None  # (prefix length, layer)
     for index, (_, prefixes) in enumerate(LAYERS):
         for prefix in prefixes:
-            if module == prefix or module.startswith(
-                prefix if prefix.endswith("_") else prefix + "."
-            ):
-                return index
-    msg = f"pytest_s3sse.{module} belongs to no layer: add it to tests/test_layers.py"
-    raise AssertionError(msg)
+            if _matches(module, prefix) and (best is None or len(prefix) > best[0]):
+                best = (len(prefix), index)
+    if best is None:
+        msg = f"pytest_s3sse.{module} belongs to no layer: add it to tests/test_layers.py"
+        raise AssertionError(msg)
+    return best[1]
+
+
+def violations(module: str, imports: list[str]) -> list[str]:
+    """Every import of ``module`` (a dotted name under the package) that breaks a layer rule."""
+    own = layer_of(module)
+    found = []
+    for name in imports:
+        if name == "pytest_s3sse":
+            if own != 0:
+                found.append(f"pytest_s3sse.{module} imports the package root")
+            continue
+        if not name.startswith("pytest_s3sse."):
+            continue
+        target_module = name.removeprefix("pytest_s3sse.")
+        target = layer_of(target_module)
+        where = f"pytest_s3sse.{module} ({LAYERS[own][0]}) imports {name} ({LAYERS[target][0]})"
+        if target < own:
+            found.append(f"{where}, a higher layer")
+        elif _matches(module, "wire") and not any(
+            _matches(target_module, allowed) for allowed in WIRE_MAY_IMPORT
+        ):
+            found.append(f"{where}: adapters import only wire/, the HTTP model and errors")
+        elif LAYERS[own][0] == "shared services" and target == own:
+            mine = next(s for s in SHARED_SERVICES if _matches(module, s))
+            if not _matches(target_module, mine):
+                found.append(f"{where}: shared services never import each other")
+    return found
 
 
 def _imports(path: Path) -> list[str]:
@@ -81,17 +111,42 @@ MODULES = sorted(p for p in PACKAGE.rglob("*.py"))
 
 @pytest.mark.parametrize("path", MODULES, ids=_module_name)
 def test_imports_flow_downwards_only(path):
-    own = layer_of(_module_name(path))
-    for name in _imports(path):
-        if name == "pytest_s3sse":
-            assert own == 0, f"{path.name} imports the package root"
-            continue
-        if name.startswith("pytest_s3sse."):
-            target = layer_of(name.removeprefix("pytest_s3sse."))
-            assert target >= own, (
-                f"pytest_s3sse.{_module_name(path)} ({LAYERS[own][0]}) imports {name} "
-                f"({LAYERS[target][0]}), a higher layer"
-            )
+    assert violations(_module_name(path), _imports(path)) == []
+
+
+@pytest.mark.parametrize(
+    ("module", "bad_import"),
+    [
+        ("sse.rules", "pytest_s3sse.errors.s3"),  # allowed: the control case
+        ("sse.rules", "pytest_s3sse.s3.store"),  # SSE below the S3 domain
+        ("sse.customer", "pytest_s3sse.s3.rest.headers"),
+        ("kms.keys", "pytest_s3sse.sse.kms"),  # KMS knows nothing of S3 or SSE
+        ("kms.base", "pytest_s3sse.s3.objects"),
+        ("s3.objects", "pytest_s3sse.s3.rest.headers"),  # the domain never sees the edge
+        ("s3.store", "pytest_s3sse.engine"),
+        ("s3.rest.api", "pytest_s3sse.plugin"),
+        ("wire.chunked", "pytest_s3sse.s3.store"),  # adapters: wire, http, errors only
+        ("wire.botocore_adapter", "pytest_s3sse.engine"),
+        ("wire.slot", "pytest_s3sse.types"),
+        ("crypto.aead", "pytest_s3sse.kms.keys"),
+        ("crypto.aead", "pytest_s3sse.audit"),  # shared services never import each other
+        ("policy", "pytest_s3sse.crypto.aead"),
+        ("errors.s3", "pytest_s3sse.s3.store"),  # the vocabulary imports nothing above it
+        ("types", "pytest_s3sse.crypto"),
+        ("engine", "pytest_s3sse"),  # only the surface imports the package root
+    ],
+)
+def test_a_bad_import_is_caught(module, bad_import):
+    found = violations(module, [bad_import])
+    if bad_import == "pytest_s3sse.errors.s3":
+        assert found == []
+    else:
+        assert len(found) == 1, found
+
+
+def test_a_module_in_no_layer_is_caught():
+    with pytest.raises(AssertionError, match="belongs to no layer"):
+        layer_of("somewhere_new")
 
 
 @pytest.mark.parametrize("path", MODULES, ids=_module_name)

@@ -1,4 +1,4 @@
-"""Presigned query authentication at the S3 edge (``s3/presign.py``), on HttpRequest values: which
+"""Presigned query authentication at the S3 edge (``s3/rest/presign.py``), on HttpRequest values: which
 query parameters become headers, and what is refused before anything else is looked at."""
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from urllib.parse import urlencode
 import pytest
 
 from pytest_s3sse.clock import Clock
+from pytest_s3sse.errors.s3 import AccessDenied, AuthorizationQueryParametersError
 from pytest_s3sse.http import HttpRequest
-from pytest_s3sse.s3 import presign
-from pytest_s3sse.s3.errors import AccessDenied, AuthorizationQueryParametersError
+from pytest_s3sse.s3.rest import presign
 
 NOW = datetime(2026, 3, 1, 12, 0, 0, tzinfo=timezone.utc)
 
@@ -106,7 +106,7 @@ def test_a_sigv2_expires_that_is_not_epoch_seconds_is_access_denied():
 
 def test_an_x_amz_date_in_the_future_is_not_refused():
     # S3 answers "Request is not yet valid"; the engine does not, so an engine clock set in the past
-    # still serves URLs botocore signs with the real time (documented in s3/presign.py).
+    # still serves URLs botocore signs with the real time (documented in s3/rest/presign.py).
     assert authorize(request(v4_query()), NOW - timedelta(days=365)).headers == {}
 
 

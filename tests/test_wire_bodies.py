@@ -10,8 +10,8 @@ import zlib
 import pytest
 from botocore.httpchecksum import AwsChunkedWrapper, Crc32Checksum
 
+from pytest_s3sse.errors.s3 import IncompleteBody
 from pytest_s3sse.http import HttpResponse, collect
-from pytest_s3sse.s3.errors import IncompleteBody
 from pytest_s3sse.wire.botocore_adapter import BytesBody, RawBody, to_aws_response
 from pytest_s3sse.wire.chunked import AwsChunkedReader
 

@@ -7,13 +7,13 @@ TargetKeyId (P, ListAliases example).
 
 from __future__ import annotations
 
-from pytest_s3sse.kms.base import ServiceBase, page
-from pytest_s3sse.kms.errors import (
+from pytest_s3sse.errors.kms import (
     AlreadyExistsException,
     NotAuthorizedException,
     NotFoundException,
     ValidationException,
 )
+from pytest_s3sse.kms.base import ServiceBase, page
 from pytest_s3sse.kms.keys import Alias, alias_arn
 from pytest_s3sse.kms.managed import RESERVED_PREFIX
 from pytest_s3sse.kms.types import AliasView, Caller, Page

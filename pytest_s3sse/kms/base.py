@@ -18,14 +18,14 @@ from typing import TypeVar
 from pytest_s3sse.clock import Clock
 from pytest_s3sse.crypto.kms_blob import MATERIAL_ID_SIZE
 from pytest_s3sse.entropy import Entropy
-from pytest_s3sse.kms import rotation
-from pytest_s3sse.kms.errors import (
+from pytest_s3sse.errors.kms import (
     DisabledException,
     InvalidMarkerException,
     KmsError,
     KMSInvalidStateException,
     NotFoundException,
 )
+from pytest_s3sse.kms import rotation
 from pytest_s3sse.kms.keys import (
     Alias,
     KeyMaterial,

@@ -14,8 +14,7 @@ from collections.abc import Mapping
 
 from pytest_s3sse.crypto import kms_blob
 from pytest_s3sse.errors import DecryptionError
-from pytest_s3sse.kms.base import CallRecord, ServiceBase
-from pytest_s3sse.kms.errors import (
+from pytest_s3sse.errors.kms import (
     DryRunOperationException,
     IncorrectKeyException,
     InvalidCiphertextException,
@@ -24,6 +23,7 @@ from pytest_s3sse.kms.errors import (
     NotImplementedKms,
     ValidationException,
 )
+from pytest_s3sse.kms.base import CallRecord, ServiceBase
 from pytest_s3sse.kms.keys import KeyMaterial, KeyRef, KmsKey
 from pytest_s3sse.kms.managed import authorize
 from pytest_s3sse.kms.types import (

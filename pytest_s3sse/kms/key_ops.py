@@ -13,9 +13,7 @@ import json
 from collections.abc import Sequence
 from datetime import timedelta
 
-from pytest_s3sse.kms import rotation
-from pytest_s3sse.kms.base import ServiceBase, page
-from pytest_s3sse.kms.errors import (
+from pytest_s3sse.errors.kms import (
     KMSInvalidStateException,
     LimitExceededException,
     MalformedPolicyDocumentException,
@@ -24,6 +22,8 @@ from pytest_s3sse.kms.errors import (
     TagException,
     ValidationException,
 )
+from pytest_s3sse.kms import rotation
+from pytest_s3sse.kms.base import ServiceBase, page
 from pytest_s3sse.kms.keys import KEY_SPECS, KmsKey
 from pytest_s3sse.kms.managed import authorize, default_policy
 from pytest_s3sse.kms.types import ENCRYPT_DECRYPT, SYMMETRIC_DEFAULT, Caller, KeyView, Page, Tag

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from pytest_s3sse.kms.errors import NotFoundException
+from pytest_s3sse.errors.kms import NotFoundException
 from pytest_s3sse.kms.types import ENCRYPT_DECRYPT, SYMMETRIC_DEFAULT, AliasView, KeyView, Tag
 
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")

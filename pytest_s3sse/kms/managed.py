@@ -15,7 +15,7 @@ allows" form (A format KE3; the exact wording for these operations is U, referen
 
 from __future__ import annotations
 
-from pytest_s3sse.kms.errors import AccessDeniedException
+from pytest_s3sse.errors.kms import AccessDeniedException
 from pytest_s3sse.kms.keys import KmsKey, partition
 from pytest_s3sse.kms.types import Caller
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from pytest_s3sse.clock import Clock
-from pytest_s3sse.kms.errors import ThrottlingException
+from pytest_s3sse.errors.kms import ThrottlingException
 
 CRYPTOGRAPHIC = "cryptographic"
 CRYPTOGRAPHIC_OPERATIONS = frozenset(

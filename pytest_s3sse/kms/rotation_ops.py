@@ -10,13 +10,13 @@ UnsupportedOperationException with an empty message (A for RotateKeyOnDemand, U 
 
 from __future__ import annotations
 
-from pytest_s3sse.kms import rotation
-from pytest_s3sse.kms.base import CallRecord, ServiceBase, page
-from pytest_s3sse.kms.errors import (
+from pytest_s3sse.errors.kms import (
     LimitExceededException,
     UnsupportedOperationException,
     ValidationException,
 )
+from pytest_s3sse.kms import rotation
+from pytest_s3sse.kms.base import CallRecord, ServiceBase, page
 from pytest_s3sse.kms.keys import KmsKey
 from pytest_s3sse.kms.managed import authorize
 from pytest_s3sse.kms.types import Caller, Page, RotationStatus, RotationView

@@ -1,6 +1,6 @@
 """The KMS service: every modelled operation, typed in and out, recorded in one call log.
 
-The JSON edge (:mod:`pytest_s3sse.kms.api`) calls it for direct requests; S3 calls it for SSE-KMS on
+The JSON edge (:mod:`pytest_s3sse.kms.jsonapi.api`) calls it for direct requests; S3 calls it for SSE-KMS on
 its callers' behalf with ``Caller.for_s3(...)``. What S3 needs:
 
 - :meth:`KmsService.generate_data_key` -> :class:`~pytest_s3sse.kms.types.DataKey` (plaintext,
@@ -10,16 +10,16 @@ its callers' behalf with ``Caller.for_s3(...)``. What S3 needs:
 - :meth:`KmsService.managed_key` for ``aws/s3`` and :meth:`KmsService.key_arn` to resolve a key
   reference to its ARN without a call.
 
-Errors are :class:`~pytest_s3sse.kms.errors.KmsError` subclasses, whose ``code`` S3 turns into
+Errors are :class:`~pytest_s3sse.errors.kms.KmsError` subclasses, whose ``code`` S3 turns into
 ``KMS.<code>``.
 """
 
 from __future__ import annotations
 
+from pytest_s3sse.errors.kms import NotFoundException
 from pytest_s3sse.kms import rotation
 from pytest_s3sse.kms.alias_ops import AliasOps
 from pytest_s3sse.kms.crypto_ops import CryptoOps
-from pytest_s3sse.kms.errors import NotFoundException
 from pytest_s3sse.kms.key_ops import KeyOps
 from pytest_s3sse.kms.keys import KeyRef, alias_arn, key_arn
 from pytest_s3sse.kms.managed import MANAGED_ALIASES

@@ -1,2 +1,2 @@
-"""S3: the protocol edge (:mod:`.api` and its ``ops_*`` handlers) over the domain (store, objects,
-multipart, listing, copy rules)."""
+"""S3: the domain (store, objects, multipart, listing, copy rules) on typed values; its protocol edge,
+which alone reads HTTP, is :mod:`pytest_s3sse.s3.rest`."""

@@ -9,12 +9,13 @@ from __future__ import annotations
 import re
 
 from pytest_s3sse.clock import Clock
-from pytest_s3sse.s3.errors import (
+from pytest_s3sse.errors.s3 import (
     BucketAlreadyExists,
     BucketAlreadyOwnedByYou,
     BucketNotEmpty,
+    IllegalLocationConstraint,
     InvalidBucketName,
-    S3Error,
+    InvalidLocationConstraint,
 )
 from pytest_s3sse.s3.store import Bucket, Store
 from pytest_s3sse.sse.rules import IMPLICIT_DEFAULT, NEW_BUCKET_DEFAULT
@@ -37,15 +38,6 @@ def valid_bucket_name(name: str) -> bool:
         and not name.startswith(_RESERVED_PREFIXES[:2])
         and not name.endswith(_RESERVED_SUFFIXES)
     )
-
-
-class IllegalLocationConstraint(S3Error):
-    status, code = 400, "IllegalLocationConstraintException"
-
-
-class InvalidLocationConstraint(S3Error):
-    status, code = 400, "InvalidLocationConstraint"
-    default_message = "The specified location-constraint is not valid"
 
 
 def check_location(endpoint_region: str, constraint: str | None) -> str:

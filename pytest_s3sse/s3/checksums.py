@@ -14,7 +14,7 @@ import zlib
 from collections.abc import Callable, Mapping
 from typing import Protocol
 
-from pytest_s3sse.s3.errors import BadDigest, InvalidDigest, InvalidRequest
+from pytest_s3sse.errors.s3 import BadDigest, InvalidDigest, InvalidRequest
 from pytest_s3sse.types import ChecksumAlgorithm
 
 

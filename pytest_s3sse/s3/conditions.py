@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 
-from pytest_s3sse.s3.errors import NoSuchKey, NotModified, PreconditionFailed
+from pytest_s3sse.errors.s3 import NoSuchKey, NotModified, PreconditionFailed
 
 
 @dataclass(frozen=True, slots=True)

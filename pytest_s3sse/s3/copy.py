@@ -15,12 +15,12 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 
 from pytest_s3sse.errors import DecryptionError
-from pytest_s3sse.http import ChunkReader
-from pytest_s3sse.s3 import conditions
-from pytest_s3sse.s3.errors import (
+from pytest_s3sse.errors.s3 import (
     InvalidArgument,
     InvalidRequest,
 )
+from pytest_s3sse.http import ChunkReader
+from pytest_s3sse.s3 import conditions
 from pytest_s3sse.s3.objects import (
     MSG_COPY_TO_SELF,
     ObjectService,

@@ -19,7 +19,7 @@ import binascii
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
-from pytest_s3sse.s3.errors import InvalidArgument
+from pytest_s3sse.errors.s3 import InvalidArgument
 from pytest_s3sse.s3.store import Bucket, Store, StoredObject
 
 MAX_KEYS = 1000

@@ -1,5 +1,5 @@
 """Multipart uploads: the rules of Create, UploadPart(Copy), Complete, Abort, ListParts and
-ListMultipartUploads, on typed values (the protocol edge is ``ops_multipart``).
+ListMultipartUploads, on typed values (the protocol edge is ``s3/rest/multipart.py``).
 
 Encryption: an upload gets its data key once, at Create, from the same bucket-default and header rules as
 PutObject, and keeps it only wrapped in its envelope. Each part opens that envelope and seals its body with
@@ -28,9 +28,7 @@ from pytest_s3sse.clock import Clock
 from pytest_s3sse.crypto.aead import Aead
 from pytest_s3sse.entropy import Entropy
 from pytest_s3sse.errors import DecryptionError
-from pytest_s3sse.http import ChunkReader, RequestBody
-from pytest_s3sse.s3 import conditions, multipart_kms, multipart_listing
-from pytest_s3sse.s3.errors import (
+from pytest_s3sse.errors.s3 import (
     BadDigest,
     EntityTooSmall,
     InvalidPart,
@@ -38,6 +36,8 @@ from pytest_s3sse.s3.errors import (
     InvalidRequest,
     NoSuchUpload,
 )
+from pytest_s3sse.http import ChunkReader, RequestBody
+from pytest_s3sse.s3 import conditions, multipart_kms, multipart_listing
 from pytest_s3sse.s3.multipart_checksums import checksum_mode, composite_checksum
 from pytest_s3sse.s3.multipart_listing import UploadsPage, UploadsQuery
 from pytest_s3sse.s3.objects import (

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import base64
 
+from pytest_s3sse.errors.s3 import InternalError, InvalidRequest, NotImplementedS3
 from pytest_s3sse.s3 import checksums
-from pytest_s3sse.s3.errors import InternalError, InvalidRequest, NotImplementedS3
 from pytest_s3sse.s3.store import Checksum, UploadedPart
 from pytest_s3sse.types import ChecksumAlgorithm
 

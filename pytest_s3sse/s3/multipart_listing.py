@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from pytest_s3sse.s3.errors import InvalidArgument
+from pytest_s3sse.errors.s3 import InvalidArgument
 from pytest_s3sse.s3.store import MultipartUpload
 
 # Section 7, A: LocalStack snapshot test_list_multiparts_next_marker / list-multiparts-wrong-id-for-key.

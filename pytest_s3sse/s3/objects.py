@@ -19,9 +19,7 @@ from pytest_s3sse.crypto.aead import Aead
 from pytest_s3sse.crypto.segments import SealedPart, SegmentWriter, open_range
 from pytest_s3sse.entropy import Entropy
 from pytest_s3sse.errors import DecryptionError
-from pytest_s3sse.http import RequestBody, collect
-from pytest_s3sse.s3 import checksums, conditions, ranges
-from pytest_s3sse.s3.errors import (
+from pytest_s3sse.errors.s3 import (
     InternalError,
     InvalidRequest,
     KeyTooLong,
@@ -29,6 +27,8 @@ from pytest_s3sse.s3.errors import (
     NoSuchKey,
     NotImplementedS3,
 )
+from pytest_s3sse.http import RequestBody, collect
+from pytest_s3sse.s3 import checksums, conditions, ranges
 from pytest_s3sse.s3.store import (
     Bucket,
     Checksum,

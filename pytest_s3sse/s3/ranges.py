@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from pytest_s3sse.s3.errors import InvalidRange
+from pytest_s3sse.errors.s3 import InvalidRange
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 

@@ -16,7 +16,7 @@ from datetime import datetime
 from types import MappingProxyType
 
 from pytest_s3sse.crypto.segments import SealedPart
-from pytest_s3sse.s3.errors import NoSuchBucket
+from pytest_s3sse.errors.s3 import NoSuchBucket
 from pytest_s3sse.sse.envelope import Envelope
 from pytest_s3sse.sse.rules import IMPLICIT_DEFAULT, BucketDefault
 from pytest_s3sse.types import ChecksumAlgorithm, ObjectEncryption, Principal

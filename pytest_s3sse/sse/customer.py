@@ -27,7 +27,7 @@ from pytest_s3sse.crypto.aead import KEY_SIZE
 from pytest_s3sse.crypto.customer import key_md5
 from pytest_s3sse.crypto.segments import SealedPart, verify
 from pytest_s3sse.errors import DecryptionError
-from pytest_s3sse.s3.errors import (
+from pytest_s3sse.errors.s3 import (
     AccessDenied,
     InvalidArgument,
     InvalidEncryptionAlgorithmError,

@@ -28,11 +28,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from pytest_s3sse.clock import Clock
-from pytest_s3sse.kms.errors import KmsError
-from pytest_s3sse.kms.keys import partition
-from pytest_s3sse.kms.service import KmsService
-from pytest_s3sse.kms.types import Caller
-from pytest_s3sse.s3.errors import (
+from pytest_s3sse.errors.kms import KmsError
+from pytest_s3sse.errors.s3 import (
     AccessDenied,
     InvalidArgument,
     NotImplementedS3,
@@ -40,6 +37,9 @@ from pytest_s3sse.s3.errors import (
     ServiceUnavailable,
     SlowDown,
 )
+from pytest_s3sse.kms.keys import partition
+from pytest_s3sse.kms.service import KmsService
+from pytest_s3sse.kms.types import Caller
 from pytest_s3sse.sse.bucket_keys import DEFAULT_PERIOD, BucketKeyCache, HeldKey
 from pytest_s3sse.types import Principal
 

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from pytest_s3sse.s3.errors import InvalidArgument
+from pytest_s3sse.errors.s3 import InvalidArgument
 from pytest_s3sse.types import ObjectEncryption, SseMode
 
 SSE_HEADER = "x-amz-server-side-encryption"

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from pytest_s3sse.s3.errors import IncompleteBody
+from pytest_s3sse.errors.s3 import IncompleteBody
 
 BLOCK = 1024 * 1024
 

@@ -17,12 +17,13 @@ import re
 from collections.abc import Callable
 from urllib.parse import quote
 
+from pytest_s3sse.errors.s3 import InvalidArgument
 from pytest_s3sse.http import HttpResponse
-from pytest_s3sse.s3 import listing, xmlio
-from pytest_s3sse.s3.context import Call, Services, xml_response
-from pytest_s3sse.s3.errors import InvalidArgument
+from pytest_s3sse.s3 import listing
 from pytest_s3sse.s3.listing import ListPage, ListQuery
-from pytest_s3sse.s3.ops_bucket import canonical_user_id
+from pytest_s3sse.s3.rest import xmlio
+from pytest_s3sse.s3.rest.buckets import canonical_user_id
+from pytest_s3sse.s3.rest.context import Call, Services, xml_response
 from pytest_s3sse.s3.store import StoredObject
 
 Encoder = Callable[[str], str]

@@ -17,7 +17,7 @@ from pytest_s3sse.crypto.keyring import DEFAULT_ROTATION
 from pytest_s3sse.crypto.segments import SealedPart
 from pytest_s3sse.engine import DEFAULT_ACCOUNT, DEFAULT_REGION, Engine
 from pytest_s3sse.errors import KmsKeyNotFoundError, ObjectNotFoundError
-from pytest_s3sse.kms.errors import KmsError
+from pytest_s3sse.errors.kms import KmsError
 from pytest_s3sse.kms.service import KmsService
 from pytest_s3sse.kms.types import KmsCall
 from pytest_s3sse.s3.store import StoredObject

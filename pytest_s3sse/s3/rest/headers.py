@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from pytest_s3sse.errors.s3 import InvalidRequest
 from pytest_s3sse.http import HttpRequest
 from pytest_s3sse.s3 import checksums
 from pytest_s3sse.s3.conditions import Conditions
-from pytest_s3sse.s3.errors import InvalidRequest
+from pytest_s3sse.s3.rest.xmlio import http_date
 from pytest_s3sse.s3.store import EMPTY, MultipartUpload, ObjectAttributes, StoredObject
-from pytest_s3sse.s3.xmlio import http_date
 from pytest_s3sse.sse.rules import SseHeaders
 from pytest_s3sse.types import ChecksumAlgorithm, SseMode
 

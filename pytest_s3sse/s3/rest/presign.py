@@ -29,8 +29,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from pytest_s3sse.clock import Clock
+from pytest_s3sse.errors.s3 import AccessDenied, AuthorizationQueryParametersError
 from pytest_s3sse.http import HttpRequest
-from pytest_s3sse.s3.errors import AccessDenied, AuthorizationQueryParametersError
 
 V4_PARAMS = (
     "X-Amz-Algorithm",

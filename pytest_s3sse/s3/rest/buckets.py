@@ -7,10 +7,10 @@ import hashlib
 from dataclasses import replace
 from xml.etree.ElementTree import Element
 
+from pytest_s3sse.errors.s3 import InvalidArgument, MalformedXML
 from pytest_s3sse.http import HttpResponse
-from pytest_s3sse.s3 import xmlio
-from pytest_s3sse.s3.context import Call, Services, empty_response, xml_response
-from pytest_s3sse.s3.errors import InvalidArgument, MalformedXML
+from pytest_s3sse.s3.rest import xmlio
+from pytest_s3sse.s3.rest.context import Call, Services, empty_response, xml_response
 from pytest_s3sse.sse.rules import IMPLICIT_DEFAULT, NONE_TYPE, SSE_C_TYPE, BucketDefault
 from pytest_s3sse.types import SseMode
 

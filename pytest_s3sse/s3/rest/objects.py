@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from pytest_s3sse.errors.s3 import (
+    InvalidArgument,
+    InvalidPartNumber,
+    InvalidRequest,
+    MalformedXML,
+    S3Error,
+)
 from pytest_s3sse.http import HttpRequest, HttpResponse
-from pytest_s3sse.s3 import headers as hdr
-from pytest_s3sse.s3 import ranges, xmlio
-from pytest_s3sse.s3.context import Call, Services, empty_response, xml_response
-from pytest_s3sse.s3.errors import InvalidArgument, InvalidRequest, MalformedXML, S3Error
+from pytest_s3sse.s3 import ranges
 from pytest_s3sse.s3.objects import ReadRequest, ReadResult, WriteRequest
+from pytest_s3sse.s3.rest import headers as hdr
+from pytest_s3sse.s3.rest import xmlio
+from pytest_s3sse.s3.rest.context import Call, Services, empty_response, xml_response
 from pytest_s3sse.s3.store import StoredObject
 
 MAX_DELETE_KEYS = 1000
-
-
-class InvalidPartNumber(S3Error):
-    status, code = 416, "InvalidPartNumber"
-    default_message = "The requested partnumber is not satisfiable"
 
 
 def write_response_headers(obj: StoredObject, request: HttpRequest) -> dict[str, str]:

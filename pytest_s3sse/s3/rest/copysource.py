@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote
 
-from pytest_s3sse.s3.errors import InvalidArgument
+from pytest_s3sse.errors.s3 import InvalidArgument
 
 HEADER = "x-amz-copy-source"
 

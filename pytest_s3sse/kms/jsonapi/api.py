@@ -16,14 +16,14 @@ from typing import Any
 
 from pytest_s3sse.entropy import Entropy
 from pytest_s3sse.errors import AwsError
-from pytest_s3sse.http import HttpRequest, HttpResponse
-from pytest_s3sse.kms import api_render as render
-from pytest_s3sse.kms.api_shapes import validate
-from pytest_s3sse.kms.errors import (
+from pytest_s3sse.errors.kms import (
     NotImplementedKms,
     SerializationException,
     UnknownOperationException,
 )
+from pytest_s3sse.http import HttpRequest, HttpResponse
+from pytest_s3sse.kms.jsonapi import render
+from pytest_s3sse.kms.jsonapi.shapes import validate
 from pytest_s3sse.kms.service import KmsService
 from pytest_s3sse.kms.types import Caller, Tag
 from pytest_s3sse.sigv4 import credential_scope

@@ -12,19 +12,20 @@ import re
 from collections.abc import Iterable
 from urllib.parse import quote_plus
 
-from pytest_s3sse.http import HttpRequest, HttpResponse
-from pytest_s3sse.s3 import checksums, conditions, copysource, xmlio
-from pytest_s3sse.s3 import headers as hdr
-from pytest_s3sse.s3.context import Call, Services, empty_response, xml_response
-from pytest_s3sse.s3.errors import (
+from pytest_s3sse.errors.s3 import (
     InvalidArgument,
     InvalidRequest,
     MalformedXML,
     NoSuchUpload,
 )
+from pytest_s3sse.http import HttpRequest, HttpResponse
+from pytest_s3sse.s3 import checksums, conditions
 from pytest_s3sse.s3.multipart import CompletedPart, CompleteRequest, CreateRequest, PartRequest
 from pytest_s3sse.s3.multipart_listing import UploadsQuery
-from pytest_s3sse.s3.ops_bucket import canonical_user_id
+from pytest_s3sse.s3.rest import copysource, xmlio
+from pytest_s3sse.s3.rest import headers as hdr
+from pytest_s3sse.s3.rest.buckets import canonical_user_id
+from pytest_s3sse.s3.rest.context import Call, Services, empty_response, xml_response
 from pytest_s3sse.s3.store import Checksum, MultipartUpload, UploadedPart
 from pytest_s3sse.types import ChecksumAlgorithm, Principal
 

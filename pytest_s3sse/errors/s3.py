@@ -223,7 +223,7 @@ class AccessDenied(S3Error):
 
 
 class AuthorizationQueryParametersError(S3Error):
-    """A presigned URL's query authentication is incomplete or malformed (``s3/presign.py``)."""
+    """A presigned URL's query authentication is incomplete or malformed (``s3/rest/presign.py``)."""
 
     status, code = 400, "AuthorizationQueryParametersError"
 
@@ -242,3 +242,17 @@ class ServiceUnavailable(S3Error):
 
     status, code = 503, "ServiceUnavailable"
     default_message = "Please reduce your request rate."
+
+
+class IllegalLocationConstraint(S3Error):
+    status, code = 400, "IllegalLocationConstraintException"
+
+
+class InvalidLocationConstraint(S3Error):
+    status, code = 400, "InvalidLocationConstraint"
+    default_message = "The specified location-constraint is not valid"
+
+
+class InvalidPartNumber(S3Error):
+    status, code = 416, "InvalidPartNumber"
+    default_message = "The requested partnumber is not satisfiable"

@@ -6,12 +6,13 @@ Reads the copy's headers into a :class:`~pytest_s3sse.s3.copy.CopyRequest` and r
 
 from __future__ import annotations
 
+from pytest_s3sse.errors.s3 import InvalidArgument
 from pytest_s3sse.http import HttpRequest, HttpResponse
-from pytest_s3sse.s3 import checksums, copysource, xmlio
-from pytest_s3sse.s3 import headers as hdr
-from pytest_s3sse.s3.context import Call, Services, xml_response
+from pytest_s3sse.s3 import checksums
 from pytest_s3sse.s3.copy import CopyRequest, MetadataDirective, copy_object
-from pytest_s3sse.s3.errors import InvalidArgument
+from pytest_s3sse.s3.rest import copysource, xmlio
+from pytest_s3sse.s3.rest import headers as hdr
+from pytest_s3sse.s3.rest.context import Call, Services, xml_response
 from pytest_s3sse.s3.store import StoredObject
 from pytest_s3sse.types import ChecksumAlgorithm
 

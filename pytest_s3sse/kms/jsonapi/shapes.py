@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pytest_s3sse.kms.errors import SerializationException, ValidationException
+from pytest_s3sse.errors.kms import SerializationException, ValidationException
 from pytest_s3sse.kms.keys import KEY_SPECS, LEGACY_SPECS
 
 

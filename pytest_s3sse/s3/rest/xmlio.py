@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from xml.sax.saxutils import escape
 
-from pytest_s3sse.s3.errors import MalformedXML
+from pytest_s3sse.errors.s3 import MalformedXML
 
 NS = "http://s3.amazonaws.com/doc/2006-03-01/"
 DECL = '<?xml version="1.0" encoding="UTF-8"?>\n'

@@ -11,15 +11,15 @@ import binascii
 from collections.abc import Callable
 
 from pytest_s3sse.errors import AwsError
+from pytest_s3sse.errors.s3 import MethodNotAllowed, NotImplementedS3, NotModified
 from pytest_s3sse.http import HttpRequest, HttpResponse
-from pytest_s3sse.s3 import presign, routing, xmlio
-from pytest_s3sse.s3.context import XML, Call, Handler, Services, empty_response
-from pytest_s3sse.s3.errors import MethodNotAllowed, NotImplementedS3, NotModified
-from pytest_s3sse.s3.ops_bucket import BucketOps
-from pytest_s3sse.s3.ops_copy import CopyOps
-from pytest_s3sse.s3.ops_list import ListOps
-from pytest_s3sse.s3.ops_multipart import MultipartOps
-from pytest_s3sse.s3.ops_object import ObjectOps
+from pytest_s3sse.s3.rest import presign, routing, xmlio
+from pytest_s3sse.s3.rest.buckets import BucketOps
+from pytest_s3sse.s3.rest.context import XML, Call, Handler, Services, empty_response
+from pytest_s3sse.s3.rest.copying import CopyOps
+from pytest_s3sse.s3.rest.listing import ListOps
+from pytest_s3sse.s3.rest.multipart import MultipartOps
+from pytest_s3sse.s3.rest.objects import ObjectOps
 from pytest_s3sse.types import Principal
 
 # (level, method, sub-resource) -> operation name, for routes and for naming what answers 501.

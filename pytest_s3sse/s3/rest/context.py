@@ -7,12 +7,12 @@ from dataclasses import dataclass
 
 from pytest_s3sse.clock import Clock
 from pytest_s3sse.entropy import Entropy
+from pytest_s3sse.errors.s3 import InvalidRequest
 from pytest_s3sse.http import HttpRequest, HttpResponse
 from pytest_s3sse.s3.buckets import BucketService
-from pytest_s3sse.s3.errors import InvalidRequest
 from pytest_s3sse.s3.multipart import MultipartService
 from pytest_s3sse.s3.objects import ObjectService
-from pytest_s3sse.s3.routing import Target
+from pytest_s3sse.s3.rest.routing import Target
 from pytest_s3sse.types import Principal
 
 XML = "application/xml"

@@ -1,0 +1,1 @@
+"""The KMS protocol edge (awsJson1_1): HTTP in, typed calls to the KMS service, JSON out."""
