@@ -11,25 +11,31 @@ import re
 import threading
 from datetime import timedelta
 
+from pytest_s3sse.arn import root as root_arn
+from pytest_s3sse.audit import EventStream
 from pytest_s3sse.clock import Clock
+from pytest_s3sse.context import LOCAL_ADDRESS, RequestContext
 from pytest_s3sse.crypto.keyring import DEFAULT_ROTATION, RootKeyRing
 from pytest_s3sse.entropy import Entropy
 from pytest_s3sse.errors import AwsError
 from pytest_s3sse.http import HttpRequest, HttpResponse
 from pytest_s3sse.kms.jsonapi.api import KmsApi
 from pytest_s3sse.kms.service import KmsService
+from pytest_s3sse.policy import Authorizer, DefaultAuthorizer
+from pytest_s3sse.s3.access import S3Access
 from pytest_s3sse.s3.buckets import BucketService
 from pytest_s3sse.s3.multipart import MultipartService
 from pytest_s3sse.s3.objects import ObjectService
 from pytest_s3sse.s3.rest import routing
 from pytest_s3sse.s3.rest.api import S3Api
-from pytest_s3sse.s3.rest.context import Services
+from pytest_s3sse.s3.rest.call import Services
 from pytest_s3sse.s3.store import Store
-from pytest_s3sse.sigv4 import credential_scope
+from pytest_s3sse.sigv4 import authentication, credential_scope
 from pytest_s3sse.sse.bucket_keys import DEFAULT_PERIOD as DEFAULT_BUCKET_KEY_PERIOD
 from pytest_s3sse.sse.envelope import Sealer
 from pytest_s3sse.sse.kms import S3Kms
-from pytest_s3sse.types import Principal
+from pytest_s3sse.sse.plan import SsePlanner
+from pytest_s3sse.types import ANONYMOUS, Principal
 
 DEFAULT_ACCOUNT = "123456789012"
 DEFAULT_REGION = "us-east-1"
@@ -84,23 +90,29 @@ class Engine:
         self.store = Store()
         self.root_keys = RootKeyRing(self.clock, self.entropy.bytes, root_key_rotation)
         self.sealer = Sealer(self.root_keys, self.entropy)
+        self.events = EventStream()
+        self.authorizer: Authorizer = DefaultAuthorizer()
+        self.access = S3Access(self.authorizer)
         self.buckets = BucketService(
             self.store, self.clock, ssec_blocked_by_default=block_ssec_on_new_buckets
         )
-        self.objects = ObjectService(self.store, self.sealer, self.clock, self.entropy)
-        self.multipart = MultipartService(
-            self.store, self.sealer, self.clock, self.entropy, self.objects
-        )
+        planner = SsePlanner(self.sealer, self.clock)
+        self.objects = ObjectService(self.store, planner, self.clock, self.entropy, self.access)
+        self.multipart = MultipartService(self.store, self.clock, self.entropy, self.objects)
         self._credentials: dict[str, Principal] = {}
-        self.default_principal = Principal(account_id, f"arn:aws:iam::{account_id}:root")
+        self.default_principal = Principal(account_id, root_arn(account_id, region))
         services = Services(
-            self.buckets, self.objects, self.clock, self.entropy, multipart=self.multipart
+            self.buckets, self.objects, self.clock, self.entropy, self.multipart, self.access
         )
-        self.s3 = S3Api(services, default_region=region, identify=self.identify)
-        self.kms = KmsService(self.clock, self.entropy)
+        self.s3 = S3Api(services, default_region=region, identify=self.identify, events=self.events)
+        self.kms = KmsService(self.clock, self.entropy, on_call=self.events.emit)
         self.sealer.kms = S3Kms(self.kms, self.clock, bucket_key_period)  # SSE-KMS calls this KMS
         self.kms_api = KmsApi(
-            self.kms, default_region=region, identify=self.identify, entropy=self.entropy
+            self.kms,
+            default_region=region,
+            identify=self.identify,
+            entropy=self.entropy,
+            events=self.events,
         )
 
     def add_credentials(
@@ -108,17 +120,31 @@ class Engine:
     ) -> Principal:
         """Map an access key id to a principal of ``account_id`` (default: every key is the root of
         the engine's account)."""
-        principal = Principal(account_id, arn or f"arn:aws:iam::{account_id}:root", access_key_id)
+        principal = Principal(account_id, arn or root_arn(account_id), access_key_id)
         self._credentials[access_key_id] = principal
         return principal
 
-    def identify(self, access_key_id: str | None) -> Principal:
-        """The principal behind an access key id."""
-        if access_key_id is not None:
-            found = self._credentials.get(access_key_id)
-            if found is not None:
-                return found
-        return self.default_principal
+    def principal_for(self, access_key_id: str) -> Principal:
+        """The principal behind an access key id (unknown keys: the engine account's root)."""
+        found = self._credentials.get(access_key_id)
+        return found if found is not None else self.default_principal
+
+    def identify(self, request: HttpRequest, *, request_id: str, region: str) -> RequestContext:
+        """The context of ``request`` (one per request, built here for S3 and KMS alike): a signed
+        request's principal comes from its access key; an unsigned one is anonymous."""
+        auth = authentication(request)
+        now = self.clock.now()
+        agent = request.headers.get("user-agent", "")
+        address = request.client_address or LOCAL_ADDRESS
+        if auth is None:
+            return RequestContext(
+                ANONYMOUS, request_id, now, region, request.secure, None, None, address, agent
+            )
+        access_key_id, version, method = auth
+        principal = self.principal_for(access_key_id)
+        return RequestContext(
+            principal, request_id, now, region, request.secure, version, method, address, agent
+        )
 
     def dispatch(self, request: HttpRequest) -> HttpResponse | None:
         """Answer ``request``, or None if no service of this engine serves it."""

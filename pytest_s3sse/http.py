@@ -49,6 +49,9 @@ class HttpRequest:
     # service routing and the protocol edge ask for it).
     scope_read: bool = False
     scope: tuple[str, str, str] | None = None
+    # The client's address, when the adapter knows it (a local server does; in-process adapters
+    # leave it None, and the request context says 127.0.0.1).
+    client_address: str | None = None
 
     @property
     def params(self) -> dict[str, str]:

@@ -56,13 +56,59 @@ class ChecksumAlgorithm(str, Enum):
         return "x-amz-checksum-" + self.value.lower()
 
 
+class PrincipalKind(str, Enum):
+    """What kind of identity made a request (CloudTrail's ``userIdentity.type``; policy-behaviour.md
+    K6 names ``aws:PrincipalType``)."""
+
+    ROOT = "Root"
+    IAM_USER = "IAMUser"
+    ASSUMED_ROLE = "AssumedRole"
+    AWS_SERVICE = "AWSService"
+    ANONYMOUS = "Anonymous"
+
+    @classmethod
+    def of_arn(cls, arn: str) -> PrincipalKind:
+        """The kind an ARN names: ``...:root``, ``...:user/...``, ``...:assumed-role/...``, an AWS
+        service principal (``s3.amazonaws.com``), or ``anonymous``."""
+        if arn == ANONYMOUS_ARN:
+            return cls.ANONYMOUS
+        if arn.endswith(".amazonaws.com"):
+            return cls.AWS_SERVICE
+        resource = arn.split(":", 5)[-1]
+        if resource.startswith("assumed-role/"):
+            return cls.ASSUMED_ROLE
+        if resource.startswith("user/"):
+            return cls.IAM_USER
+        return cls.ROOT
+
+
+ANONYMOUS_ARN = "anonymous"
+
+
 @dataclass(frozen=True, slots=True)
 class Principal:
-    """Who made a request: the account and the ARN the credentials belong to."""
+    """Who made a request: the account and the ARN the credentials belong to.
+
+    Its :attr:`kind` follows from the ARN. :data:`ANONYMOUS` is the caller of an unsigned request
+    (account and ARN ``anonymous``, as AWS names it: audit-behaviour.md I4, policy-behaviour.md K3).
+    """
 
     account_id: str
     arn: str
     access_key_id: str = ""
+
+    @property
+    def kind(self) -> PrincipalKind:
+        """Root, IAM user, assumed-role session, AWS service or anonymous."""
+        return PrincipalKind.of_arn(self.arn)
+
+    @property
+    def anonymous(self) -> bool:
+        """True for the caller of an unsigned request."""
+        return self.arn == ANONYMOUS_ARN
+
+
+ANONYMOUS = Principal(ANONYMOUS_ARN, ANONYMOUS_ARN)
 
 
 def _frozen(mapping: Mapping[str, str]) -> Mapping[str, str]:

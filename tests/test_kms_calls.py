@@ -26,7 +26,7 @@ ROOT = "arn:aws:iam::123456789012:root"
 
 def test_each_call_is_recorded_with_its_key_caller_time_and_context(s3sse, kms, key):
     s3sse.clock.freeze()
-    kms.encrypt(KeyId=key["KeyId"], Plaintext=b"x", EncryptionContext={"app": "billing"})
+    sent = kms.encrypt(KeyId=key["KeyId"], Plaintext=b"x", EncryptionContext={"app": "billing"})
     call = s3sse.kms_calls[-1]
     assert call == KmsCall(
         operation="Encrypt",
@@ -38,6 +38,7 @@ def test_each_call_is_recorded_with_its_key_caller_time_and_context(s3sse, kms, 
         time=s3sse.clock.now(),
         error=None,
         encryption_context={"app": "billing"},
+        request_id=sent["ResponseMetadata"]["RequestId"],
     )
 
 

@@ -101,6 +101,14 @@ def _imports(path: Path) -> list[str]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             found += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module == "pytest_s3sse":
+            # ``from pytest_s3sse import arn`` imports the module pytest_s3sse.arn; any other name
+            # comes from the package root.
+            for alias in node.names:
+                submodule = (PACKAGE / alias.name).is_dir() or (
+                    PACKAGE / f"{alias.name}.py"
+                ).exists()
+                found.append(f"pytest_s3sse.{alias.name}" if submodule else "pytest_s3sse")
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             found.append(node.module)
     return found

@@ -27,6 +27,21 @@ _WRAP_INFO = b"s3sse-ssec-wrap"
 _WRAP_AAD = b"s3sse-ssec|"
 
 
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class CustomerKey:
+    """A validated customer key, alive for one request only.
+
+    It is never stored: envelopes keep a salted fingerprint instead. Its repr hides the key, and it
+    has no equality, so no comparison can leak it through an assertion message. Only this module and
+    the sealer read :attr:`secret`.
+    """
+
+    secret: bytes
+
+    def __repr__(self) -> str:
+        return "CustomerKey(<redacted>)"
+
+
 @dataclass(frozen=True, slots=True, repr=False)
 class CustomerWrappedKey:
     """A data key wrapped under a customer key: salt, key fingerprint and the sealed data key.

@@ -213,3 +213,12 @@ class NotImplementedKms(KmsError):
     def feature(cls, what: str) -> NotImplementedKms:
         """An option of a modelled operation that the double does not model."""
         return cls(f"pytest-s3sse does not model {what}")
+
+
+class MissingAuthenticationTokenException(KmsError):
+    """An unsigned KMS request (S: what ``aws kms list-keys --no-sign-request`` reports,
+    "MissingAuthenticationTokenException ... Missing Authentication Token"; U: the status, 400 as
+    for KMS's other client errors)."""
+
+    code = "MissingAuthenticationTokenException"
+    default_message = "Missing Authentication Token"

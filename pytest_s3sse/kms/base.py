@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TypeVar
@@ -94,9 +94,17 @@ class _Call:
 class ServiceBase:
     """Shared state and helpers of the KMS service."""
 
-    def __init__(self, clock: Clock, entropy: Entropy) -> None:
+    def __init__(
+        self,
+        clock: Clock,
+        entropy: Entropy,
+        *,
+        on_call: Callable[[KmsCall], None] | None = None,
+    ) -> None:
+        """``on_call`` is told of every recorded call (the engine's event stream)."""
         self.clock = clock
         self.entropy = entropy
+        self._on_call = on_call
         self.store = KeyStore()
         self.quotas = KmsQuotas(clock)
         self.lock = threading.RLock()
@@ -112,20 +120,22 @@ class ServiceBase:
 
     def _record(self, record: CallRecord, error: str | None) -> None:
         caller = record.caller
-        self._log.append(
-            KmsCall(
-                operation=record.operation,
-                key_arn=record.key_arn,
-                caller=caller.principal.arn,
-                account=caller.principal.account_id,
-                region=caller.region,
-                via=caller.via,
-                time=self.clock.now(),
-                error=error,
-                encryption_context=dict(record.context),
-                source_key_arn=record.source_key_arn,
-            )
+        call = KmsCall(
+            operation=record.operation,
+            key_arn=record.key_arn,
+            caller=caller.principal.arn,
+            account=caller.principal.account_id,
+            region=caller.region,
+            via=caller.via,
+            time=self.clock.now(),
+            error=error,
+            encryption_context=dict(record.context),
+            source_key_arn=record.source_key_arn,
+            request_id=caller.request_id,
         )
+        self._log.append(call)
+        if self._on_call is not None:
+            self._on_call(call)
 
     @property
     def calls(self) -> tuple[KmsCall, ...]:

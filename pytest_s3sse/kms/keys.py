@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from pytest_s3sse import arn
 from pytest_s3sse.errors.kms import NotFoundException
 from pytest_s3sse.kms.types import ENCRYPT_DECRYPT, SYMMETRIC_DEFAULT, AliasView, KeyView, Tag
 
@@ -55,23 +56,14 @@ KEY_SPECS: dict[str, dict[str, tuple[str, ...]]] = {
 LEGACY_SPECS = tuple(s for s in KEY_SPECS if not s.startswith(("ML_DSA", "ECC_NIST_EDWARDS")))
 
 
-def partition(region: str) -> str:
-    """The ARN partition of a region."""
-    if region.startswith("cn-"):
-        return "aws-cn"
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
-    return "aws"
-
-
 def key_arn(account: str, region: str, key_id: str) -> str:
     """The ARN of key ``key_id``."""
-    return f"arn:{partition(region)}:kms:{region}:{account}:key/{key_id}"
+    return arn.kms_key(account, region, key_id)
 
 
 def alias_arn(account: str, region: str, alias_name: str) -> str:
     """The ARN of alias ``alias/<name>``."""
-    return f"arn:{partition(region)}:kms:{region}:{account}:{alias_name}"
+    return arn.kms_alias(account, region, alias_name)
 
 
 def is_key_id(value: str) -> bool:

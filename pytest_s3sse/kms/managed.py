@@ -15,8 +15,9 @@ allows" form (A format KE3; the exact wording for these operations is U, referen
 
 from __future__ import annotations
 
+from pytest_s3sse import arn
 from pytest_s3sse.errors.kms import AccessDeniedException
-from pytest_s3sse.kms.keys import KmsKey, partition
+from pytest_s3sse.kms.keys import KmsKey
 from pytest_s3sse.kms.types import Caller
 
 # Predefined alias -> the description of its AWS managed key (A, LS-AWS
@@ -38,7 +39,7 @@ _READ_ONLY = ("Describe", "Get", "List")
 def default_policy(account: str, region: str) -> str:
     """The key policy of CreateKey without ``Policy``, exactly as GetKeyPolicy returns it (P, model
     example; A, LS-AWS; policy-behaviour.md 4.6)."""
-    root = f"arn:{partition(region)}:iam::{account}:root"
+    root = arn.root(account, region)
     return (
         '{\n  "Version" : "2012-10-17",\n  "Id" : "key-default-1",\n  "Statement" : [ {\n'
         '    "Sid" : "Enable IAM User Permissions",\n    "Effect" : "Allow",\n'
@@ -50,7 +51,7 @@ def default_policy(account: str, region: str) -> str:
 def s3_policy(account: str, region: str) -> str:
     """The key policy of ``aws/s3`` (S: FogSecurity/aws-managed-kms-keys ``s3.json``, read from a live
     account; policy-behaviour.md 4.6)."""
-    root = f"arn:{partition(region)}:iam::{account}:root"
+    root = arn.root(account, region)
     return (
         '{\n  "Version" : "2012-10-17",\n  "Id" : "auto-s3-2",\n  "Statement" : [ {\n'
         '    "Sid" : "Allow access through S3 for all principals in the account that are '

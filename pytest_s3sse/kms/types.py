@@ -12,6 +12,7 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Generic, Literal, TypeVar
 
+from pytest_s3sse.context import RequestContext
 from pytest_s3sse.types import Principal
 
 Via = Literal["direct", "s3"]
@@ -32,22 +33,38 @@ class Caller:
     ``account`` is the account in which bare key ids and alias names are resolved: the caller's own for
     direct calls, the bucket owner's when S3 calls KMS for a request (reference 7.1: "Key resolution uses
     the bucket's region and account"). ``via`` says whether the call came through the KMS API
-    (``"direct"``) or from S3 on the caller's behalf (``"s3"``).
+    (``"direct"``) or from S3 on the caller's behalf (``"s3"``). ``context`` is the request's context
+    (for S3's calls, the S3 request's, marked as invoked by S3), so a call can be linked to the request
+    it was made for; None for calls made through the test API.
     """
 
     principal: Principal
     region: str
     via: Via = "direct"
     account: str = ""
+    context: RequestContext | None = None
 
     def __post_init__(self) -> None:
         if not self.account:
             object.__setattr__(self, "account", self.principal.account_id)
 
     @classmethod
-    def for_s3(cls, principal: Principal, *, account: str, region: str) -> Caller:
-        """S3 calling KMS for ``principal``'s request to a bucket of ``account`` in ``region``."""
-        return cls(principal, region, "s3", account)
+    def for_s3(cls, requester: RequestContext | Principal, *, account: str, region: str) -> Caller:
+        """S3 calling KMS for a request to a bucket of ``account`` in ``region``: the request's
+        context (linked to it), or just its principal (the test API: no request to link)."""
+        if isinstance(requester, Principal):
+            return cls(requester, region, "s3", account)
+        return cls(requester.principal, region, "s3", account, requester.invoked_by_service())
+
+    @classmethod
+    def of(cls, context: RequestContext) -> Caller:
+        """A direct KMS API call, in the region it was sent to."""
+        return cls(context.principal, context.region, "direct", "", context)
+
+    @property
+    def request_id(self) -> str | None:
+        """The id of the request this call belongs to (S3's id for S3's calls), if any."""
+        return self.context.request_id if self.context is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +73,9 @@ class KmsCall:
 
     ``key_arn`` is the resolved key (None when the call failed before a key was resolved, or uses
     none); ``source_key_arn`` is the decrypting key of a ReEncrypt. ``error`` is the error code, or None
-    for a success. ``caller`` is the principal ARN; ``account`` the caller's account.
+    for a success. ``caller`` is the principal ARN; ``account`` the caller's account. ``request_id`` is
+    the id of the request the call was made for: the KMS request's own for a direct call, the S3
+    request's for a call S3 made (None for the test API's calls).
     """
 
     operation: str
@@ -69,6 +88,7 @@ class KmsCall:
     error: str | None
     encryption_context: Mapping[str, str] = field(default_factory=lambda: _frozen(None))
     source_key_arn: str | None = None
+    request_id: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "encryption_context", _frozen(self.encryption_context))

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from enum import Enum
 
+from pytest_s3sse.context import RequestContext
 from pytest_s3sse.errors import DecryptionError
 from pytest_s3sse.errors.s3 import (
     InvalidArgument,
@@ -31,9 +32,9 @@ from pytest_s3sse.s3.objects import (
     tampered,
 )
 from pytest_s3sse.s3.store import Bucket, ObjectAttributes, StoredObject
-from pytest_s3sse.sse.customer import CustomerKey
+from pytest_s3sse.sse.plan import ReadPlan
 from pytest_s3sse.sse.rules import SseHeaders
-from pytest_s3sse.types import ChecksumAlgorithm, Principal, SseMode
+from pytest_s3sse.types import ChecksumAlgorithm, SseMode
 
 # S: the text S3 is widely reported to send for a source above 5 GiB (not in the research tables).
 MAX_COPY_SIZE = 5 * 1024**3
@@ -59,9 +60,8 @@ class CopyRequest:
     sent at all decides whether a copy onto itself changes anything (K1). ``attributes`` are the
     request's own standard headers and metadata, used with REPLACE only. ``sse`` is the target's
     encryption headers, ``source_sse`` the ``x-amz-copy-source-server-side-encryption-customer-*``
-    trio that opens an SSE-C source; ``secure`` (over TLS) and ``principal`` (the requester's ARN)
-    are what the SSE-C rules need (C8, C9); ``requester`` and ``signed_v4`` what S3 needs to call KMS
-    for an SSE-KMS source or target (W14, W15; None: the bucket owner).
+    trio that opens an SSE-C source; ``context`` is the request's, which the SSE-C rules (C8, C9)
+    and S3's calls to KMS for an SSE-KMS source or target (W14, W15) read (None: the bucket owner).
     """
 
     source_bucket: str
@@ -80,10 +80,7 @@ class CopyRequest:
     )
     conditions: conditions.Conditions = field(default_factory=conditions.Conditions)
     source_version_id: str | None = None
-    secure: bool = True
-    principal: str = ""
-    requester: Principal | None = None
-    signed_v4: bool = True
+    context: RequestContext | None = None
 
     @property
     def in_place(self) -> bool:
@@ -144,33 +141,20 @@ def target_checksum_algorithm(
     return source.checksum.algorithm if source.checksum is not None else None
 
 
-def _check_source(
-    request: CopyRequest, source: StoredObject, objects: ObjectService
-) -> CustomerKey | None:
+def _check_source(request: CopyRequest, source: StoredObject, objects: ObjectService) -> ReadPlan:
     """The version, the source's SSE-C key (R13 missing, R14 wrong, R15 bad algorithm, K12 for a
-    source that is not SSE-C), the source conditions and the size; returns the source's key."""
+    source that is not SSE-C), the source conditions and the size; returns the plan that opens the
+    source."""
     version = request.source_version_id
     if version is not None and version != source.version_id:
         raise InvalidArgument(MSG_INVALID_VERSION, "versionId", version)
-    source_key = objects.source_key(source, request.source_sse, secure=request.secure)
+    plan = objects.source_plan(source, request.source_sse, request.context)
     conditions.evaluate_copy_source(
         request.source_conditions, source.etag, source.last_modified, now=objects.clock.now()
     )
     if source.size > MAX_COPY_SIZE:
         raise InvalidRequest(MSG_SOURCE_TOO_LARGE.format(limit=MAX_COPY_SIZE))
-    return source_key
-
-
-def _source_plaintext(
-    objects: ObjectService, request: CopyRequest, source: StoredObject, key: CustomerKey | None
-) -> ChunkReader:
-    """A reader of the source's plaintext, opened now (an SSE-KMS source: one Decrypt as the
-    requester, before the target's GenerateDataKey); tampered ciphertext is S3's InternalError, as
-    on GetObject (a large source's when it is read)."""
-    scope = objects.opening_scope(
-        source, request.requester, secure=request.secure, signed_v4=request.signed_v4
-    )
-    return ChunkReader(objects.decrypt(source, 0, source.size, customer_key=key, scope=scope))
+    return plan
 
 
 def copy_object(objects: ObjectService, request: CopyRequest) -> StoredObject:
@@ -183,22 +167,21 @@ def copy_object(objects: ObjectService, request: CopyRequest) -> StoredObject:
     with objects.store.lock:
         bucket = objects.store.bucket(request.bucket)
     source = objects.lookup(request.source_bucket, request.source_key)
-    source_key = _check_source(request, source, objects)
+    source_plan = _check_source(request, source, objects)
     check_key(request.key)
     if request.directive is MetadataDirective.REPLACE:
         check_metadata(request.attributes.metadata)
-    target_key, encryption = objects.write_encryption(  # K6: never the source's encryption
-        bucket, request.key, request.sse, secure=request.secure, principal=request.principal
-    )
+    # K6: the target's encryption, never the source's.
+    plan = objects.sse.write(bucket, request.key, request.sse, request.context)
     check_changes_something(request, source, bucket)
     objects.check_write_conditions(bucket, request.key, request.conditions)
     algorithm = target_checksum_algorithm(request, source)
 
-    source_body = _source_plaintext(objects, request, source, source_key)
-    aead, envelope = objects.new_envelope(
-        encryption, target_key, bucket, request.key, request.requester,
-        secure=request.secure, signed_v4=request.signed_v4,
-    )  # fmt: skip
+    # The source is opened first (an SSE-KMS source: one Decrypt as the requester, before the
+    # target's GenerateDataKey); tampered ciphertext is S3's InternalError, as on GetObject (a large
+    # source's when it is read).
+    source_body = ChunkReader(objects.decrypt(source, source_plan, 0, source.size))
+    aead, envelope = plan.seal()
     try:
         got = ingest(
             source_body,
@@ -207,7 +190,8 @@ def copy_object(objects: ObjectService, request: CopyRequest) -> StoredObject:
             content_md5=None,
             algorithm=algorithm,
             claims=no_claims,
-            etag_md5=encryption.mode is SseMode.SSE_S3,  # an SSE-S3 ETag is the MD5 (section 5.2)
+            etag_md5=plan.encryption.mode
+            is SseMode.SSE_S3,  # an SSE-S3 ETag is the MD5 (section 5.2)
         )
     except DecryptionError as exc:  # a large source streams, so tampering shows up here
         raise tampered(source, exc) from exc

@@ -11,6 +11,15 @@ where SSE-KMS (S3 calls kms:Decrypt for every UploadPart) and SSE-C fit: an SSE-
 wrapped under the key sent at Create, and every UploadPart must send that key again (M1-M3, rules in
 :mod:`pytest_s3sse.sse.customer`), which is what opens the envelope for that part.
 
+KMS: an SSE-KMS or DSSE-KMS upload's data key is made once, at Create (GenerateDataKey, or the held
+Bucket Key). S3 "must decrypt and read data from the encrypted file parts before it completes the
+multipart upload" (P, CreateMultipartUpload: ``kms:GenerateDataKey*`` and ``kms:Decrypt`` are both
+required), and multipart uploads fail without ``kms:Decrypt`` (S, aws/aws-sdk-js#1814). How often is not
+published; the engine follows the reference's proposal (open point 12.7, U): a Decrypt of the upload's
+data key for every UploadPart and UploadPartCopy and one at CompleteMultipartUpload, each as the
+requester of that request, and none while a Bucket Key is held. So an upload of N parts without a
+Bucket Key costs 1 + N + 1 KMS calls (twice that for DSSE-KMS, one per layer).
+
 Locking: the store lock is held to find an upload and to commit a part or an object, never while a body is
 read or encrypted, so s3transfer's worker threads upload the parts of one upload concurrently.
 
@@ -24,8 +33,9 @@ import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from pytest_s3sse import arn
 from pytest_s3sse.clock import Clock
-from pytest_s3sse.crypto.aead import Aead
+from pytest_s3sse.context import RequestContext
 from pytest_s3sse.entropy import Entropy
 from pytest_s3sse.errors import DecryptionError
 from pytest_s3sse.errors.s3 import (
@@ -37,7 +47,7 @@ from pytest_s3sse.errors.s3 import (
     NoSuchUpload,
 )
 from pytest_s3sse.http import ChunkReader, RequestBody
-from pytest_s3sse.s3 import conditions, multipart_kms, multipart_listing
+from pytest_s3sse.s3 import conditions, multipart_listing
 from pytest_s3sse.s3.multipart_checksums import checksum_mode, composite_checksum
 from pytest_s3sse.s3.multipart_listing import UploadsPage, UploadsQuery
 from pytest_s3sse.s3.objects import (
@@ -58,8 +68,7 @@ from pytest_s3sse.s3.store import (
     StoredObject,
     UploadedPart,
 )
-from pytest_s3sse.sse.customer import CustomerKey, check_part, read_key, secret_of, write_key
-from pytest_s3sse.sse.envelope import Sealer
+from pytest_s3sse.sse.plan import ReadPlan
 from pytest_s3sse.sse.rules import SseHeaders
 from pytest_s3sse.types import ChecksumAlgorithm, Principal, SseMode
 
@@ -92,18 +101,16 @@ MSG_NO_PARTS = "You must specify at least one part"
 
 @dataclass(frozen=True, slots=True)
 class CreateRequest:
-    """What CreateMultipartUpload asks for (``secure``: over TLS, which SSE-C and SSE-KMS need;
-    ``signed_v4``: signed with SigV4, which SSE-KMS needs)."""
+    """What CreateMultipartUpload asks for (``context``: the request's, whose principal initiates
+    the upload; None acts as the bucket owner)."""
 
     bucket: str
     key: str
-    initiator: Principal
     attributes: ObjectAttributes = field(default_factory=ObjectAttributes)
     sse: SseHeaders = field(default_factory=SseHeaders)
     checksum_algorithm: ChecksumAlgorithm | None = None
     checksum_type: str | None = None
-    secure: bool = True
-    signed_v4: bool = True
+    context: RequestContext | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,10 +125,7 @@ class PartRequest:
     content_md5: str | None = None
     checksum_algorithm: ChecksumAlgorithm | None = None
     checksum_claims: Callable[[], Mapping[ChecksumAlgorithm, str]] = no_claims
-    secure: bool = True
-    principal: str = ""
-    requester: Principal | None = None  # S3 calls KMS as this principal (None: the bucket owner)
-    signed_v4: bool = True
+    context: RequestContext | None = None  # S3 calls KMS as its principal (None: the bucket owner)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,9 +149,7 @@ class CompleteRequest:
     object_size: str | None = None
     checksum_type: str | None = None
     sse: SseHeaders = field(default_factory=SseHeaders)
-    secure: bool = True
-    requester: Principal | None = None
-    signed_v4: bool = True
+    context: RequestContext | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,10 +234,9 @@ class MultipartService:
     """Multipart uploads over the store; completed uploads become objects through ObjectService."""
 
     def __init__(
-        self, store: Store, sealer: Sealer, clock: Clock, entropy: Entropy, objects: ObjectService
+        self, store: Store, clock: Clock, entropy: Entropy, objects: ObjectService
     ) -> None:
         self.store = store
-        self.sealer = sealer
         self.clock = clock
         self.entropy = entropy
         self.objects = objects
@@ -262,19 +263,21 @@ class MultipartService:
         check_key(request.key)
         check_metadata(request.attributes.metadata)
         mode = checksum_mode(request.checksum_algorithm, request.checksum_type)
-        customer, encryption = self.objects.write_encryption(
-            bucket, request.key, request.sse, secure=request.secure, principal=request.initiator.arn
+        _, envelope = self.objects.sse.write(
+            bucket, request.key, request.sse, request.context
+        ).seal()
+        context = request.context
+        initiator = (
+            context.principal
+            if context is not None
+            else Principal(bucket.owner_account, arn.root(bucket.owner_account, bucket.region))
         )
-        _, envelope = self.objects.new_envelope(
-            encryption, customer, bucket, request.key, request.initiator,
-            secure=request.secure, signed_v4=request.signed_v4,
-        )  # fmt: skip
         upload = MultipartUpload(
             upload_id=self.entropy.token(48),
             bucket=request.bucket,
             key=request.key,
             initiated=self.clock.now(),
-            initiator=request.initiator,
+            initiator=initiator,
             attributes=request.attributes,
             envelope=envelope,
             checksum_algorithm=request.checksum_algorithm,
@@ -285,21 +288,15 @@ class MultipartService:
         return upload
 
     # -- parts --------------------------------------------------------------------------------
-    def _part_key(self, upload: MultipartUpload, request: PartRequest) -> CustomerKey | None:
-        """The part's SSE-C key: a write's checks (C8, C9 while the bucket blocks SSE-C, C1-C6),
-        then the upload's (M1-M3)."""
+    def _part_plan(self, upload: MultipartUpload, request: PartRequest) -> ReadPlan:
+        """The plan that opens the upload's data key for one part: a write's SSE-C checks (C8, C9
+        while the bucket blocks SSE-C, C1-C6), then the upload's (M1-M3). Opening a KMS upload's
+        key is a Decrypt as the part's requester (:mod:`pytest_s3sse.s3.multipart` docstring)."""
         with self.store.lock:
-            default = self.store.bucket(upload.bucket).default_encryption
-        key = write_key(
-            request.sse,
-            default,
-            secure=request.secure,
-            principal=request.principal,
-            bucket=upload.bucket,
-            key=upload.key,
+            bucket = self.store.bucket(upload.bucket)
+        return self.objects.sse.part(
+            upload.envelope, bucket, upload.key, request.sse, request.context
         )
-        check_part(upload.envelope, key, self.sealer)
-        return key
 
     def _part_algorithm(
         self, upload: MultipartUpload, request: PartRequest
@@ -313,20 +310,14 @@ class MultipartService:
             )
         return expected or actual
 
-    def _open(self, upload: MultipartUpload, request: PartRequest, key: CustomerKey | None) -> Aead:
-        return multipart_kms.open_upload(
-            self.objects, upload, secret_of(key), request.requester,
-            secure=request.secure, signed_v4=request.signed_v4,
-        )  # fmt: skip
-
     def upload_part(self, request: PartRequest, body: RequestBody) -> UploadedPart:
         """UploadPart: encrypt the body under the upload's data key; a part re-uploaded replaces."""
         upload = self.get(request.bucket, request.key, request.upload_id)
-        key = self._part_key(upload, request)
+        plan = self._part_plan(upload, request)
         algorithm = self._part_algorithm(upload, request)
         got = ingest(
             body,
-            self._open(upload, request, key),
+            plan.open(),
             request.part_number,
             content_md5=request.content_md5,
             algorithm=algorithm,
@@ -339,25 +330,21 @@ class MultipartService:
         self,
         request: PartRequest,
         source: StoredObject,
+        source_plan: ReadPlan,
         start: int,
         stop: int,
-        *,
-        source_key: CustomerKey | None = None,
     ) -> UploadedPart:
         """UploadPartCopy: decrypt ``source[start:stop]`` and encrypt it into the upload as a part.
 
-        ``source_key`` opens an SSE-C source (checked by
-        :meth:`~pytest_s3sse.s3.objects.ObjectService.source_key`); the destination key, in
+        ``source_plan`` opens the source (from
+        :meth:`~pytest_s3sse.s3.objects.ObjectService.source_plan`); the destination key, in
         ``request.sse``, must be the upload's.
         """
         upload = self.get(request.bucket, request.key, request.upload_id)
-        key = self._part_key(upload, request)
+        plan = self._part_plan(upload, request)
         algorithm = self._part_algorithm(upload, request)
-        aead = self._open(upload, request, key)
-        scope = self.objects.opening_scope(
-            source, request.requester, secure=request.secure, signed_v4=request.signed_v4
-        )
-        body = self.objects.decrypt(source, start, stop, customer_key=source_key, scope=scope)
+        aead = plan.open()
+        body = self.objects.decrypt(source, source_plan, start, stop)
         try:
             got = ingest(
                 ChunkReader(body),
@@ -388,17 +375,19 @@ class MultipartService:
         check_write_condition_values(request.conditions)
         if not request.parts:
             raise InvalidRequest(MSG_NO_PARTS)
-        # SSE-C headers are optional on Complete (M4, A); when sent (s3transfer sends them) they
-        # must be the upload's (U: M1/M3 proposed).
-        key = read_key(request.sse, secure=request.secure)
-        multipart_kms.decrypt_at_complete(
-            self.objects, self.get(request.bucket, request.key, request.upload_id),
-            request.requester, secure=request.secure, signed_v4=request.signed_v4,
-        )  # fmt: skip
+        found = self.get(request.bucket, request.key, request.upload_id)
+        with self.store.lock:
+            bucket = self.store.bucket(found.bucket)
+        plan = self.objects.sse.complete(
+            found.envelope, bucket, found.key, request.sse, request.context
+        )
+        if plan.calls_kms:
+            # Completing re-encrypts nothing here (the parts are the object's ciphertext already),
+            # so the Decrypt S3 makes to complete a KMS upload is made for what it tells a test: the
+            # permission it needs, the key state it checks, the count (module docstring).
+            plan.open()
         with self.store.lock:
             bucket, upload = self._find(request.bucket, request.key, request.upload_id)
-            if key is not None:
-                check_part(upload.envelope, key, self.sealer)
             if request.checksum_type is not None and request.checksum_type != upload.checksum_type:
                 raise InvalidRequest(MSG_CHECKSUM_MODE.format(mode=upload.checksum_type or "null"))
             parts = chosen_parts(upload, request.parts)

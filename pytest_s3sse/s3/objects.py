@@ -14,7 +14,9 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pytest_s3sse import arn
 from pytest_s3sse.clock import Clock
+from pytest_s3sse.context import RequestContext
 from pytest_s3sse.crypto.aead import Aead
 from pytest_s3sse.crypto.segments import SealedPart, SegmentWriter, open_range
 from pytest_s3sse.entropy import Entropy
@@ -26,22 +28,22 @@ from pytest_s3sse.errors.s3 import (
     MetadataTooLarge,
     NoSuchKey,
     NotImplementedS3,
+    S3Error,
 )
 from pytest_s3sse.http import RequestBody, collect
 from pytest_s3sse.s3 import checksums, conditions, ranges
+from pytest_s3sse.s3.access import DELETE_OBJECT, GET_OBJECT, S3Access
 from pytest_s3sse.s3.store import (
     Bucket,
     Checksum,
-    MultipartUpload,
     ObjectAttributes,
     Store,
     StoredObject,
 )
-from pytest_s3sse.sse.customer import CustomerKey, check_read, read_key, secret_of, write_key
-from pytest_s3sse.sse.envelope import Envelope, Sealer
-from pytest_s3sse.sse.kms import KmsScope
-from pytest_s3sse.sse.rules import SseHeaders, WriteEncryption, check_read_headers, resolve_write
-from pytest_s3sse.types import ChecksumAlgorithm, Principal, SseMode
+from pytest_s3sse.sse.envelope import Envelope
+from pytest_s3sse.sse.plan import ReadPlan, SsePlanner
+from pytest_s3sse.sse.rules import SseHeaders
+from pytest_s3sse.types import ChecksumAlgorithm, SseMode
 
 READ_CHUNK = 1024 * 1024
 EAGER_DECRYPT_LIMIT = 4 * 1024 * 1024
@@ -63,10 +65,8 @@ def no_claims() -> Mapping[ChecksumAlgorithm, str]:
 class WriteRequest:
     """A new object's bytes-independent inputs.
 
-    ``secure`` says whether the request came over TLS (SSE-C needs it, C8; SSE-KMS too, W15) and
-    ``signed_v4`` whether it was signed with SigV4 (SSE-KMS needs it, W14); ``principal`` is the
-    requester's ARN (named when the bucket blocks SSE-C, C9) and ``requester`` the principal S3 calls
-    KMS as (None: the bucket owner).
+    ``context`` is the request's (who, over TLS or not, SigV4 or not: SSE-C and SSE-KMS rules read
+    it, and S3 calls KMS as its principal); None acts as the bucket owner (the domain used directly).
     """
 
     bucket: str
@@ -77,17 +77,14 @@ class WriteRequest:
     checksum_algorithm: ChecksumAlgorithm | None = None
     checksum_claims: Callable[[], Mapping[ChecksumAlgorithm, str]] = no_claims
     conditions: conditions.Conditions = field(default_factory=conditions.Conditions)
-    secure: bool = True
-    principal: str = ""
-    requester: Principal | None = None
-    signed_v4: bool = True
+    context: RequestContext | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class ReadRequest:
-    """What a GetObject/HeadObject asks for (``secure``: over TLS, which SSE-C and SSE-KMS need;
-    ``signed_v4`` and ``requester`` as in :class:`WriteRequest`; ``checksum_mode``: HEAD's
-    ``x-amz-checksum-mode: ENABLED``, which needs KMS for an SSE-KMS object)."""
+    """What a GetObject/HeadObject asks for (``context`` as in :class:`WriteRequest`;
+    ``checksum_mode``: HEAD's ``x-amz-checksum-mode: ENABLED``, which needs KMS for an SSE-KMS
+    object)."""
 
     bucket: str
     key: str
@@ -95,9 +92,7 @@ class ReadRequest:
     conditions: conditions.Conditions = field(default_factory=conditions.Conditions)
     range: str | None = None
     part_number: int | None = None
-    secure: bool = True
-    signed_v4: bool = True
-    requester: Principal | None = None
+    context: RequestContext | None = None
     checksum_mode: bool = False
 
 
@@ -282,9 +277,12 @@ def plaintext(aead: Aead, parts: tuple[SealedPart, ...], start: int, stop: int) 
 class ObjectService:
     """PutObject, GetObject, HeadObject, DeleteObject(s) and CopyObject over the store."""
 
-    def __init__(self, store: Store, sealer: Sealer, clock: Clock, entropy: Entropy) -> None:
+    def __init__(
+        self, store: Store, sse: SsePlanner, clock: Clock, entropy: Entropy, access: S3Access
+    ) -> None:
         self.store = store
-        self.sealer = sealer
+        self.sse = sse
+        self.access = access
         self.clock = clock
         self.entropy = entropy
 
@@ -302,84 +300,14 @@ class ObjectService:
         with self.store.lock:
             return self.store.bucket(name)
 
-    @staticmethod
-    def write_encryption(
-        bucket: Bucket, key: str, sse: SseHeaders, *, secure: bool, principal: str
-    ) -> tuple[CustomerKey | None, WriteEncryption]:
-        """What a new object or upload ``key`` in ``bucket`` is encrypted with: the customer key of
-        an SSE-C write (checked: C8, C9 while the bucket blocks SSE-C, C1-C6; ``principal`` is named
-        by C9), and the encryption resolved from the headers and the bucket's default (never a copy
-        source's, K6)."""
-        default = bucket.default_encryption
-        customer = write_key(
-            sse, default, secure=secure, principal=principal, bucket=bucket.name, key=key
-        )
-        return customer, resolve_write(sse, default)
-
-    @staticmethod
-    def scope(
-        bucket: Bucket,
-        key: str,
-        requester: Principal | None,
-        *,
-        secure: bool = True,
-        signed_v4: bool = True,
-    ) -> KmsScope:
-        """For whom S3 calls KMS about ``bucket``/``key``: the requester (the bucket owner's root when
-        a domain-level caller names none), keys resolved in the bucket's account and region."""
-        owner = bucket.owner_account
-        who = requester or Principal(owner, f"arn:aws:iam::{owner}:root")
-        return KmsScope(who, bucket.name, key, owner, bucket.region, secure, signed_v4)
-
-    def opening_scope(
-        self,
-        item: StoredObject | MultipartUpload,
-        requester: Principal | None,
-        *,
-        secure: bool = True,
-        signed_v4: bool = True,
-    ) -> KmsScope | None:
-        """The scope in which S3 calls KMS to open ``item``'s data key for ``requester`` (Decrypt in
-        the item's bucket); None when its key is not KMS-wrapped."""
-        if not item.envelope.kms_wrapped:
-            return None
-        bucket = self._bucket(item.bucket)
-        return self.scope(bucket, item.key, requester, secure=secure, signed_v4=signed_v4)
-
-    def new_envelope(
-        self,
-        encryption: WriteEncryption,
-        customer: CustomerKey | None,
-        bucket: Bucket,
-        key: str,
-        requester: Principal | None,
-        *,
-        secure: bool,
-        signed_v4: bool,
-    ) -> tuple[Aead, Envelope]:
-        """The data key of a new object or upload ``key`` in ``bucket``: from KMS for SSE-KMS and
-        DSSE-KMS, called for ``requester`` (before the body is read, so a key that cannot be used
-        stores nothing: reference 2.1 notes), else made here."""
-        if encryption.uses_kms:
-            scope = self.scope(bucket, key, requester, secure=secure, signed_v4=signed_v4)
-            return self.sealer.new_kms_object(encryption, scope)
-        return self.sealer.new_object(
-            encryption.object_encryption(), customer_key=secret_of(customer)
-        )
-
     def put(self, request: WriteRequest, body: RequestBody) -> StoredObject:
         """PutObject: encrypt the body under a fresh data key and store it."""
         bucket = self._bucket(request.bucket)
         check_key(request.key)
         check_metadata(request.attributes.metadata)
-        customer, encryption = self.write_encryption(
-            bucket, request.key, request.sse, secure=request.secure, principal=request.principal
-        )
+        plan = self.sse.write(bucket, request.key, request.sse, request.context)
         self.check_write_conditions(bucket, request.key, request.conditions)
-        aead, envelope = self.new_envelope(
-            encryption, customer, bucket, request.key, request.requester,
-            secure=request.secure, signed_v4=request.signed_v4,
-        )  # fmt: skip
+        aead, envelope = plan.seal()
         got = ingest(
             body,
             aead,
@@ -387,7 +315,7 @@ class ObjectService:
             content_md5=request.content_md5,
             algorithm=request.checksum_algorithm,
             claims=request.checksum_claims,
-            etag_md5=encryption.mode is SseMode.SSE_S3,
+            etag_md5=plan.encryption.mode is SseMode.SSE_S3,
         )
         obj = self.single_part_object(bucket.name, request.key, got, envelope, request.attributes)
         self.commit(obj, request.conditions)
@@ -450,9 +378,9 @@ class ObjectService:
         without the right key learns nothing about the object from a 304 or a 412.
         """
         obj = self.lookup(request.bucket, request.key)
-        check_read_headers(request.sse)
-        key = read_key(request.sse, secure=request.secure)
-        check_read(obj.envelope, key, self.sealer)
+        plan = self.sse.read(
+            obj.envelope, self._bucket(obj.bucket), obj.key, request.sse, request.context
+        )
         if request.conditions.any:
             conditions.evaluate(
                 request.conditions, obj.etag, obj.last_modified, now=self.clock.now()
@@ -460,53 +388,45 @@ class ObjectService:
         window = ranges.resolve(request.range, obj.size)
         start, stop = window if window is not None else (0, obj.size)
         result = ReadResult(obj, start, stop, partial=window is not None)
-        scope = None
-        if with_body or request.checksum_mode:
-            scope = self.opening_scope(
-                obj, request.requester, secure=request.secure, signed_v4=request.signed_v4
-            )
         if with_body:
-            result.body = self.decrypt(obj, start, stop, customer_key=key, scope=scope)
-        elif scope is not None:
+            result.body = self.decrypt(obj, plan, start, stop)
+        elif request.checksum_mode and plan.calls_kms:
             # HeadObject makes no KMS call (P, reference section 3), except with checksum mode, which
             # needs kms:Decrypt (P, HeadObject doc): modelled as the Decrypt a GET makes.
-            self.sealer.open(obj.envelope, kms=scope)
+            plan.open()
         return result
 
-    def source_key(
-        self, source: StoredObject, headers: SseHeaders, *, secure: bool
-    ) -> CustomerKey | None:
-        """The key that opens a copy source (CopyObject, UploadPartCopy), from its
+    def source_plan(
+        self,
+        source: StoredObject,
+        headers: SseHeaders,
+        context: RequestContext | None,
+    ) -> ReadPlan:
+        """The plan that opens a copy source (CopyObject, UploadPartCopy), from its
         ``x-amz-copy-source-server-side-encryption-customer-*`` trio: R13 without it for an SSE-C
         source, R14 with the wrong key, R15 with another algorithm, K12 with one for a source that
         is not SSE-C (reference sections 3 and 8)."""
-        key = read_key(headers, secure=secure)
-        check_read(source.envelope, key, self.sealer)
-        return key
+        bucket = self._bucket(source.bucket)
+        if context is not None:  # reading the source is an action of its own (s3:GetObject)
+            resource = arn.s3_object(source.bucket, source.key, context.region)
+            self.access.check(context, GET_OBJECT, resource)
+        return self.sse.read(
+            source.envelope, bucket, source.key, headers, context, copy_source=True
+        )
 
     def decrypt(
-        self,
-        obj: StoredObject,
-        start: int,
-        stop: int,
-        *,
-        customer_key: CustomerKey | None = None,
-        scope: KmsScope | None = None,
+        self, obj: StoredObject, plan: ReadPlan, start: int, stop: int
     ) -> bytes | Iterator[bytes]:
-        """Plaintext of ``obj[start:stop]`` (an SSE-C object needs its ``customer_key``, checked
-        beforehand with :func:`~pytest_s3sse.sse.customer.check_read`; a KMS object the ``scope`` of
-        the request, else S3 calls KMS as the bucket owner).
+        """Plaintext of ``obj[start:stop]``, opened by ``plan`` (S3 calls KMS as the requester of
+        the plan's request for a KMS object).
 
         A window up to 4 MiB is decrypted before anything is answered, into one buffer (bytes), so
         tampering becomes an error response; a larger one streams (an iterator of chunks), and
         tampering raises DecryptionError from the body's read. A
         :class:`~pytest_s3sse.http.ChunkReader` reads either.
         """
-        if scope is None:
-            scope = self.opening_scope(obj, None)
         try:
-            aead = self.sealer.open(obj.envelope, customer_key=secret_of(customer_key), kms=scope)
-            chunks = plaintext(aead, obj.parts, start, stop)
+            chunks = plaintext(plan.open(), obj.parts, start, stop)
             if stop - start <= EAGER_DECRYPT_LIMIT:
                 # One buffer, not a list of segments: the object is in memory once, not twice.
                 return collect(chunks, stop - start)
@@ -519,3 +439,21 @@ class ObjectService:
         """DeleteObject: removes the key if present; deleting a missing key succeeds."""
         with self.store.lock:
             return self.store.bucket(bucket_name).remove(key)
+
+    def delete_many(
+        self, bucket_name: str, keys: list[str], context: RequestContext | None
+    ) -> list[tuple[str, S3Error | None]]:
+        """DeleteObjects: each key is deleted if its requester may (``s3:DeleteObject`` on it, asked
+        key by key), and answered with its own error otherwise."""
+        results: list[tuple[str, S3Error | None]] = []
+        for key in keys:
+            try:
+                if context is not None:
+                    resource = arn.s3_object(bucket_name, key, context.region)
+                    self.access.check(context, DELETE_OBJECT, resource)
+                self.delete(bucket_name, key)
+            except S3Error as err:
+                results.append((key, err))
+            else:
+                results.append((key, None))
+        return results

@@ -21,10 +21,10 @@ import base64
 import binascii
 import hmac
 from collections.abc import Sequence
-from dataclasses import dataclass
 
+from pytest_s3sse import arn
 from pytest_s3sse.crypto.aead import KEY_SIZE
-from pytest_s3sse.crypto.customer import key_md5
+from pytest_s3sse.crypto.customer import CustomerKey, key_md5
 from pytest_s3sse.crypto.segments import SealedPart, verify
 from pytest_s3sse.errors import DecryptionError
 from pytest_s3sse.errors.s3 import (
@@ -96,20 +96,6 @@ MSG_PART_PARAMETERS = (
 MSG_PART_KEY_MISMATCH = "The provided encryption parameters did not match the ones used originally."
 
 
-@dataclass(frozen=True, slots=True, repr=False, eq=False)
-class CustomerKey:
-    """A validated customer key, alive for one request only.
-
-    It is never stored: envelopes keep a salted fingerprint instead. Its repr hides the key, and it
-    has no equality, so no comparison can leak it through an assertion message.
-    """
-
-    secret: bytes
-
-    def __repr__(self) -> str:
-        return "CustomerKey(<redacted>)"
-
-
 def _decode(value: str) -> bytes | None:
     try:
         return base64.b64decode(value, validate=True)
@@ -144,11 +130,6 @@ def _require_secure(secure: bool) -> None:
         raise InvalidRequest(MSG_INSECURE)  # C8
 
 
-def object_arn(bucket: str, key: str) -> str:
-    """The ARN S3 names in an access-denied message."""
-    return f"arn:aws:s3:::{bucket}/{key}"
-
-
 def write_key(
     headers: SseHeaders,
     default: BucketDefault,
@@ -167,7 +148,7 @@ def write_key(
         return None
     _require_secure(secure)
     if default.ssec_blocked:
-        resource = object_arn(bucket, key)
+        resource = arn.s3_object(bucket, key)
         raise AccessDenied(MSG_BLOCKED.format(principal=principal, resource=resource))  # C9
     if headers.algorithm is not None:
         raise InvalidArgument(MSG_INCOMPATIBLE, SSE_HEADER, headers.algorithm)  # C1
@@ -191,7 +172,7 @@ def check_read(envelope: Envelope, key: CustomerKey | None, sealer: Sealer) -> N
     if envelope.customer_wrapped:
         if key is None:
             raise InvalidRequest(MSG_KEY_REQUIRED)
-        if not sealer.matches(envelope, key.secret):
+        if not sealer.matches(envelope, key):
             raise AccessDenied(MSG_WRONG_KEY)
     elif key is not None:
         raise InvalidRequest(MSG_NOT_APPLICABLE)
@@ -204,15 +185,10 @@ def check_part(envelope: Envelope, key: CustomerKey | None, sealer: Sealer) -> N
     if envelope.customer_wrapped:
         if key is None:
             raise InvalidRequest(MSG_PART_PARAMETERS)  # M2
-        if not sealer.matches(envelope, key.secret):
+        if not sealer.matches(envelope, key):
             raise InvalidRequest(MSG_PART_KEY_MISMATCH)  # M3
     elif key is not None:
         raise InvalidRequest(MSG_PART_PARAMETERS)  # M1
-
-
-def secret_of(key: CustomerKey | None) -> bytes | None:
-    """The raw key to hand to the sealer (None when the request sent none)."""
-    return key.secret if key is not None else None
 
 
 def _one_bit_away(secret: bytes) -> list[bytes]:
@@ -231,12 +207,13 @@ def check_customer_key(
     ``assert_readable_only_with``. The reasons never quote the key."""
     if not envelope.customer_wrapped:
         return f"is not SSE-C: its data key is not wrapped under a customer key ({envelope!r})"
-    if not sealer.matches(envelope, secret):
+    key = CustomerKey(secret)
+    if not sealer.matches(envelope, key):
         return "does not open with the given customer key"
     try:
-        verify(sealer.open(envelope, customer_key=secret), parts)
+        verify(sealer.open(envelope, customer_key=key), parts)
     except DecryptionError as exc:
         return f"opens with the given key, but its ciphertext fails authentication ({exc})"
-    if any(sealer.matches(envelope, other) for other in _one_bit_away(secret)):
+    if any(sealer.matches(envelope, CustomerKey(other)) for other in _one_bit_away(secret)):
         return "also opens with a key other than the given one"
     return None

@@ -28,7 +28,7 @@ from types import MappingProxyType
 from pytest_s3sse.crypto import customer
 from pytest_s3sse.crypto.aead import KEY_SIZE, Aead
 from pytest_s3sse.crypto.bucket_key import SALT_SIZE, object_key
-from pytest_s3sse.crypto.customer import CustomerWrappedKey
+from pytest_s3sse.crypto.customer import CustomerKey, CustomerWrappedKey
 from pytest_s3sse.crypto.keyring import RootKeyRing, WrappedKey
 from pytest_s3sse.crypto.layered import LayeredAead
 from pytest_s3sse.entropy import Entropy
@@ -137,11 +137,11 @@ class Sealer:
         return self.kms
 
     def new_object(
-        self, encryption: ObjectEncryption, *, customer_key: bytes | None = None
+        self, encryption: ObjectEncryption, *, customer_key: CustomerKey | None = None
     ) -> tuple[Aead, Envelope]:
         """A fresh data key for one SSE-S3 or SSE-C object (or multipart upload).
 
-        SSE-C needs ``customer_key`` (the raw key of this request); it is used to wrap and to
+        SSE-C needs ``customer_key`` (the validated key of this request); it is used to wrap and to
         fingerprint, then dropped. KMS modes go through :meth:`new_kms_object`.
         """
         drawn = self._entropy.bytes(16 + KEY_SIZE)  # one draw: the object id, then the data key
@@ -153,7 +153,7 @@ class Sealer:
             if customer_key is None:
                 msg = "an SSE-C envelope needs the customer key"
                 raise S3SSEError(msg)
-            wrapped = customer.wrap(data_key, customer_key, object_id, self._entropy.bytes)
+            wrapped = customer.wrap(data_key, customer_key.secret, object_id, self._entropy.bytes)
         else:
             msg = f"{encryption.mode.value} envelopes are made by new_kms_object"
             raise S3SSEError(msg)
@@ -170,7 +170,7 @@ class Sealer:
         kms = self._require_kms()
         key_ref = kms.key_ref(write.kms_key_id, scope)
         object_id = self._entropy.bytes(16)
-        context = scope.context(write.context, bucket_key=write.bucket_key_enabled)
+        context = scope.encryption_context(write.context, bucket_key=write.bucket_key_enabled)
         frozen = _frozen(context)  # one read-only copy, shared by the envelope and its report
         aead: Aead
         wrapped: KmsWrapped
@@ -194,16 +194,18 @@ class Sealer:
         encryption = ObjectEncryption(write.mode, key_arn, write.bucket_key_enabled, frozen)
         return aead, Envelope(encryption, object_id, wrapped)
 
-    def matches(self, envelope: Envelope, customer_key: bytes) -> bool:
+    def matches(self, envelope: Envelope, customer_key: CustomerKey) -> bool:
         """True when ``customer_key`` opens ``envelope`` (by its fingerprint, never by decrypting)."""
         wrapped = envelope.wrapped
-        return isinstance(wrapped, CustomerWrappedKey) and customer.matches(wrapped, customer_key)
+        return isinstance(wrapped, CustomerWrappedKey) and customer.matches(
+            wrapped, customer_key.secret
+        )
 
     def open(
         self,
         envelope: Envelope,
         *,
-        customer_key: bytes | None = None,
+        customer_key: CustomerKey | None = None,
         kms: KmsScope | None = None,
     ) -> Aead:
         """The cipher of a stored object (raises DecryptionError if its wrapped key was altered).
@@ -219,7 +221,7 @@ class Sealer:
                 msg = "an SSE-C envelope opens only with the customer key"
                 raise S3SSEError(msg)
             data_key = customer.unwrap(
-                wrapped, customer_key, envelope.object_id, self._entropy.bytes
+                wrapped, customer_key.secret, envelope.object_id, self._entropy.bytes
             )
             return self._aead(data_key)
         if isinstance(wrapped, WrappedKey):

@@ -24,10 +24,11 @@ retryable like SlowDown).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import timedelta
 
+from pytest_s3sse import arn
 from pytest_s3sse.clock import Clock
+from pytest_s3sse.context import RequestContext
 from pytest_s3sse.errors.kms import KmsError
 from pytest_s3sse.errors.s3 import (
     AccessDenied,
@@ -37,7 +38,6 @@ from pytest_s3sse.errors.s3 import (
     ServiceUnavailable,
     SlowDown,
 )
-from pytest_s3sse.kms.keys import partition
 from pytest_s3sse.kms.service import KmsService
 from pytest_s3sse.kms.types import Caller
 from pytest_s3sse.sse.bucket_keys import DEFAULT_PERIOD, BucketKeyCache, HeldKey
@@ -60,38 +60,44 @@ MSG_SIGV4 = (
 )
 
 
-@dataclass(frozen=True, slots=True)
 class KmsScope:
-    """For whom and where S3 calls KMS: the requester, and the bucket's name, owner and region.
+    """For whom and where S3 calls KMS: the request's context, and the bucket's name, owner and region.
 
-    ``secure`` (over TLS) and ``signed_v4`` (Signature Version 4) describe the request: S3 refuses to
-    use KMS for a request that lacks either (W15, W14).
+    The context's transport (TLS) and signature (SigV4) decide whether S3 may use KMS for the request
+    at all (W15, W14). Key ids are resolved in the bucket's account and region. Made once per request
+    that needs KMS; its :attr:`caller` (the requester, invoked by S3) is made once with it.
     """
 
-    requester: Principal
-    bucket: str
-    key: str
-    account: str
-    region: str
-    secure: bool = True
-    signed_v4: bool = True
+    __slots__ = ("account", "bucket", "caller", "context", "key", "region")
+
+    def __init__(
+        self, context: RequestContext, bucket: str, key: str, account: str, region: str
+    ) -> None:
+        self.context = context
+        self.bucket = bucket
+        self.key = key
+        self.account = account
+        self.region = region
+        self.caller = Caller.for_s3(context, account=account, region=region)
 
     @property
-    def caller(self) -> Caller:
-        """The KMS caller: the requester, resolving key ids in the bucket's account and region."""
-        return Caller.for_s3(self.requester, account=self.account, region=self.region)
+    def requester(self) -> Principal:
+        """The principal S3 calls KMS for."""
+        return self.context.principal
 
     @property
     def bucket_arn(self) -> str:
         """``arn:aws:s3:::<bucket>``: the encryption context of a Bucket Key."""
-        return f"arn:{partition(self.region)}:s3:::{self.bucket}"
+        return arn.bucket(self.bucket, self.region)
 
     @property
     def object_arn(self) -> str:
         """``arn:aws:s3:::<bucket>/<key>``: the encryption context of an object's own data key."""
-        return f"{self.bucket_arn}/{self.key}"
+        return arn.s3_object(self.bucket, self.key, self.region)
 
-    def context(self, user: Mapping[str, str] | None, *, bucket_key: bool) -> dict[str, str]:
+    def encryption_context(
+        self, user: Mapping[str, str] | None, *, bucket_key: bool
+    ) -> dict[str, str]:
         """The encryption context S3 sends: the requester's pairs with ``aws:s3:arn`` appended (P, S3
         user guide "Encryption context": "Amazon S3 appends the default encryption context of
         aws:s3:arn to the one that you provide"). S3's own ``aws:s3:arn`` wins over one the requester
@@ -99,11 +105,11 @@ class KmsScope:
         return {**(user or {}), ARN_KEY: self.bucket_arn if bucket_key else self.object_arn}
 
 
-def check_transport(scope: KmsScope) -> None:
+def check_transport(context: RequestContext) -> None:
     """W15 (plain HTTP) before W14 (not SigV4): U for the order; each alone is as AWS answers."""
-    if not scope.secure:
+    if not context.secure:
         raise InvalidArgument(MSG_INSECURE)
-    if not scope.signed_v4:
+    if not context.signed_v4:
         raise InvalidArgument(MSG_SIGV4, AUTHORIZATION, None)
 
 
@@ -158,7 +164,7 @@ class S3Kms:
 
         A request S3 refuses for its transport (W15, W14) makes nothing, not even ``aws/s3``.
         """
-        check_transport(scope)
+        check_transport(scope.context)
         if key_id is not None:
             return key_id
         # Only the ARN is needed here (made now if new); GenerateDataKey resolves the key itself.
@@ -170,7 +176,7 @@ class S3Kms:
         self, key_ref: str, scope: KmsScope, context: Mapping[str, str]
     ) -> tuple[bytes, bytes, str]:
         """GenerateDataKey: (plaintext, ciphertext blob, key ARN)."""
-        check_transport(scope)
+        check_transport(scope.context)
         with translated():
             data_key = self.service.generate_data_key(key_ref, caller=scope.caller, context=context)
         if data_key.plaintext is None:  # pragma: no cover - GenerateDataKey always returns it
@@ -180,7 +186,7 @@ class S3Kms:
 
     def decrypt(self, blob: bytes, scope: KmsScope, context: Mapping[str, str]) -> bytes:
         """Decrypt of a data key S3 stored beside an object (no KeyId: the blob names its key)."""
-        check_transport(scope)
+        check_transport(scope.context)
         with translated():
             return self.service.decrypt(blob, caller=scope.caller, context=context).plaintext
 
@@ -191,7 +197,7 @@ class S3Kms:
 
         GenerateDataKey is called only when no bucket key is held (``docs/sse-kms.md``).
         """
-        check_transport(scope)
+        check_transport(scope.context)
         with translated():
             key_arn = self.service.key_arn(key_ref, account=scope.account, region=scope.region)
 
@@ -206,7 +212,7 @@ class S3Kms:
         self, blob: bytes, scope: KmsScope, context: Mapping[str, str]
     ) -> bytes:
         """The plaintext of a bucket key; Decrypt is called only when it is not held."""
-        check_transport(scope)
+        check_transport(scope.context)
         return self.bucket_keys.for_read(
             scope.bucket, blob, scope.requester.arn, lambda: self.decrypt(blob, scope, context)
         )

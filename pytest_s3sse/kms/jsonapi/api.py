@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
+from pytest_s3sse.audit import EventStream, RequestRecord
+from pytest_s3sse.context import RequestContext
 from pytest_s3sse.entropy import Entropy
 from pytest_s3sse.errors import AwsError
 from pytest_s3sse.errors.kms import (
+    MissingAuthenticationTokenException,
     NotImplementedKms,
     SerializationException,
     UnknownOperationException,
@@ -27,7 +30,6 @@ from pytest_s3sse.kms.jsonapi.shapes import validate
 from pytest_s3sse.kms.service import KmsService
 from pytest_s3sse.kms.types import Caller, Tag
 from pytest_s3sse.sigv4 import credential_scope
-from pytest_s3sse.types import Principal
 
 JSON = "application/x-amz-json-1.1"
 TARGET_PREFIX = "TrentService."
@@ -54,44 +56,74 @@ KMS_OPERATIONS = frozenset(
 )  # fmt: skip
 
 
+class Identify(Protocol):
+    """The engine's identification of a request's caller (one RequestContext per request)."""
+
+    def __call__(
+        self, request: HttpRequest, *, request_id: str, region: str
+    ) -> RequestContext: ...  # pragma: no cover - protocol
+
+
 class KmsApi:
-    """Routes KMS requests to the service and renders results and errors."""
+    """Routes KMS requests through the gate to the service, renders results and errors, and records
+    each request: route -> authorise -> handle -> render -> record."""
 
     def __init__(
         self,
         service: KmsService,
         *,
         default_region: str,
-        identify: Callable[[str | None], Principal],
+        identify: Identify,
         entropy: Entropy,
+        events: EventStream,
     ) -> None:
         self.service = service
         self.default_region = default_region
         self.identify = identify
         self.entropy = entropy
+        self.events = events
 
     def handle(self, request: HttpRequest) -> HttpResponse:
-        """Answer one KMS request."""
+        """Answer one KMS request, and record it."""
         request_id = self.entropy.uuid4()
+        scope = credential_scope(request)
+        region = scope[1] if scope is not None else self.default_region
+        context = self.identify(request, request_id=request_id, region=region)
+        operation: str | None = None
+        error: AwsError | None = None
         try:
             operation = _operation(request)
             handler = HANDLERS.get(operation)
             if handler is None:
                 raise NotImplementedKms.operation(operation)
+            authorize(context)
             params = validate(operation, _body(request))
-            result = handler(self.service, params, self._caller(request))
+            result = handler(self.service, params, Caller.of(context))
             response = _json(200, result)
         except AwsError as err:
+            error = err
             response = _json(err.status, {"__type": err.code, "message": err.message})
             response.headers.update(err.headers)
         response.headers["x-amzn-requestid"] = request_id
+        self.events.emit(
+            RequestRecord(
+                "kms",
+                operation,
+                context,
+                response.status,
+                error.code if error is not None else None,
+                error.message if error is not None else None,
+            )
+        )
         return response
 
-    def _caller(self, request: HttpRequest) -> Caller:
-        scope = credential_scope(request)
-        access_key = scope[0] if scope is not None else None
-        region = scope[1] if scope is not None else self.default_region
-        return Caller(self.identify(access_key), region)
+
+def authorize(context: RequestContext) -> None:
+    """The gate: KMS serves signed requests only (every KMS operation needs SigV4 credentials; S,
+    ``aws kms ... --no-sign-request`` answers MissingAuthenticationTokenException; the status is U).
+    Key policies are evaluated where the key is resolved, in the service."""
+    if context.anonymous:
+        raise MissingAuthenticationTokenException()
 
 
 def _operation(request: HttpRequest) -> str:

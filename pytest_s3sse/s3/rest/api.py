@@ -8,19 +8,22 @@ operation, never a fake success.
 from __future__ import annotations
 
 import binascii
-from collections.abc import Callable
+from typing import Protocol
 
+from pytest_s3sse.audit import NO_FACTS, EventStream, RequestRecord
+from pytest_s3sse.context import RequestContext
 from pytest_s3sse.errors import AwsError
 from pytest_s3sse.errors.s3 import MethodNotAllowed, NotImplementedS3, NotModified
 from pytest_s3sse.http import HttpRequest, HttpResponse
+from pytest_s3sse.s3.rest import headers as hdr
 from pytest_s3sse.s3.rest import presign, routing, xmlio
 from pytest_s3sse.s3.rest.buckets import BucketOps
-from pytest_s3sse.s3.rest.context import XML, Call, Handler, Services, empty_response
+from pytest_s3sse.s3.rest.call import XML, Call, Handler, Services, empty_response
 from pytest_s3sse.s3.rest.copying import CopyOps
 from pytest_s3sse.s3.rest.listing import ListOps
 from pytest_s3sse.s3.rest.multipart import MultipartOps
 from pytest_s3sse.s3.rest.objects import ObjectOps
-from pytest_s3sse.types import Principal
+from pytest_s3sse.sse.kms import check_transport
 
 # (level, method, sub-resource) -> operation name, for routes and for naming what answers 501.
 # level: "service", "bucket" or "object".
@@ -100,21 +103,32 @@ def operation_name(level: str, method: str, sub: str | None) -> str | None:
     return name
 
 
+class Identify(Protocol):
+    """The engine's identification of a request's caller (one RequestContext per request)."""
+
+    def __call__(
+        self, request: HttpRequest, *, request_id: str, region: str
+    ) -> RequestContext: ...  # pragma: no cover - protocol
+
+
 class S3Api:
-    """Routes S3 requests to handlers and renders their results and errors."""
+    """Routes S3 requests through the gate to handlers, renders their results and errors, and
+    records each request: route -> authorise -> handle -> render -> record."""
 
     def __init__(
         self,
         services: Services,
         *,
         default_region: str,
-        identify: Callable[[str | None], Principal],
+        identify: Identify,
+        events: EventStream,
     ) -> None:
         self.services = services
         self.default_region = default_region
         self.identify = identify
+        self.events = events
         buckets, objects = BucketOps(services), ObjectOps(services)
-        multipart = MultipartOps(services)
+        multipart, listing = MultipartOps(services), ListOps(services)
         self.handlers: dict[str, Handler] = {
             "ListBuckets": buckets.list_buckets,
             "CreateBucket": buckets.create_bucket,
@@ -137,13 +151,9 @@ class S3Api:
             "ListParts": multipart.list_parts,
             "ListMultipartUploads": multipart.list_multipart_uploads,
             "CopyObject": CopyOps(services).copy_object,
-            "ListObjectsV2": ListOps(services).list_objects_v2,
-            "ListObjects": ListOps(services).list_objects,
+            "ListObjectsV2": listing.list_objects_v2,
+            "ListObjects": listing.list_objects,
         }
-
-    def register(self, handlers: dict[str, Handler]) -> None:
-        """Add handlers (used by the modules that implement further operations)."""
-        self.handlers.update(handlers)
 
     def resolve(self, request: HttpRequest, target: routing.Target) -> str:
         """The operation ``request`` asks for (raises for methods S3 does not allow)."""
@@ -173,10 +183,16 @@ class S3Api:
         return name
 
     def handle(self, request: HttpRequest) -> HttpResponse:
-        """Answer one S3 request."""
+        """Answer one S3 request, and record it."""
         # One draw for both ids: 8 bytes of request id, 24 of host id.
         ids = self.services.entropy.bytes(32)
         request_id = ids[:8].hex().upper()
+        context = self.identify(
+            request, request_id=request_id, region=routing.region_of(request, self.default_region)
+        )
+        target: routing.Target | None = None
+        call: Call | None = None
+        error: AwsError | None = None
         try:
             presign.authorize(request, self.services.clock)  # before anything else, as S3
             target = routing.target(request)
@@ -184,26 +200,47 @@ class S3Api:
             handler = self.handlers.get(name)
             if handler is None:
                 raise NotImplementedS3.operation(name)
-            access_key_id, region = routing.caller(request, self.default_region)
-            call = Call(
-                request=request,
-                target=target,
-                region=region,
-                principal=self.identify(access_key_id),
-                request_id=request_id,
-            )
+            call = Call(request, target, context, name)
+            self.authorize(call)
             response = handler(call)
         except NotModified as err:
             response = empty_response(304, err.headers)
             del response.headers["content-length"]
         except AwsError as err:
+            error = err
             response = self.render_error(err, request, request_id)
         headers = response.headers
         headers["x-amz-request-id"] = request_id
         headers["x-amz-id-2"] = binascii.b2a_base64(ids[8:], newline=False).decode()
         if "server" not in headers:
             headers["server"] = "AmazonS3"
+        self.events.emit(
+            RequestRecord(
+                "s3",
+                call.operation if call is not None else None,
+                context,
+                response.status,
+                error.code if error is not None else None,
+                error.message if error is not None else None,
+                target.bucket if target is not None else None,
+                target.key if target is not None else None,
+                call.facts if call is not None and call.facts else NO_FACTS,
+            )
+        )
         return response
+
+    def authorize(self, call: Call) -> None:
+        """The gate: may the caller perform the operation on its bucket and key?
+
+        An anonymous request that asks for SSE-KMS is refused for its transport first (W14, W15: the
+        reference lists anonymous requests among those S3 answers with W14; U for the order against
+        the authorisation), so an unsigned SSE-KMS upload learns why it cannot work.
+        """
+        context = call.context
+        if context.anonymous and hdr.requests_kms(call.request):
+            check_transport(context)
+        target = call.target
+        self.services.access.authorize_operation(context, call.operation, target.bucket, target.key)
 
     def render_error(self, err: AwsError, request: HttpRequest, request_id: str) -> HttpResponse:
         """An S3 error document (no body for HEAD, as S3 does)."""

@@ -10,7 +10,7 @@ from xml.etree.ElementTree import Element
 from pytest_s3sse.errors.s3 import InvalidArgument, MalformedXML
 from pytest_s3sse.http import HttpResponse
 from pytest_s3sse.s3.rest import xmlio
-from pytest_s3sse.s3.rest.context import Call, Services, empty_response, xml_response
+from pytest_s3sse.s3.rest.call import Call, Services, empty_response, xml_response
 from pytest_s3sse.sse.rules import IMPLICIT_DEFAULT, NONE_TYPE, SSE_C_TYPE, BucketDefault
 from pytest_s3sse.types import SseMode
 
@@ -76,7 +76,7 @@ class BucketOps:
         self.s = services
 
     def list_buckets(self, call: Call) -> HttpResponse:
-        owner = call.principal.account_id
+        owner = call.context.account_id
         items = "".join(
             "<Bucket>"
             + xmlio.elements(
@@ -104,7 +104,7 @@ class BucketOps:
             constraint = xmlio.child_text(root, "LocationConstraint")
         region = check_location(call.region, constraint)
         bucket, _ = self.s.buckets.create(
-            call.bucket, region=region, owner_account=call.principal.account_id
+            call.bucket, region=region, owner_account=call.context.account_id
         )
         location = (
             f"/{bucket.name}"

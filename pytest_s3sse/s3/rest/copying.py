@@ -12,7 +12,7 @@ from pytest_s3sse.s3 import checksums
 from pytest_s3sse.s3.copy import CopyRequest, MetadataDirective, copy_object
 from pytest_s3sse.s3.rest import copysource, xmlio
 from pytest_s3sse.s3.rest import headers as hdr
-from pytest_s3sse.s3.rest.context import Call, Services, xml_response
+from pytest_s3sse.s3.rest.call import Call, Services, xml_response
 from pytest_s3sse.s3.store import StoredObject
 from pytest_s3sse.types import ChecksumAlgorithm
 
@@ -59,10 +59,7 @@ def copy_request(call: Call) -> CopyRequest:
         checksum_algorithm=checksum_algorithm(request),
         source_conditions=hdr.conditions(request, prefix=COPY_SOURCE_PREFIX),
         conditions=hdr.conditions(request),
-        secure=request.secure,
-        principal=call.principal.arn,
-        requester=call.principal,
-        signed_v4=hdr.signed_v4(request),
+        context=call.context,
     )
 
 

@@ -11,14 +11,13 @@ from pytest_s3sse.s3 import checksums
 from pytest_s3sse.s3.conditions import Conditions
 from pytest_s3sse.s3.rest.xmlio import http_date
 from pytest_s3sse.s3.store import EMPTY, MultipartUpload, ObjectAttributes, StoredObject
-from pytest_s3sse.sse.rules import SseHeaders
+from pytest_s3sse.sse.rules import SSE_HEADER, SseHeaders
 from pytest_s3sse.types import ChecksumAlgorithm, SseMode
 
 SSE = "x-amz-server-side-encryption"
 SSE_C_ALGORITHM = SSE + "-customer-algorithm"
 SSE_C_KEY_MD5 = SSE + "-customer-key-md5"
 SSE_CONTEXT = SSE + "-context"
-_SIGV4 = ("AWS4-HMAC-SHA256", "AWS4-ECDSA-P256-SHA256")
 META_PREFIX = "x-amz-meta-"
 _META_LEN = len(META_PREFIX)
 _CHECKSUM_HEADERS = {a.header: a for a in ChecksumAlgorithm}
@@ -45,13 +44,9 @@ def sse_headers(request: HttpRequest, prefix: str = "x-amz-") -> SseHeaders:
     )
 
 
-def signed_v4(request: HttpRequest) -> bool:
-    """True when the request was signed with Signature Version 4 (an ``Authorization`` header or a
-    presigned URL's ``X-Amz-Algorithm``): SSE-KMS refuses anything else (W14), such as botocore's
-    default SigV2 presigned URLs and unsigned requests."""
-    if request.headers.get("authorization", "").startswith(_SIGV4):
-        return True
-    return bool(request.query) and "X-Amz-Algorithm" in request.params
+def requests_kms(request: HttpRequest) -> bool:
+    """True when the request asks for SSE-KMS or DSSE-KMS in its own headers."""
+    return request.headers.get(SSE_HEADER, "").startswith("aws:kms")
 
 
 def attributes(request: HttpRequest) -> ObjectAttributes:

@@ -23,7 +23,7 @@ from pytest_s3sse.s3 import listing
 from pytest_s3sse.s3.listing import ListPage, ListQuery
 from pytest_s3sse.s3.rest import xmlio
 from pytest_s3sse.s3.rest.buckets import canonical_user_id
-from pytest_s3sse.s3.rest.context import Call, Services, xml_response
+from pytest_s3sse.s3.rest.call import Call, Services, xml_response
 from pytest_s3sse.s3.store import StoredObject
 
 Encoder = Callable[[str], str]

@@ -25,7 +25,7 @@ from pytest_s3sse.s3.multipart_listing import UploadsQuery
 from pytest_s3sse.s3.rest import copysource, xmlio
 from pytest_s3sse.s3.rest import headers as hdr
 from pytest_s3sse.s3.rest.buckets import canonical_user_id
-from pytest_s3sse.s3.rest.context import Call, Services, empty_response, xml_response
+from pytest_s3sse.s3.rest.call import Call, Services, empty_response, xml_response
 from pytest_s3sse.s3.store import Checksum, MultipartUpload, UploadedPart
 from pytest_s3sse.types import ChecksumAlgorithm, Principal
 
@@ -181,7 +181,6 @@ class MultipartOps:
             CreateRequest(
                 bucket=call.bucket,
                 key=call.key,
-                initiator=call.principal,
                 attributes=hdr.attributes(request),
                 sse=hdr.sse_headers(request),
                 # A: an unknown algorithm is InvalidRequest here (create-mpu-wrong-checksum-algo).
@@ -189,8 +188,7 @@ class MultipartOps:
                     checksums.parse_algorithm(raw_algorithm) if raw_algorithm is not None else None
                 ),
                 checksum_type=request.headers.get("x-amz-checksum-type"),
-                secure=request.secure,
-                signed_v4=hdr.signed_v4(request),
+                context=call.context,
             )
         )
         inner = xmlio.elements(
@@ -207,8 +205,7 @@ class MultipartOps:
         if not with_body:
             return PartRequest(
                 call.bucket, call.key, upload_id, number, sse=hdr.sse_headers(request),
-                secure=request.secure, principal=call.principal.arn, requester=call.principal,
-                signed_v4=hdr.signed_v4(request),
+                context=call.context,
             )  # fmt: skip
         return PartRequest(
             bucket=call.bucket,
@@ -219,10 +216,7 @@ class MultipartOps:
             content_md5=request.headers.get("content-md5"),
             checksum_algorithm=hdr.checksum_algorithm(request),
             checksum_claims=lambda: hdr.checksum_claims(request),
-            secure=request.secure,
-            principal=call.principal.arn,
-            requester=call.principal,
-            signed_v4=hdr.signed_v4(request),
+            context=call.context,
         )
 
     def upload_part(self, call: Call) -> HttpResponse:
@@ -240,8 +234,8 @@ class MultipartOps:
         upload = self.s.multipart.get(target.bucket, target.key, target.upload_id)
         ref = copysource.parse(request.headers[copysource.HEADER])
         source = self.s.objects.lookup(ref.bucket, ref.key)
-        source_key = self.s.objects.source_key(
-            source, hdr.sse_headers(request, prefix=COPY_SOURCE_PREFIX), secure=request.secure
+        source_plan = self.s.objects.source_plan(
+            source, hdr.sse_headers(request, prefix=COPY_SOURCE_PREFIX), call.context
         )
         # Section 5b, A: the read order of conditions, but 412 where a read answers 304.
         conditions.evaluate_copy_source(
@@ -251,7 +245,7 @@ class MultipartOps:
             now=self.s.clock.now(),
         )
         start, stop = copy_range(request.headers.get(COPY_RANGE_HEADER), source.size)
-        part = self.s.multipart.copy_part(target, source, start, stop, source_key=source_key)
+        part = self.s.multipart.copy_part(target, source, source_plan, start, stop)
         pairs: list[tuple[str, object | None]] = [
             ("LastModified", xmlio.iso8601(part.last_modified)),
             ("ETag", f'"{part.etag}"'),
@@ -274,9 +268,7 @@ class MultipartOps:
                 object_size=request.headers.get("x-amz-mp-object-size"),
                 checksum_type=request.headers.get("x-amz-checksum-type"),
                 sse=hdr.sse_headers(request),
-                secure=request.secure,
-                requester=call.principal,
-                signed_v4=hdr.signed_v4(request),
+                context=call.context,
             )
         )
         pairs: list[tuple[str, object | None]] = [

@@ -9,14 +9,13 @@ from pytest_s3sse.errors.s3 import (
     InvalidPartNumber,
     InvalidRequest,
     MalformedXML,
-    S3Error,
 )
 from pytest_s3sse.http import HttpRequest, HttpResponse
 from pytest_s3sse.s3 import ranges
 from pytest_s3sse.s3.objects import ReadRequest, ReadResult, WriteRequest
 from pytest_s3sse.s3.rest import headers as hdr
 from pytest_s3sse.s3.rest import xmlio
-from pytest_s3sse.s3.rest.context import Call, Services, empty_response, xml_response
+from pytest_s3sse.s3.rest.call import Call, Services, empty_response, xml_response
 from pytest_s3sse.s3.store import StoredObject
 
 MAX_DELETE_KEYS = 1000
@@ -61,10 +60,7 @@ class ObjectOps:
             checksum_algorithm=hdr.checksum_algorithm(request),
             checksum_claims=lambda: hdr.checksum_claims(request),
             conditions=hdr.conditions(request),
-            secure=request.secure,
-            principal=call.principal.arn,
-            requester=call.principal,
-            signed_v4=hdr.signed_v4(request),
+            context=call.context,
         )
         obj = self.s.objects.put(write, request.body)
         return empty_response(headers=write_response_headers(obj, request))
@@ -79,12 +75,10 @@ class ObjectOps:
         read = ReadRequest(
             bucket=call.bucket,
             key=call.key,
-            secure=request.secure,
             sse=hdr.sse_headers(request),
             conditions=hdr.conditions(request),
             range=None if part is not None else request.headers.get("range"),
-            signed_v4=hdr.signed_v4(request),
-            requester=call.principal,
+            context=call.context,
             checksum_mode=checksum_mode,
         )
         if part is not None:
@@ -140,19 +134,17 @@ class ObjectOps:
         entries = root.findall("Object")
         if not entries or len(entries) > MAX_DELETE_KEYS:
             raise MalformedXML
+        keys = [key for entry in entries if (key := xmlio.child_text(entry, "Key")) is not None]
+        if len(keys) != len(entries):
+            raise MalformedXML  # the whole document is checked before anything is deleted
         deleted, errors = [], []
-        for entry in entries:
-            key = xmlio.child_text(entry, "Key")
-            if key is None:
-                raise MalformedXML
-            try:
-                self.s.objects.delete(call.bucket, key)
-            except S3Error as err:
+        for key, err in self.s.objects.delete_many(call.bucket, keys, call.context):
+            if err is None:
+                deleted.append(xmlio.element("Key", key))
+            else:
                 errors.append(
                     xmlio.elements((("Key", key), ("Code", err.code), ("Message", err.message)))
                 )
-            else:
-                deleted.append(xmlio.element("Key", key))
         inner = "" if quiet else "".join(f"<Deleted>{d}</Deleted>" for d in deleted)
         inner += "".join(f"<Error>{e}</Error>" for e in errors)
         return xml_response(xmlio.document("DeleteResult", inner))

@@ -1,19 +1,21 @@
-"""Protocol edge: what every S3 handler receives, and the response helpers they share."""
+"""Protocol edge: what every S3 handler receives (the routed :class:`Call`), the services it may use,
+and the response helpers they share."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pytest_s3sse.clock import Clock
+from pytest_s3sse.context import RequestContext
 from pytest_s3sse.entropy import Entropy
 from pytest_s3sse.errors.s3 import InvalidRequest
 from pytest_s3sse.http import HttpRequest, HttpResponse
+from pytest_s3sse.s3.access import S3Access
 from pytest_s3sse.s3.buckets import BucketService
 from pytest_s3sse.s3.multipart import MultipartService
 from pytest_s3sse.s3.objects import ObjectService
 from pytest_s3sse.s3.rest.routing import Target
-from pytest_s3sse.types import Principal
 
 XML = "application/xml"
 
@@ -27,17 +29,37 @@ class Services:
     clock: Clock
     entropy: Entropy
     multipart: MultipartService
+    access: S3Access
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Call:
-    """One S3 request, routed: who sent it, to which region, for which bucket and key."""
+    """One S3 request, routed: which operation, for which bucket and key, in which context.
+
+    ``facts`` is where a handler leaves what the domain did that the record of the request needs and
+    the response does not say (the encryption applied, bytes transferred): the edge records them with
+    the request (:meth:`note`).
+    """
 
     request: HttpRequest
     target: Target
-    region: str
-    principal: Principal
-    request_id: str
+    context: RequestContext
+    operation: str
+    facts: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def region(self) -> str:
+        """The region the request was sent to."""
+        return self.context.region
+
+    @property
+    def request_id(self) -> str:
+        """S3's ``x-amz-request-id`` of this request."""
+        return self.context.request_id
+
+    def note(self, **facts: object) -> None:
+        """Record domain facts for the request's record (see :mod:`pytest_s3sse.audit`)."""
+        self.facts.update(facts)
 
     @property
     def bucket(self) -> str:
