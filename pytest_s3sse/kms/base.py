@@ -213,11 +213,35 @@ class ServiceBase:
 
     def _own_key(self, key_ref: str, caller: Caller, call: CallRecord, action: str) -> KmsKey:
         """A key id or ARN of the caller's own account (management operations: no aliases, no
-        cross-account use), noted in the call record and checked against the managed-key policy."""
-        key = self._resolve(key_ref, caller, aliases=False, cross_account=False)
+        cross-account use), noted in the call record and authorised."""
+        return self._authorized_key(
+            key_ref, caller, call, action, aliases=False, cross_account=False
+        )
+
+    # -- authorisation: the one place a KMS operation's use of a key is allowed or denied --------
+    def _authorized_key(
+        self,
+        key_ref: str,
+        caller: Caller,
+        call: CallRecord,
+        action: str,
+        *,
+        aliases: bool,
+        cross_account: bool,
+    ) -> KmsKey:
+        """Resolve ``key_ref``, note the key in the call record, and authorise ``action`` on it."""
+        key = self._resolve(key_ref, caller, aliases=aliases, cross_account=cross_account)
         call.key_arn = key.arn
-        authorize(key, action, caller)
+        self._authorize(key, action, caller)
         return key
+
+    @staticmethod
+    def _authorize(key: KmsKey, action: str, caller: Caller) -> None:
+        """May ``caller`` perform ``action`` with ``key``? Every KMS operation that uses a key asks
+        here, once it knows the key (S3's calls too, with ``caller.via == "s3"``). Today the AWS
+        managed keys' fixed policies are evaluated (:func:`~pytest_s3sse.kms.managed.authorize`); key
+        policies of customer managed keys plug in here."""
+        authorize(key, action, caller)
 
     # -- key states (P, KMS DG key-state table) ------------------------------------------------
     @staticmethod

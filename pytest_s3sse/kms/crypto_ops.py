@@ -25,7 +25,6 @@ from pytest_s3sse.errors.kms import (
 )
 from pytest_s3sse.kms.base import CallRecord, ServiceBase
 from pytest_s3sse.kms.keys import KeyMaterial, KeyRef, KmsKey
-from pytest_s3sse.kms.managed import authorize
 from pytest_s3sse.kms.types import (
     ENCRYPT_DECRYPT,
     SYMMETRIC_DEFAULT,
@@ -168,15 +167,11 @@ class CryptoOps(ServiceBase):
         operation: str,
         algorithm: str | None,
     ) -> KmsKey:
-        key = self._resolve(key_ref, caller, aliases=True, cross_account=True)
-        call.key_arn = key.arn
-        self._check_usable(key, caller, action, operation, algorithm)
+        key = self._authorized_key(key_ref, caller, call, action, aliases=True, cross_account=True)
+        self._check_usable(key, operation, algorithm)
         return key
 
-    def _check_usable(
-        self, key: KmsKey, caller: Caller, action: str, operation: str, algorithm: str | None
-    ) -> None:
-        authorize(key, action, caller)
+    def _check_usable(self, key: KmsKey, operation: str, algorithm: str | None) -> None:
         self._require_enabled(key)
         if key.usage != ENCRYPT_DECRYPT:
             raise InvalidKeyUsageException.usage(key.arn, key.usage, operation)
@@ -219,9 +214,10 @@ class CryptoOps(ServiceBase):
             if header.key_arn in keys.deleted:
                 raise NotFoundException.key(header.key_arn)  # U: Decrypt after deletion
             raise InvalidCiphertextException
-        key = self._resolve(header.key_arn, caller, aliases=False, cross_account=True)
-        call.key_arn = key.arn
-        self._check_usable(key, caller, action[0], action[1], algorithm)
+        key = self._authorized_key(
+            header.key_arn, caller, call, action[0], aliases=False, cross_account=True
+        )
+        self._check_usable(key, action[1], algorithm)
         material = key.material(header.material_id)
         if material is None:
             raise InvalidCiphertextException

@@ -25,7 +25,7 @@ from pytest_s3sse.errors.kms import (
 from pytest_s3sse.kms import rotation
 from pytest_s3sse.kms.base import ServiceBase, page
 from pytest_s3sse.kms.keys import KEY_SPECS, KmsKey
-from pytest_s3sse.kms.managed import authorize, default_policy
+from pytest_s3sse.kms.managed import default_policy
 from pytest_s3sse.kms.types import ENCRYPT_DECRYPT, SYMMETRIC_DEFAULT, Caller, KeyView, Page, Tag
 
 MAX_TAGS = 50
@@ -81,9 +81,9 @@ class KeyOps(ServiceBase):
     def describe_key(self, key_ref: str, *, caller: Caller) -> KeyView:
         """The key's metadata (``key_ref`` may be an alias; an ARN may be another account's)."""
         with self._call("DescribeKey", caller) as call:
-            key = self._resolve(key_ref, caller, aliases=True, cross_account=True)
-            call.key_arn = key.arn
-            authorize(key, "DescribeKey", caller)
+            key = self._authorized_key(
+                key_ref, caller, call, "DescribeKey", aliases=True, cross_account=True
+            )
             return key.view()
 
     def list_keys(

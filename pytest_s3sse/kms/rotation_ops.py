@@ -18,7 +18,6 @@ from pytest_s3sse.errors.kms import (
 from pytest_s3sse.kms import rotation
 from pytest_s3sse.kms.base import CallRecord, ServiceBase, page
 from pytest_s3sse.kms.keys import KmsKey
-from pytest_s3sse.kms.managed import authorize
 from pytest_s3sse.kms.types import Caller, Page, RotationStatus, RotationView
 
 
@@ -49,9 +48,9 @@ class RotationOps(ServiceBase):
         While a key is pending deletion its status is false (P); AWS managed keys always rotate.
         """
         with self._call("GetKeyRotationStatus", caller) as call:
-            key = self._resolve(key_ref, caller, aliases=True, cross_account=True)
-            call.key_arn = key.arn
-            authorize(key, "GetKeyRotationStatus", caller)
+            key = self._authorized_key(
+                key_ref, caller, call, "GetKeyRotationStatus", aliases=True, cross_account=True
+            )
             _require_symmetric(key)
             if not key.rotation_enabled or key.state == "PendingDeletion":
                 return RotationStatus(key.arn, False, None, None)
@@ -99,9 +98,9 @@ class RotationOps(ServiceBase):
     def _rotatable(
         self, key_ref: str, caller: Caller, call: CallRecord, action: str, *, aliases: bool
     ) -> KmsKey:
-        key = self._resolve(key_ref, caller, aliases=aliases, cross_account=False)
-        call.key_arn = key.arn
-        authorize(key, action, caller)
+        key = self._authorized_key(
+            key_ref, caller, call, action, aliases=aliases, cross_account=False
+        )
         _require_symmetric(key)
         return key
 

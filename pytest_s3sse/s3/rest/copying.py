@@ -84,6 +84,7 @@ class CopyOps:
 
     def copy_object(self, call: Call) -> HttpResponse:
         obj = copy_object(self.s.objects, copy_request(call))
+        call.note(encryption=obj.encryption)
         # An SSE-C target echoes the MD5 of its own key (the target's headers, not the source's).
         headers = hdr.encryption_headers(obj, call.request) | hdr.context_echo(obj, call.request)
         return xml_response(copy_result(obj), headers=headers)

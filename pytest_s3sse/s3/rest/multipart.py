@@ -196,6 +196,7 @@ class MultipartOps:
         )
         headers = hdr.encryption_headers(upload, request) | _upload_checksum_headers(upload)
         headers |= hdr.context_echo(upload, request)
+        call.note(encryption=upload.encryption)
         return xml_response(xmlio.document("InitiateMultipartUploadResult", inner), headers=headers)
 
     def _part_request(self, call: Call, *, with_body: bool) -> PartRequest:
@@ -223,6 +224,7 @@ class MultipartOps:
         target = self._part_request(call, with_body=True)
         upload = self.s.multipart.get(target.bucket, target.key, target.upload_id)
         part = self.s.multipart.upload_part(target, call.request.body)
+        call.note(encryption=upload.encryption, bytes_in=part.size)
         headers = {"etag": f'"{part.etag}"'} | hdr.encryption_headers(upload, call.request)
         if part.checksum is not None:  # A: echoed even when the upload has no algorithm
             headers[part.checksum.algorithm.header] = part.checksum.value
@@ -280,6 +282,7 @@ class MultipartOps:
             ("ChecksumType", obj.checksum.type if obj.checksum is not None else None),
         ]
         body = xmlio.document("CompleteMultipartUploadResult", xmlio.elements(pairs))
+        call.note(encryption=obj.encryption)
         return xml_response(body, headers=hdr.encryption_headers(obj))
 
     def abort_multipart_upload(self, call: Call) -> HttpResponse:

@@ -63,6 +63,7 @@ class ObjectOps:
             context=call.context,
         )
         obj = self.s.objects.put(write, request.body)
+        call.note(encryption=obj.encryption, bytes_in=obj.size)
         return empty_response(headers=write_response_headers(obj, request))
 
     def _read(self, call: Call, *, with_body: bool) -> tuple[ReadResult, dict[str, str]]:
@@ -108,6 +109,7 @@ class ObjectOps:
 
     def get_object(self, call: Call) -> HttpResponse:
         result, headers = self._read(call, with_body=True)
+        call.note(bytes_out=result.length)
         for name in ("response-content-type", "response-content-language", "response-expires",
                      "response-cache-control", "response-content-disposition",
                      "response-content-encoding"):  # fmt: skip
