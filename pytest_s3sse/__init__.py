@@ -18,6 +18,7 @@ from pytest_s3sse.errors import (
     S3SSEError,
 )
 from pytest_s3sse.kms.types import KmsCall
+from pytest_s3sse.options import EngineOptions
 from pytest_s3sse.passthru import add_s3sse_passthru
 from pytest_s3sse.testapi import S3SSE, mock_s3sse
 from pytest_s3sse.types import SseMode
@@ -27,6 +28,7 @@ __all__ = [
     "AwsError",
     "Clock",
     "DecryptionError",
+    "EngineOptions",
     "InternalEngineError",
     "KmsCall",
     "KmsKeyNotFoundError",

@@ -54,8 +54,7 @@ class StoredView:
         return f"<StoredView {self.describe()} size={self.size} stored={self.stored_size}B>"
 
 
-def check_encrypted(view: StoredView, mode: SseMode | str | None, kms_key: str | None,
-                    resolve_key: object = None) -> None:  # fmt: skip
+def check_encrypted(view: StoredView, mode: SseMode | str | None, kms_key: str | None) -> None:
     """Raise S3SSEAssertionError unless ``view`` is encrypted as expected."""
     problems = []
     if mode is not None:

@@ -8,19 +8,18 @@ header, the host), never from a client library's operation name. None means "not
 from __future__ import annotations
 
 import re
-import threading
-from datetime import timedelta
 
 from pytest_s3sse.arn import root as root_arn
 from pytest_s3sse.audit import EventStream
 from pytest_s3sse.clock import Clock
 from pytest_s3sse.context import LOCAL_ADDRESS, RequestContext
-from pytest_s3sse.crypto.keyring import DEFAULT_ROTATION, RootKeyRing
+from pytest_s3sse.crypto.keyring import RootKeyRing
 from pytest_s3sse.entropy import Entropy
 from pytest_s3sse.errors import AwsError
 from pytest_s3sse.http import HttpRequest, HttpResponse
 from pytest_s3sse.kms.jsonapi.api import KmsApi
 from pytest_s3sse.kms.service import KmsService
+from pytest_s3sse.options import EngineOptions
 from pytest_s3sse.policy import Authorizer, DefaultAuthorizer
 from pytest_s3sse.s3.access import S3Access
 from pytest_s3sse.s3.buckets import BucketService
@@ -31,15 +30,11 @@ from pytest_s3sse.s3.rest.api import S3Api
 from pytest_s3sse.s3.rest.call import Services
 from pytest_s3sse.s3.store import Store
 from pytest_s3sse.sigv4 import authentication, credential_scope
-from pytest_s3sse.sse.bucket_keys import DEFAULT_PERIOD as DEFAULT_BUCKET_KEY_PERIOD
 from pytest_s3sse.sse.envelope import Sealer
 from pytest_s3sse.sse.kms import S3Kms
 from pytest_s3sse.sse.plan import SsePlanner
 from pytest_s3sse.types import ANONYMOUS, Principal
 
-DEFAULT_ACCOUNT = "123456789012"
-DEFAULT_REGION = "us-east-1"
-_ACCOUNT = re.compile(r"^\d{12}$")
 _HOST_SERVICE = re.compile(
     r"^(?:[^.]+\.)*?(s3|kms|sts|[a-z0-9-]+?)[.-](?:[a-z0-9-]+\.)*amazonaws\.com"
 )
@@ -65,36 +60,24 @@ def service_of(request: HttpRequest) -> str:
 class Engine:
     """One isolated in-process S3 and KMS world: store, keys, clock and random source."""
 
-    def __init__(
-        self,
-        *,
-        account_id: str = DEFAULT_ACCOUNT,
-        region: str = DEFAULT_REGION,
-        seed: int | None = None,
-        clock: Clock | None = None,
-        root_key_rotation: timedelta = DEFAULT_ROTATION,
-        block_ssec_on_new_buckets: bool = True,
-        bucket_key_period: timedelta = DEFAULT_BUCKET_KEY_PERIOD,
-    ) -> None:
-        """``block_ssec_on_new_buckets=False`` creates buckets the pre-April-2026 way, without the
-        SSE-C write block S3 now puts on every new bucket (for tests of legacy SSE-C workloads).
-        ``bucket_key_period`` is how long S3 holds an S3 Bucket Key (``docs/sse-kms.md``)."""
-        if not _ACCOUNT.match(account_id):
-            msg = f"account_id must be 12 digits, got {account_id!r}"
-            raise ValueError(msg)
+    def __init__(self, options: EngineOptions | None = None) -> None:
+        """Build every service from ``options`` (their defaults, checks and meaning:
+        ``pytest_s3sse/options.py``); the engine keeps them as :attr:`options`."""
+        options = options if options is not None else EngineOptions()
+        self.options = options
+        account_id, region = options.account_id, options.region
         self.account_id = account_id
         self.region = region
-        self.clock = clock if clock is not None else Clock()
-        self.entropy = Entropy(seed)
-        self.lock = threading.RLock()
+        self.clock = options.clock if options.clock is not None else Clock()
+        self.entropy = Entropy(options.seed)
         self.store = Store()
-        self.root_keys = RootKeyRing(self.clock, self.entropy.bytes, root_key_rotation)
+        self.root_keys = RootKeyRing(self.clock, self.entropy.bytes, options.root_key_rotation)
         self.sealer = Sealer(self.root_keys, self.entropy)
         self.events = EventStream()
         self.authorizer: Authorizer = DefaultAuthorizer()
         self.access = S3Access(self.authorizer)
         self.buckets = BucketService(
-            self.store, self.clock, ssec_blocked_by_default=block_ssec_on_new_buckets
+            self.store, self.clock, ssec_blocked_by_default=options.block_ssec_on_new_buckets
         )
         planner = SsePlanner(self.sealer, self.clock)
         self.objects = ObjectService(self.store, planner, self.clock, self.entropy, self.access)
@@ -106,7 +89,8 @@ class Engine:
         )
         self.s3 = S3Api(services, default_region=region, identify=self.identify, events=self.events)
         self.kms = KmsService(self.clock, self.entropy, on_call=self.events.emit)
-        self.sealer.kms = S3Kms(self.kms, self.clock, bucket_key_period)  # SSE-KMS calls this KMS
+        # SSE-KMS calls this KMS
+        self.sealer.kms = S3Kms(self.kms, self.clock, options.bucket_key_period)
         self.kms_api = KmsApi(
             self.kms,
             default_region=region,

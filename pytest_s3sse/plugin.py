@@ -10,35 +10,25 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, fields
-from datetime import timedelta
+from dataclasses import fields
 from operator import methodcaller
 from typing import Any
 
 import pytest
 
-from pytest_s3sse.engine import DEFAULT_ACCOUNT, DEFAULT_REGION
-from pytest_s3sse.sse.bucket_keys import DEFAULT_PERIOD as DEFAULT_BUCKET_KEY_PERIOD
+from pytest_s3sse.options import EngineOptions
 from pytest_s3sse.testapi import S3SSE
 
-MARKER_HELP = (
-    "s3sse(*, account_id=None, region=None, seed=None, block_ssec_on_new_buckets=True, "
-    "bucket_key_period=timedelta(hours=1)): options of the s3sse fixture's engine for this test "
-    "(closest marker wins)."
+MARKER_HELP = (  # the options and their defaults, from EngineOptions: never a second list
+    "s3sse(*, "
+    + ", ".join(
+        f"{field.name}={repr(field.default).removeprefix('datetime.')}"
+        for field in fields(EngineOptions)
+    )
+    + "): options of the s3sse fixture's engine for this test (pytest_s3sse.EngineOptions; closest "
+    "marker wins, option by option)."
 )
-
-
-@dataclass(frozen=True, kw_only=True)
-class Options:
-    """The fixture's options (keyword-only, so a misspelling fails loudly)."""
-
-    account_id: str = DEFAULT_ACCOUNT
-    region: str = DEFAULT_REGION
-    seed: int | None = None
-    # False: buckets are created as before April 2026, without S3's SSE-C write block.
-    block_ssec_on_new_buckets: bool = True
-    # How long S3 holds an S3 Bucket Key before asking KMS for a new one (docs/sse-kms.md).
-    bucket_key_period: timedelta = DEFAULT_BUCKET_KEY_PERIOD
+_OPTION_NAMES = frozenset(field.name for field in fields(EngineOptions))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -69,8 +59,8 @@ def _derived_seed(base: int, nodeid: str) -> int:
     return int.from_bytes(digest[:8], "big")
 
 
-def options_for(request: pytest.FixtureRequest) -> Options:
-    """Merge ini, command line and markers (closest first) into Options."""
+def options_for(request: pytest.FixtureRequest) -> EngineOptions:
+    """Merge ini, command line and markers (closest first) into the engine's options."""
     config = request.config
     merged: dict[str, Any] = {}
     account = config.getoption("s3sse_account_id") or config.getini("s3sse_account_id")
@@ -90,23 +80,18 @@ def options_for(request: pytest.FixtureRequest) -> Options:
             msg = "the s3sse marker takes keyword arguments only"
             raise TypeError(msg)
         marker_options = marker.kwargs | marker_options
-    unknown = set(marker_options) - {f.name for f in fields(Options)}
+    unknown = set(marker_options) - _OPTION_NAMES
     if unknown:
         msg = f"unknown s3sse marker option(s): {sorted(unknown)}"
         raise TypeError(msg)
-    return Options(**(merged | marker_options))
+    return EngineOptions(**(merged | marker_options))
 
 
 @pytest.fixture
 def s3sse(request: pytest.FixtureRequest) -> Iterator[S3SSE]:
     """A fresh in-process S3 with real SSE, active for the test; botocore is restored afterwards."""
     __tracebackhide__ = methodcaller("errisinstance", TypeError)
-    options = options_for(request)
-    engine = S3SSE(
-        account_id=options.account_id, region=options.region, seed=options.seed,
-        block_ssec_on_new_buckets=options.block_ssec_on_new_buckets,
-        bucket_key_period=options.bucket_key_period,
-    )  # fmt: skip
+    engine = S3SSE.from_options(options_for(request))
     with engine:
         yield engine
 

@@ -6,28 +6,59 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable
-from dataclasses import replace
-from datetime import timedelta
+from dataclasses import fields, replace
 from types import TracebackType
-from typing import Any, Literal, ParamSpec, TypeVar
+from typing import Any, Concatenate, Literal, ParamSpec, TypeVar
 
 from pytest_s3sse.assertions import S3SSEAssertionError, StoredView, check_encrypted
 from pytest_s3sse.clock import Clock
-from pytest_s3sse.crypto.keyring import DEFAULT_ROTATION
 from pytest_s3sse.crypto.segments import SealedPart
-from pytest_s3sse.engine import DEFAULT_ACCOUNT, DEFAULT_REGION, Engine
+from pytest_s3sse.engine import Engine
 from pytest_s3sse.errors import KmsKeyNotFoundError, ObjectNotFoundError
 from pytest_s3sse.errors.kms import KmsError
 from pytest_s3sse.kms.service import KmsService
 from pytest_s3sse.kms.types import KmsCall
+from pytest_s3sse.options import EngineOptions
 from pytest_s3sse.s3.store import StoredObject
-from pytest_s3sse.sse.bucket_keys import DEFAULT_PERIOD as DEFAULT_BUCKET_KEY_PERIOD
 from pytest_s3sse.sse.customer import check_customer_key
 from pytest_s3sse.types import Principal, SseMode
 from pytest_s3sse.wire import activation
 
 P = ParamSpec("P")
+Knobs = ParamSpec("Knobs")
 R = TypeVar("R")
+S = TypeVar("S")
+
+
+# ``S3SSE(**options)`` and ``mock_s3sse(**options)`` take exactly the keywords of EngineOptions. Rather
+# than spell the knobs out again, they forward ``**options`` to it and borrow its signature: for type
+# checkers through a ParamSpec, for ``help()`` and IDEs through ``__signature__``.
+def _keywords_of(
+    options: Callable[Knobs, EngineOptions],
+) -> Callable[[Callable[..., R]], Callable[Knobs, R]]:
+    def borrow(func: Callable[..., R]) -> Callable[Knobs, R]:
+        returns = inspect.signature(func).return_annotation
+        func.__signature__ = inspect.signature(options).replace(  # type: ignore[attr-defined]
+            return_annotation=returns
+        )
+        return func
+
+    return borrow
+
+
+def _init_keywords_of(
+    options: Callable[Knobs, EngineOptions],
+) -> Callable[[Callable[Concatenate[S, ...], None]], Callable[Concatenate[S, Knobs], None]]:
+    def borrow(init: Callable[Concatenate[S, ...], None]) -> Callable[Concatenate[S, Knobs], None]:
+        own = inspect.signature(init)
+        self_param = next(iter(own.parameters.values()))
+        keywords = inspect.signature(options).parameters.values()
+        init.__signature__ = own.replace(  # type: ignore[attr-defined]
+            parameters=[self_param, *keywords]
+        )
+        return init
+
+    return borrow
 
 
 class S3SSE:
@@ -37,32 +68,18 @@ class S3SSE:
     botocore S3 request of the process is answered by this engine and no request reaches AWS.
     """
 
-    def __init__(
-        self,
-        *,
-        account_id: str = DEFAULT_ACCOUNT,
-        region: str = DEFAULT_REGION,
-        seed: int | None = None,
-        clock: Clock | None = None,
-        root_key_rotation: timedelta = DEFAULT_ROTATION,
-        block_ssec_on_new_buckets: bool = True,
-        bucket_key_period: timedelta = DEFAULT_BUCKET_KEY_PERIOD,
-    ) -> None:
-        self._options: dict[str, Any] = {
-            "account_id": account_id,
-            "region": region,
-            "seed": seed,
-            "root_key_rotation": root_key_rotation,
-            "block_ssec_on_new_buckets": block_ssec_on_new_buckets,
-            "bucket_key_period": bucket_key_period,
-        }
-        self.engine = Engine(
-            account_id=account_id, region=region, seed=seed, clock=clock,
-            root_key_rotation=root_key_rotation,
-            block_ssec_on_new_buckets=block_ssec_on_new_buckets,
-            bucket_key_period=bucket_key_period,
-        )  # fmt: skip
+    @_init_keywords_of(EngineOptions)
+    def __init__(self, **options: Any) -> None:
+        """Takes the keywords of :class:`~pytest_s3sse.options.EngineOptions` (defaults, checks and
+        meaning there); a misspelt one is a TypeError."""
+        self.engine = Engine(EngineOptions(**options))
         self._active = False
+
+    @classmethod
+    def from_options(cls, options: EngineOptions) -> S3SSE:
+        """A handle on a new engine built from ``options`` (what the fixture and the decorator form use)."""
+        # A shallow copy of the fields: dataclasses.asdict() would deep-copy a Clock the user passed.
+        return cls(**{field.name: getattr(options, field.name) for field in fields(options)})
 
     # -- life cycle ----------------------------------------------------------------------------
     def start(self) -> S3SSE:
@@ -95,19 +112,31 @@ class S3SSE:
         self.stop()
 
     def __call__(self, func: Callable[P, R]) -> Callable[P, R]:
-        """Decorate ``func``: each call runs with a fresh engine of the same options."""
+        """Decorate ``func``: each call runs with a fresh engine built from the same options.
+
+        Fresh means a new store, keys and random source (from ``seed`` when one was given). A ``clock``
+        that was given is the exception, by design: it is the caller's clock, so every call's engine
+        reads and moves that one clock (without one, each call gets a new clock at the real time).
+        """
         if inspect.iscoroutinefunction(func):
             msg = "mock_s3sse does not decorate coroutine functions; use it as a context manager"
             raise TypeError(msg)
 
+        options = self.options
+
         @functools.wraps(func)
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-            with S3SSE(**self._options):
+            with S3SSE.from_options(options):
                 return func(*args, **kwargs)
 
         return wrapper
 
     # -- identity and time ---------------------------------------------------------------------
+    @property
+    def options(self) -> EngineOptions:
+        """The options this handle's engine was built from."""
+        return self.engine.options
+
     @property
     def account_id(self) -> str:
         """The default account (owner of buckets created with any credentials)."""
@@ -262,28 +291,12 @@ class S3SSE:
         return f"<S3SSE account={self.account_id} region={self.region} {state}>"
 
 
-def mock_s3sse(
-    *,
-    account_id: str = DEFAULT_ACCOUNT,
-    region: str = DEFAULT_REGION,
-    seed: int | None = None,
-    clock: Clock | None = None,
-    root_key_rotation: timedelta = DEFAULT_ROTATION,
-    block_ssec_on_new_buckets: bool = True,
-    bucket_key_period: timedelta = DEFAULT_BUCKET_KEY_PERIOD,
-) -> S3SSE:
+@_keywords_of(EngineOptions)
+def mock_s3sse(**options: Any) -> S3SSE:
     """A fresh engine, as a context manager (``with mock_s3sse() as s3sse:``) or decorator.
 
-    ``block_ssec_on_new_buckets=False`` creates buckets as S3 did before April 2026, without the
-    SSE-C write block (for tests of legacy SSE-C workloads). ``bucket_key_period`` is how long S3
-    holds an S3 Bucket Key before it asks KMS for a new one (default one hour, docs/sse-kms.md).
+    Takes the keywords of :class:`~pytest_s3sse.options.EngineOptions` (defaults, checks and meaning
+    there); a misspelt one is a TypeError. As a decorator, see :meth:`S3SSE.__call__` for what each
+    call shares.
     """
-    return S3SSE(
-        account_id=account_id,
-        region=region,
-        seed=seed,
-        clock=clock,
-        root_key_rotation=root_key_rotation,
-        block_ssec_on_new_buckets=block_ssec_on_new_buckets,
-        bucket_key_period=bucket_key_period,
-    )
+    return S3SSE(**options)

@@ -4,6 +4,7 @@ layer that owns them. Read with ``ast``, so nothing is imported to check it."""
 from __future__ import annotations
 
 import ast
+import subprocess
 import sys
 from pathlib import Path
 
@@ -171,3 +172,22 @@ def test_third_party_packages_stay_in_their_layer(path):
 def test_importing_the_package_patches_nothing():
     assert pytest_s3sse.__all__
     assert "wrapt" not in type(botocore.endpoint.Endpoint.__dict__["_send"]).__module__
+
+
+def test_importing_the_package_imports_neither_botocore_nor_requests():
+    """The adapters' libraries are imported at the first activation (wire/registry.py), so a run that
+    never starts an engine does not pay for them. A subprocess: this one has imported both."""
+    script = (
+        "import sys, pytest_s3sse, pytest_s3sse.plugin\n"
+        "print(sorted(m for m in ('botocore', 'requests', 'responses', 'wrapt') if m in sys.modules))\n"
+        "with pytest_s3sse.mock_s3sse():\n"
+        "    print(sorted(m for m in ('botocore', 'requests') if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=PACKAGE.parent,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.split("\n")[:2] == ["[]", "['botocore', 'requests']"]

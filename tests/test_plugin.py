@@ -87,6 +87,22 @@ def test_it(s3sse):
     assert "TypeError: unknown s3sse marker option(s): ['regoin']" in result.stdout.str()
 
 
+def test_the_marker_takes_every_engine_option(run):
+    result = run(
+        """
+from datetime import timedelta
+import pytest
+
+@pytest.mark.s3sse(root_key_rotation=timedelta(days=1), bucket_key_period=timedelta(minutes=5))
+def test_it(s3sse):
+    assert s3sse.options.root_key_rotation == timedelta(days=1)
+    assert s3sse.options.bucket_key_period == timedelta(minutes=5)
+""",
+        "--strict-markers",
+    )
+    result.assert_outcomes(passed=1)
+
+
 def test_command_line_options_set_the_defaults(run):
     result = run(
         """

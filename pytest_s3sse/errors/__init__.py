@@ -52,10 +52,6 @@ class RealAWSCallBlockedError(S3SSEError):
     """A request that the active engine does not serve; it is stopped before it reaches the network."""
 
 
-class NotActiveError(S3SSEError):
-    """The engine was used through a botocore client while no engine was active."""
-
-
 class ObjectNotFoundError(S3SSEError, LookupError):
     """The test API was asked about an object that is not stored."""
 

@@ -1,2 +1,3 @@
-"""KMS: the JSON protocol edge (:mod:`.api` and its ``api_*`` helpers) over the domain (keys, aliases,
-rotation, quotas, the call log) that S3 also calls for SSE-KMS."""
+"""KMS: the domain (keys, aliases, rotation, quotas, the call log) that S3 also calls for SSE-KMS,
+and under :mod:`.jsonapi` its JSON protocol edge: ``api.py`` (routing and error rendering),
+``shapes.py`` (input shapes checked as AWS checks them) and ``render.py`` (results as AWS's JSON)."""

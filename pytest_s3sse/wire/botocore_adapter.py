@@ -5,9 +5,9 @@ Two adapters feed the same dispatch:
   every botocore Session created while an engine is active copies;
 - a wrapt wrapper on ``botocore.endpoint.Endpoint._send``, which catches clients built before (a module
   level ``boto3.client("s3")`` included) and is the guard that no request reaches the network.
-Both are installed when the first engine activates and removed when the last one deactivates
-(``wire/activation.py``, with the ``requests`` bridge), leaving botocore exactly as it was. A handler
-already copied into a session's emitter stays dormant there.
+Both are installed when the first engine activates and removed when the last one deactivates (this
+module registers itself as the adapter "botocore", first in ``wire/registry.py``), leaving botocore
+exactly as it was. A handler already copied into a session's emitter stays dormant there.
 
 So that tests run on a machine with no AWS credentials or config at all, while active: test credentials
 are put in the environment when none are there (and the engine's region when no region is configured
@@ -32,7 +32,7 @@ from botocore.credentials import Credentials
 
 from pytest_s3sse.errors import RealAWSCallBlockedError
 from pytest_s3sse.http import EMPTY_BODY, ChunkReader, HttpRequest, HttpResponse, RequestBody
-from pytest_s3sse.wire import slot
+from pytest_s3sse.wire import registry, slot
 from pytest_s3sse.wire.dispatch import dispatch
 from pytest_s3sse.wire.httpmodel import build_request
 
@@ -234,3 +234,6 @@ def uninstall() -> None:
         setattr(botocore.signers.RequestSigner, "get_auth_instance", _ORIGINAL_AUTH)  # noqa: B010
         _ORIGINAL_AUTH = None
     _restore_environment()
+
+
+registry.register(registry.Adapter("botocore", install, uninstall))

@@ -45,7 +45,7 @@ import wrapt
 
 from pytest_s3sse.errors import RealAWSCallBlockedError
 from pytest_s3sse.http import EMPTY_BODY, ChunkReader, HttpRequest, HttpResponse, RequestBody
-from pytest_s3sse.wire import slot
+from pytest_s3sse.wire import registry, slot
 from pytest_s3sse.wire.dispatch import dispatch
 from pytest_s3sse.wire.httpmodel import build_request
 
@@ -201,6 +201,11 @@ def uninstall() -> None:
     current = adapter_cls.__dict__["send"]
     if _is_ours(current):
         setattr(adapter_cls, "send", current.__wrapped__)  # noqa: B010
+
+
+# The bridge needs no region. Registered lazily by name in wire/registry.py (after "botocore"), so
+# that ``requests`` is imported at the first activation, not with the package.
+registry.register(registry.Adapter("requests", lambda _region: install(), uninstall))
 
 
 # -- coexistence with a user's responses mock -------------------------------------------------
