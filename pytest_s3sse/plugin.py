@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import fields
 from operator import methodcaller
 from typing import Any
@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 
 from pytest_s3sse.options import EngineOptions
-from pytest_s3sse.testapi import S3SSE
+from pytest_s3sse.report import SECTION, format_requests
+from pytest_s3sse.testapi import S3SSE, unwatch, watch_starts
 
 MARKER_HELP = (  # the options and their defaults, from EngineOptions: never a second list
     "s3sse(*, "
@@ -103,3 +104,33 @@ def pytest_report_header(config: pytest.Config) -> str | None:
         return None
     worker = os.environ.get("PYTEST_XDIST_WORKER", "master")
     return f"s3sse: base seed {seed} (worker {worker})"
+
+
+_STARTED = pytest.StashKey[list[S3SSE]]()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Watch which engines the test starts (its fixture's included), for its report."""
+    item.stash[_STARTED] = watch_starts()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, Any, None]:
+    """A failing test's report shows its S3/KMS requests (section "s3sse requests"), like a network
+    log: operation, bucket/key, status or error code, and the KMS calls S3 made for each."""
+    outcome = yield
+    report: pytest.TestReport = outcome.get_result()
+    started = item.stash.get(_STARTED, None)
+    if started is None:
+        return
+    if report.failed and started:
+        logs = [format_requests(handle.engine.events) for handle in started]
+        text = "\n\n".join(log for log in logs if log)
+        if text:
+            report.sections.append((f"{SECTION} ({report.when})", text))
+    if report.when == "teardown":
+        unwatch(started)
+        del item.stash[_STARTED]

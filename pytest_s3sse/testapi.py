@@ -61,6 +61,27 @@ def _init_keywords_of(
     return borrow
 
 
+# Lists that collect every handle started while they are watched: the plugin watches each test, so a
+# failing test's report can show the requests of every engine the test used (``report.py``). Nothing is
+# kept while nobody watches.
+_WATCHERS: list[list[S3SSE]] = []
+
+
+def watch_starts() -> list[S3SSE]:
+    """Collect the handles started from now on, until :func:`unwatch`."""
+    started: list[S3SSE] = []
+    _WATCHERS.append(started)
+    return started
+
+
+def unwatch(started: list[S3SSE]) -> None:
+    """Stop collecting into ``started``."""
+    for index, watcher in enumerate(_WATCHERS):
+        if watcher is started:
+            del _WATCHERS[index]
+            return
+
+
 class S3SSE:
     """An in-process S3 with real server-side encryption, and the test API around it.
 
@@ -87,6 +108,8 @@ class S3SSE:
         if not self._active:
             activation.activate(self.engine)
             self._active = True
+            for watcher in _WATCHERS:
+                watcher.append(self)
         return self
 
     def stop(self) -> None:

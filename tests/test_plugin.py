@@ -226,3 +226,66 @@ def test_it(s3sse, n):
         subprocess=True,
     )
     result.assert_outcomes(passed=6)
+
+
+def test_a_failing_tests_report_shows_its_s3_and_kms_requests(run):
+    # The house issue: a network log of the test's requests, S3's KMS calls under their request.
+    result = run(
+        CLIENT
+        + """
+import boto3
+
+def test_it(s3sse):
+    s3 = client()
+    s3.create_bucket(Bucket="bkt")
+    kms = boto3.client("kms", region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b")
+    key = kms.create_key()["KeyMetadata"]["KeyId"]
+    s3.put_object(Bucket="bkt", Key="k", Body=b"x", ServerSideEncryption="aws:kms", SSEKMSKeyId=key)
+    try:
+        s3.get_object(Bucket="bkt", Key="missing")
+    except Exception:
+        pass
+    assert False, "the application misbehaved"
+"""
+    )
+    result.assert_outcomes(failed=1)
+    out = result.stdout.str()
+    assert "s3sse requests (call)" in out
+    result.stdout.fnmatch_lines(
+        [
+            "*1  S3   CreateBucket*bkt*200",
+            "*2  KMS  CreateKey*200",
+            "*3  S3   PutObject*bkt/k*200  SSE-KMS  arn:aws:kms:us-east-1:123456789012:key/*",
+            "*KMS GenerateDataKey via S3  arn:aws:kms:us-east-1:123456789012:key/*  ok",
+            "*4  S3   GetObject*bkt/missing*404 NoSuchKey",
+        ]
+    )
+
+
+def test_a_passing_test_has_no_request_log(run):
+    result = run(
+        CLIENT
+        + """
+def test_it(s3sse):
+    client().create_bucket(Bucket="bkt")
+""",
+        "-rA",
+    )
+    result.assert_outcomes(passed=1)
+    assert "s3sse requests" not in result.stdout.str()
+
+
+def test_an_engine_started_inside_the_test_is_in_its_report(run):
+    result = run(
+        CLIENT
+        + """
+from pytest_s3sse import mock_s3sse
+
+def test_it():
+    with mock_s3sse():
+        client().create_bucket(Bucket="inner")
+    assert False
+"""
+    )
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*s3sse requests (call)*", "*1  S3   CreateBucket*inner*200"])
