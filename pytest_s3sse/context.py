@@ -15,7 +15,7 @@ empty.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from pytest_s3sse.types import ANONYMOUS, Principal
@@ -63,8 +63,20 @@ class RequestContext:
     def invoked_by_service(self, service: str = S3_SERVICE) -> RequestContext:
         """The context of a call ``service`` makes for this request's principal (same request id,
         time, transport and address: CloudTrail records S3's KMS calls with the requester's identity
-        and ``invokedBy``)."""
-        return replace(self, invoked_by=service)
+        and ``invokedBy``). Built field by field: ``dataclasses.replace`` costs twice as much, and
+        every SSE-KMS request makes one."""
+        return RequestContext(
+            self.principal,
+            self.request_id,
+            self.time,
+            self.region,
+            self.secure,
+            self.signature_version,
+            self.auth_method,
+            self.source_ip,
+            self.user_agent,
+            service,
+        )
 
     @classmethod
     def internal(
