@@ -164,8 +164,7 @@ def copy_object(objects: ObjectService, request: CopyRequest) -> StoredObject:
     under another customer key (key rotation, K8/K9), to SSE-S3 (K6) or between KMS keys gets new
     ciphertext. The source's encryption context is not carried over (K13, P).
     """
-    with objects.store.lock:
-        bucket = objects.store.bucket(request.bucket)
+    bucket = objects.store.bucket(request.bucket)
     source = objects.lookup(request.source_bucket, request.source_key)
     source_plan = _check_source(request, source, objects)
     check_key(request.key)

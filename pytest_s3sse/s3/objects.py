@@ -296,13 +296,9 @@ class ObjectService:
         return md5.hex() if mode is SseMode.SSE_S3 and md5 is not None else self.entropy.hex(16)
 
     # -- writes -------------------------------------------------------------------------------
-    def _bucket(self, name: str) -> Bucket:
-        with self.store.lock:
-            return self.store.bucket(name)
-
     def put(self, request: WriteRequest, body: RequestBody) -> StoredObject:
         """PutObject: encrypt the body under a fresh data key and store it."""
-        bucket = self._bucket(request.bucket)
+        bucket = self.store.bucket(request.bucket)
         check_key(request.key)
         check_metadata(request.attributes.metadata)
         plan = self.sse.write(bucket, request.key, request.sse, request.context)
@@ -349,24 +345,25 @@ class ObjectService:
         if cond.if_none_match is None and cond.if_match is None:
             return
         check_write_condition_values(cond)
-        with self.store.lock:
-            current = bucket.current(key)
+        current = self.store.current(bucket.name, key)
         conditions.check_write(cond, current.etag if current else None, key)
 
     def commit(self, obj: StoredObject, cond: conditions.Conditions | None = None) -> None:
-        """Store ``obj`` as the current version of its key (the bucket must still exist)."""
-        with self.store.lock:
-            bucket = self.store.bucket(obj.bucket)
-            if cond is not None:
-                current = bucket.current(obj.key)
-                conditions.check_write(cond, current.etag if current else None, obj.key)
-            bucket.put(obj)
+        """Store ``obj`` as the current version of its key (the bucket must still exist); the
+        write conditions are checked again in the same locked step (:meth:`Store.commit`)."""
+        if cond is None or (cond.if_none_match is None and cond.if_match is None):
+            self.store.commit(obj)
+            return
+
+        def check(current: StoredObject | None) -> None:
+            conditions.check_write(cond, current.etag if current else None, obj.key)
+
+        self.store.commit(obj, check)
 
     # -- reads --------------------------------------------------------------------------------
     def lookup(self, bucket_name: str, key: str) -> StoredObject:
         """The current version of an object, or NoSuchBucket / NoSuchKey."""
-        with self.store.lock:
-            obj = self.store.bucket(bucket_name).current(key)
+        obj = self.store.current(bucket_name, key)
         if obj is None:
             raise NoSuchKey(key)
         return obj
@@ -379,7 +376,7 @@ class ObjectService:
         """
         obj = self.lookup(request.bucket, request.key)
         plan = self.sse.read(
-            obj.envelope, self._bucket(obj.bucket), obj.key, request.sse, request.context
+            obj.envelope, self.store.bucket(obj.bucket), obj.key, request.sse, request.context
         )
         if request.conditions.any:
             conditions.evaluate(
@@ -406,7 +403,7 @@ class ObjectService:
         ``x-amz-copy-source-server-side-encryption-customer-*`` trio: R13 without it for an SSE-C
         source, R14 with the wrong key, R15 with another algorithm, K12 with one for a source that
         is not SSE-C (reference sections 3 and 8)."""
-        bucket = self._bucket(source.bucket)
+        bucket = self.store.bucket(source.bucket)
         if context is not None:  # reading the source is an action of its own (s3:GetObject)
             resource = arn.s3_object(source.bucket, source.key, context.region)
             self.access.check(context, GET_OBJECT, resource)
@@ -437,8 +434,7 @@ class ObjectService:
     # -- deletes ------------------------------------------------------------------------------
     def delete(self, bucket_name: str, key: str) -> StoredObject | None:
         """DeleteObject: removes the key if present; deleting a missing key succeeds."""
-        with self.store.lock:
-            return self.store.bucket(bucket_name).remove(key)
+        return self.store.remove(bucket_name, key)
 
     def delete_many(
         self, bucket_name: str, keys: list[str], context: RequestContext | None
