@@ -87,10 +87,10 @@ class Engine:
         self.clock = clock if clock is not None else Clock()
         self.entropy = Entropy(seed)
         self.lock = threading.RLock()
-        self.store = Store()
+        self.events = EventStream()
+        self.store = Store(on_change=self.events.emit)
         self.root_keys = RootKeyRing(self.clock, self.entropy.bytes, root_key_rotation)
         self.sealer = Sealer(self.root_keys, self.entropy)
-        self.events = EventStream()
         self.authorizer: Authorizer = DefaultAuthorizer()
         self.access = S3Access(self.authorizer)
         self.buckets = BucketService(

@@ -13,6 +13,14 @@ encrypted or decrypted (s3transfer uploads the parts of one upload from several 
 maps to a list of versions, newest last, so versioning can arrive without reshaping the store; an
 unversioned bucket keeps one ``null`` version. Keys are also kept sorted for listing (``bisect``), so a
 write costs O(log n) to find its place.
+
+Events: after each committed change (an object stored or removed, a bucket created or deleted, its
+default encryption set) the store calls ``on_change`` with one event of this module. It calls it under
+the lock, so a store's events come in the order of its changes (what versioning, replication and the
+audit trail need), at the cost of a rule for listeners: be quick, never call back into the store, never
+wait for a thread that might, never raise. An event describes its change (key, version, ETag, size)
+rather than carry the object, so a stream that keeps every event does not keep every overwritten
+version's ciphertext alive; a consumer that needs the bytes reads the key from the store.
 """
 
 from __future__ import annotations
@@ -141,6 +149,57 @@ class MultipartUpload:
         return self.envelope.encryption
 
 
+@dataclass(frozen=True, slots=True)
+class ObjectCommitted:
+    """A new current version of ``key`` (PutObject, CopyObject, CompleteMultipartUpload).
+
+    ``replaced`` is the version id of the version it took the place of (None: the key was new).
+    """
+
+    bucket: str
+    key: str
+    version_id: str
+    etag: str
+    size: int
+    replaced: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectRemoved:
+    """``key`` was deleted; ``version_id`` is the version removed."""
+
+    bucket: str
+    key: str
+    version_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class BucketCreated:
+    """A new bucket."""
+
+    bucket: str
+    region: str
+    owner_account: str
+
+
+@dataclass(frozen=True, slots=True)
+class BucketDeleted:
+    """A bucket was deleted (it was empty)."""
+
+    bucket: str
+
+
+@dataclass(frozen=True, slots=True)
+class DefaultEncryptionSet:
+    """A bucket's default encryption was set (PutBucketEncryption, DeleteBucketEncryption)."""
+
+    bucket: str
+    default: BucketDefault
+
+
+StoreEvent = ObjectCommitted | ObjectRemoved | BucketCreated | BucketDeleted | DefaultEncryptionSet
+
+
 @dataclass(eq=False)
 class Bucket:
     """A bucket: name, region, owner, default encryption, objects and uploads.
@@ -164,11 +223,14 @@ class Bucket:
         versions = self.objects.get(key)
         return versions[-1] if versions else None
 
-    def _put(self, obj: StoredObject) -> None:
-        """Make ``obj`` the current (only, while unversioned) version of its key."""
-        if obj.key not in self.objects:
+    def _put(self, obj: StoredObject) -> StoredObject | None:
+        """Make ``obj`` the current (only, while unversioned) version of its key; returns the
+        version it replaced, if any."""
+        versions = self.objects.get(obj.key)
+        if versions is None:
             bisect.insort(self.sorted_keys, obj.key)
         self.objects[obj.key] = [obj]
+        return versions[-1] if versions else None
 
     def _remove(self, key: str) -> StoredObject | None:
         """Delete ``key``; returns what was removed, if anything."""
@@ -193,11 +255,26 @@ class Bucket:
 
 
 class Store:
-    """All buckets of one engine, and the lock over them (see the module docstring)."""
+    """All buckets of one engine, and the lock over them; ``on_change`` hears of each committed
+    change, under the lock (see the module docstring)."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_change: Callable[[StoreEvent], None] | None = None) -> None:
         self._lock = threading.RLock()
         self._buckets: dict[str, Bucket] = {}
+        self._on_change = on_change
+
+    def _committed(self, bucket: str, obj: StoredObject, replaced: StoredObject | None) -> None:
+        if self._on_change is not None:
+            self._on_change(
+                ObjectCommitted(
+                    bucket,
+                    obj.key,
+                    obj.version_id,
+                    obj.etag,
+                    obj.size,
+                    None if replaced is None else replaced.version_id,
+                )
+            )
 
     # -- buckets ------------------------------------------------------------------------------
     def _bucket(self, name: str) -> Bucket:
@@ -225,6 +302,8 @@ class Store:
             if existing is not None:
                 return existing
             self._buckets[bucket.name] = bucket
+            if self._on_change is not None:
+                self._on_change(BucketCreated(bucket.name, bucket.region, bucket.owner_account))
         return bucket
 
     def delete_bucket(self, name: str, check: Callable[[Bucket], None] | None = None) -> None:
@@ -234,6 +313,8 @@ class Store:
             if check is not None:
                 check(bucket)
             del self._buckets[name]
+            if self._on_change is not None:
+                self._on_change(BucketDeleted(name))
 
     def set_default_encryption(
         self, name: str, change: Callable[[BucketDefault], BucketDefault]
@@ -243,6 +324,8 @@ class Store:
         with self._lock:
             bucket = self._bucket(name)
             bucket.default_encryption = default = change(bucket.default_encryption)
+            if self._on_change is not None:
+                self._on_change(DefaultEncryptionSet(name, default))
         return default
 
     # -- objects ------------------------------------------------------------------------------
@@ -260,16 +343,19 @@ class Store:
             bucket = self._bucket(obj.bucket)
             if check is not None:
                 check(bucket.current(obj.key))
-            bucket._put(obj)
+            self._committed(bucket.name, obj, bucket._put(obj))
 
     def remove(self, bucket: str, key: str) -> StoredObject | None:
         """Delete ``key``; returns the version removed (None: there was none)."""
         with self._lock:
-            return self._bucket(bucket)._remove(key)
+            removed = self._bucket(bucket)._remove(key)
+            if removed is not None and self._on_change is not None:
+                self._on_change(ObjectRemoved(bucket, key, removed.version_id))
+        return removed
 
     def replace(self, obj: StoredObject) -> None:
         """Put ``obj`` in place of the current version of its key, which must exist (NoSuchKey): the
-        test API's simulated corruption at rest, not an S3 change."""
+        test API's simulated corruption at rest, not an S3 change (so no event)."""
         with self._lock:
             bucket = self._bucket(obj.bucket)
             versions = bucket.objects.get(obj.key)
@@ -336,8 +422,9 @@ class Store:
         with self._lock:
             bucket = self._still_there(upload)
             obj = build(upload, bucket.current(upload.key))
-            bucket._put(obj)
+            replaced = bucket._put(obj)
             del bucket.uploads[upload.upload_id]
+            self._committed(bucket.name, obj, replaced)
         return obj
 
     def abort_upload(self, bucket: str, key: str, upload_id: str) -> None:
