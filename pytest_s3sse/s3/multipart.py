@@ -49,18 +49,16 @@ from pytest_s3sse.errors.s3 import (
 )
 from pytest_s3sse.http import ChunkReader, RequestBody
 from pytest_s3sse.s3 import conditions, multipart_listing
-from pytest_s3sse.s3.multipart_checksums import checksum_mode, composite_checksum
-from pytest_s3sse.s3.multipart_listing import UploadsPage, UploadsQuery
-from pytest_s3sse.s3.objects import (
-    Ingested,
-    ObjectService,
+from pytest_s3sse.s3.limits import (
+    MIN_PART_SIZE,
     check_key,
     check_metadata,
     check_write_condition_values,
-    ingest,
-    no_claims,
-    tampered,
 )
+from pytest_s3sse.s3.multipart_checksums import checksum_mode, composite_checksum
+from pytest_s3sse.s3.multipart_listing import UploadsPage, UploadsQuery
+from pytest_s3sse.s3.objects import ObjectService
+from pytest_s3sse.s3.pipeline import Ingested, ingest, no_claims, tampered
 from pytest_s3sse.s3.store import (
     MultipartUpload,
     ObjectAttributes,
@@ -71,8 +69,6 @@ from pytest_s3sse.s3.store import (
 from pytest_s3sse.sse.plan import ReadPlan
 from pytest_s3sse.sse.rules import SseHeaders
 from pytest_s3sse.types import ChecksumAlgorithm, Principal, SseMode
-
-MIN_PART_SIZE = 5 * 1024 * 1024
 
 # Section 6, A: LocalStack snapshot test_multipart_parts_checksum_exceptions_composite /
 # upload-part-different-checksum-exc (algorithms in lower case).
