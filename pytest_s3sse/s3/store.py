@@ -263,11 +263,11 @@ class Store:
         self._buckets: dict[str, Bucket] = {}
         self._on_change = on_change
 
-    def _committed(self, bucket: str, obj: StoredObject, replaced: StoredObject | None) -> None:
+    def _committed(self, obj: StoredObject, replaced: StoredObject | None) -> None:
         if self._on_change is not None:
             self._on_change(
                 ObjectCommitted(
-                    bucket,
+                    obj.bucket,
                     obj.key,
                     obj.version_id,
                     obj.etag,
@@ -343,7 +343,7 @@ class Store:
             bucket = self._bucket(obj.bucket)
             if check is not None:
                 check(bucket.current(obj.key))
-            self._committed(bucket.name, obj, bucket._put(obj))
+            self._committed(obj, bucket._put(obj))
 
     def remove(self, bucket: str, key: str) -> StoredObject | None:
         """Delete ``key``; returns the version removed (None: there was none)."""
@@ -424,7 +424,7 @@ class Store:
             obj = build(upload, bucket.current(upload.key))
             replaced = bucket._put(obj)
             del bucket.uploads[upload.upload_id]
-            self._committed(bucket.name, obj, replaced)
+            self._committed(obj, replaced)
         return obj
 
     def abort_upload(self, bucket: str, key: str, upload_id: str) -> None:
