@@ -70,10 +70,10 @@ class Engine:
         self.region = region
         self.clock = options.clock if options.clock is not None else Clock()
         self.entropy = Entropy(options.seed)
-        self.store = Store()
+        self.events = EventStream()
+        self.store = Store(on_change=self.events.emit)
         self.root_keys = RootKeyRing(self.clock, self.entropy.bytes, options.root_key_rotation)
         self.sealer = Sealer(self.root_keys, self.entropy)
-        self.events = EventStream()
         self.authorizer: Authorizer = DefaultAuthorizer()
         self.access = S3Access(self.authorizer)
         self.buckets = BucketService(

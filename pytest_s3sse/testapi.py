@@ -16,6 +16,7 @@ from pytest_s3sse.crypto.segments import SealedPart
 from pytest_s3sse.engine import Engine
 from pytest_s3sse.errors import KmsKeyNotFoundError, ObjectNotFoundError
 from pytest_s3sse.errors.kms import KmsError
+from pytest_s3sse.errors.s3 import NoSuchBucket
 from pytest_s3sse.kms.service import KmsService
 from pytest_s3sse.kms.types import KmsCall
 from pytest_s3sse.options import EngineOptions
@@ -192,11 +193,13 @@ class S3SSE:
 
     # -- at rest -------------------------------------------------------------------------------
     def _object(self, bucket: str, key: str) -> StoredObject:
-        with self.engine.store.lock:
-            found = self.engine.store.buckets.get(bucket)
-            obj = found.current(key) if found is not None else None
+        try:
+            obj = self.engine.store.current(bucket, key)
+        except NoSuchBucket:
+            obj, where = None, "bucket does not exist"
+        else:
+            where = "no such key"
         if obj is None:
-            where = "bucket does not exist" if found is None else "no such key"
             msg = f"s3://{bucket}/{key} is not stored ({where})"
             raise ObjectNotFoundError(msg)
         return obj
@@ -259,8 +262,7 @@ class S3SSE:
                     segments = list(part.segments)
                     segments[s_index] = bytes(flipped)
                     parts[p_index] = SealedPart(part.part_number, part.size, tuple(segments))
-                    with self.engine.store.lock:
-                        self.engine.store.bucket(bucket).put(replace(obj, parts=tuple(parts)))
+                    self.engine.store.replace(replace(obj, parts=tuple(parts)))
                     return
                 offset -= len(segment)
         msg = f"offset is beyond the {sum(p.stored_size for p in obj.parts)} bytes at rest"

@@ -14,7 +14,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from pytest_s3sse.s3 import copy as copy_module
-from pytest_s3sse.s3.objects import MSG_COPY_TO_SELF
+from pytest_s3sse.s3.copy import MSG_COPY_TO_SELF
 
 BODY = b'{"key": "value"}'
 PRECONDITION_FAILED = "At least one of the pre-conditions you specified did not hold"
@@ -66,8 +66,11 @@ def test_copy_reencrypts_under_its_own_data_key(s3, bucket, source, s3sse):
     src, dst = s3sse.stored(bucket, source), s3sse.stored(bucket, "dst")
     assert src.ciphertext != dst.ciphertext
     assert BODY not in dst.ciphertext
-    store = s3sse.engine.store.buckets[bucket]
-    assert store.current("dst").envelope.wrapped != store.current(source).envelope.wrapped
+    store = s3sse.engine.store
+    assert (
+        store.current(bucket, "dst").envelope.wrapped
+        != store.current(bucket, source).envelope.wrapped
+    )
 
 
 def test_copy_of_keys_with_spaces_and_unicode(s3, bucket):
@@ -116,13 +119,13 @@ def test_copy_in_place_with_replace_reencrypts_under_a_new_data_key(s3, bucket, 
     """The migration idiom: copy an object onto itself with REPLACE; A, LocalStack snapshot
     ``copy-replace-directive``: same ETag, new metadata; the data key and ciphertext change."""
     before = s3sse.stored(bucket, source)
-    wrapped_before = s3sse.engine.store.buckets[bucket].current(source).envelope.wrapped
+    wrapped_before = s3sse.engine.store.current(bucket, source).envelope.wrapped
     s3.copy_object(
         **copy_from(bucket, source, Key=source, MetadataDirective="REPLACE", Metadata={"v": "2"})
     )
     after = s3sse.stored(bucket, source)
     assert after.ciphertext != before.ciphertext
-    assert s3sse.engine.store.buckets[bucket].current(source).envelope.wrapped != wrapped_before
+    assert s3sse.engine.store.current(bucket, source).envelope.wrapped != wrapped_before
     assert after.mode == "SSE-S3"
     assert after.etag == before.etag
     assert s3.head_object(Bucket=bucket, Key=source)["Metadata"] == {"v": "2"}

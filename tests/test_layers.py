@@ -1,5 +1,6 @@
-"""The architecture (shared STYLE.md): imports flow one way, and third-party packages stay in the
-layer that owns them. Read with ``ast``, so nothing is imported to check it."""
+"""The architecture (shared STYLE.md): imports flow one way, third-party packages stay in the layer
+that owns them, and only the S3 store takes its lock. Read with ``ast``, so nothing is imported to
+check it."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import botocore.endpoint
 import pytest
 
 import pytest_s3sse
+from pytest_s3sse.s3.store import Store
 
 PACKAGE = Path(__file__).resolve().parent.parent / "pytest_s3sse"
 
@@ -167,6 +169,48 @@ def test_third_party_packages_stay_in_their_layer(path):
         if top == "pytest_s3sse" or top in sys.stdlib_module_names or top == "__future__":
             continue
         assert top in allowed, f"pytest_s3sse.{_module_name(path)} ({layer}) imports {name}"
+
+
+def store_lock_uses(source: str) -> list[str]:
+    """Every ``.lock`` or ``._lock`` of something named like a store in ``source``, by any path to
+    it (``self.store.lock``, ``objects.store._lock``, ``engine.store.lock`` ...)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr in ("lock", "_lock")
+            and "store" in ast.unparse(node.value).lower()
+        ):
+            found.append(f"line {node.lineno}: {ast.unparse(node)}")
+    return found
+
+
+@pytest.mark.parametrize(
+    "path", [p for p in MODULES if _module_name(p) != "s3.store"], ids=_module_name
+)
+def test_only_the_store_takes_its_lock(path):
+    """STYLE.md: the S3 store alone owns its lock; the domain, the edges and the test handle ask it
+    to look up and commit instead of holding it themselves."""
+    assert store_lock_uses(path.read_text()) == []
+
+
+@pytest.mark.parametrize(
+    ("source", "caught"),
+    [
+        ("with self.store.lock:\n    pass", True),
+        ("objects.store._lock.acquire()", True),
+        ("with self.s.buckets.store.lock:\n    pass", True),
+        ("with self.engine.store.lock:\n    pass", True),
+        ("with self._lock:\n    pass", False),  # an object's own lock
+        ("service.lock.acquire()", False),  # the KMS service's
+    ],
+)
+def test_a_use_of_the_store_lock_is_caught(source, caught):
+    assert bool(store_lock_uses(source)) is caught
+
+
+def test_the_store_lock_is_private():
+    assert not hasattr(Store(), "lock")
 
 
 def test_importing_the_package_patches_nothing():

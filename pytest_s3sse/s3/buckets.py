@@ -1,4 +1,4 @@
-"""Buckets: create (name and location rules), delete, list, head.
+"""Buckets: create (name and location rules), delete, list, head, default encryption.
 
 Texts: see ``docs/errors.md`` (CreateBucket rows). The us-east-1 legacy rule: re-creating a bucket you
 already own there answers 200 (AWS ErrorResponses, BucketAlreadyOwnedByYou); elsewhere 409.
@@ -7,6 +7,7 @@ already own there answers 200 (AWS ErrorResponses, BucketAlreadyOwnedByYou); els
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from pytest_s3sse.clock import Clock
 from pytest_s3sse.errors.s3 import (
@@ -18,7 +19,8 @@ from pytest_s3sse.errors.s3 import (
     InvalidLocationConstraint,
 )
 from pytest_s3sse.s3.store import Bucket, Store
-from pytest_s3sse.sse.rules import IMPLICIT_DEFAULT, NEW_BUCKET_DEFAULT
+from pytest_s3sse.sse.rules import IMPLICIT_DEFAULT, NEW_BUCKET_DEFAULT, BucketDefault
+from pytest_s3sse.types import SseMode
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _IP = re.compile(r"^\d+\.\d+\.\d+\.\d+$")
@@ -78,36 +80,69 @@ class BucketService:
         """Create a bucket; returns it and whether it is new (False: us-east-1 re-create)."""
         if not valid_bucket_name(name):
             raise InvalidBucketName(name)
-        with self.store.lock:
-            existing = self.store.buckets.get(name)
-            if existing is not None:
-                if existing.owner_account != owner_account:
-                    raise BucketAlreadyExists(name)
-                if existing.region == US_EAST_1 and region == US_EAST_1:
-                    return existing, False
-                raise BucketAlreadyOwnedByYou(name)
-            default = NEW_BUCKET_DEFAULT if self.ssec_blocked_by_default else IMPLICIT_DEFAULT
-            bucket = Bucket(name, region, owner_account, self.clock.now(), default)
-            self.store.buckets[name] = bucket
+        default = NEW_BUCKET_DEFAULT if self.ssec_blocked_by_default else IMPLICIT_DEFAULT
+        bucket = Bucket(name, region, owner_account, self.clock.now(), default)
+        existing = self.store.create_bucket(bucket)  # atomic: added, or the bucket of that name
+        if existing is bucket:
             return bucket, True
+        if existing.owner_account != owner_account:
+            raise BucketAlreadyExists(name)
+        if existing.region == US_EAST_1 and region == US_EAST_1:
+            return existing, False
+        raise BucketAlreadyOwnedByYou(name)
 
     def delete(self, name: str) -> None:
-        """DeleteBucket: only an empty bucket, with no multipart upload in progress."""
-        with self.store.lock:
-            bucket = self.store.bucket(name)
-            if not bucket.is_empty or bucket.uploads:
-                raise BucketNotEmpty(name)
-            del self.store.buckets[name]
+        """DeleteBucket: only an empty bucket, with no multipart upload in progress (checked in the
+        same locked step as the deletion)."""
+        self.store.delete_bucket(name, _must_be_empty)
 
     def get(self, name: str) -> Bucket:
         """The bucket (NoSuchBucket if absent)."""
-        with self.store.lock:
-            return self.store.bucket(name)
+        return self.store.bucket(name)
 
     def owned_by(self, account_id: str) -> list[Bucket]:
         """The account's buckets in name order."""
-        with self.store.lock:
-            return sorted(
-                (b for b in self.store.buckets.values() if b.owner_account == account_id),
-                key=lambda b: b.name,
-            )
+        return sorted(
+            (b for b in self.store.buckets() if b.owner_account == account_id),
+            key=lambda b: b.name,
+        )
+
+    def put_encryption(
+        self,
+        name: str,
+        mode: SseMode,
+        kms_key_id: str | None,
+        *,
+        bucket_key_enabled: bool,
+        explicit: bool,
+        blocked: tuple[str, ...] | None,
+    ) -> BucketDefault:
+        """PutBucketEncryption: the bucket's new default (``explicit`` when the rule had
+        ``ApplyServerSideEncryptionByDefault``; ``blocked`` its ``BlockedEncryptionTypes``).
+
+        U: a rule without BlockedEncryptionTypes (``blocked`` None) leaves the block as it was (S:
+        Terraform's AWS provider saw SSE-C come back blocked after writing a rule without it).
+        """
+
+        def change(current: BucketDefault) -> BucketDefault:
+            kept = current.blocked_encryption_types if blocked is None else blocked
+            return BucketDefault(
+                mode, kms_key_id, bucket_key_enabled, explicit=explicit,
+                blocked_encryption_types=kept,
+            )  # fmt: skip
+
+        return self.store.set_default_encryption(name, change)
+
+    def delete_encryption(self, name: str) -> BucketDefault:
+        """DeleteBucketEncryption: back to SSE-S3 (B3). U: the SSE-C block is a security setting
+        and is kept (proposed; AWS does not document what DeleteBucketEncryption does to it)."""
+        return self.store.set_default_encryption(name, _implicit_keeping_block)
+
+
+def _must_be_empty(bucket: Bucket) -> None:
+    if not bucket.is_empty or bucket.uploads:
+        raise BucketNotEmpty(bucket.name)
+
+
+def _implicit_keeping_block(current: BucketDefault) -> BucketDefault:
+    return replace(IMPLICIT_DEFAULT, blocked_encryption_types=current.blocked_encryption_types)

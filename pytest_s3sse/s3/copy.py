@@ -22,20 +22,19 @@ from pytest_s3sse.errors.s3 import (
 )
 from pytest_s3sse.http import ChunkReader
 from pytest_s3sse.s3 import conditions
-from pytest_s3sse.s3.objects import (
-    MSG_COPY_TO_SELF,
-    ObjectService,
-    check_key,
-    check_metadata,
-    ingest,
-    no_claims,
-    tampered,
-)
+from pytest_s3sse.s3.limits import check_key, check_metadata
+from pytest_s3sse.s3.objects import ObjectService
+from pytest_s3sse.s3.pipeline import ingest, no_claims, tampered
 from pytest_s3sse.s3.store import Bucket, ObjectAttributes, StoredObject
 from pytest_s3sse.sse.plan import ReadPlan
 from pytest_s3sse.sse.rules import SseHeaders
 from pytest_s3sse.types import ChecksumAlgorithm, SseMode
 
+# K1 (A, LocalStack snapshot test_s3_copy_object_in_place; moto CopyObjectMustChangeSomething).
+MSG_COPY_TO_SELF = (
+    "This copy request is illegal because it is trying to copy an object to itself without changing "
+    "the object's metadata, storage class, website redirect location or encryption attributes."
+)
 # S: the text S3 is widely reported to send for a source above 5 GiB (not in the research tables).
 MAX_COPY_SIZE = 5 * 1024**3
 MSG_SOURCE_TOO_LARGE = (
@@ -164,8 +163,7 @@ def copy_object(objects: ObjectService, request: CopyRequest) -> StoredObject:
     under another customer key (key rotation, K8/K9), to SSE-S3 (K6) or between KMS keys gets new
     ciphertext. The source's encryption context is not carried over (K13, P).
     """
-    with objects.store.lock:
-        bucket = objects.store.bucket(request.bucket)
+    bucket = objects.store.bucket(request.bucket)
     source = objects.lookup(request.source_bucket, request.source_key)
     source_plan = _check_source(request, source, objects)
     check_key(request.key)

@@ -20,8 +20,10 @@ data key for every UploadPart and UploadPartCopy and one at CompleteMultipartUpl
 requester of that request, and none while a Bucket Key is held. So an upload of N parts without a
 Bucket Key costs 1 + N + 1 KMS calls (twice that for DSSE-KMS, one per layer).
 
-Locking: the store lock is held to find an upload and to commit a part or an object, never while a body is
-read or encrypted, so s3transfer's worker threads upload the parts of one upload concurrently.
+Locking: the store's lock is held (by the store) to find an upload and to commit a part or an object, never
+while a body is read or encrypted, so s3transfer's worker threads upload the parts of one upload
+concurrently. What Complete checks against the upload's parts and the key's current version runs inside
+the store's locked step (:meth:`~pytest_s3sse.s3.store.Store.complete_upload`).
 
 Error texts: ``docs/_research/s3-errors.md`` sections 6 (checksums) and 7 (multipart) and
 ``shared/reference/aws-sse-behaviour.md`` section 4; "A" marks what was recorded against AWS.
@@ -44,24 +46,20 @@ from pytest_s3sse.errors.s3 import (
     InvalidPart,
     InvalidPartOrder,
     InvalidRequest,
-    NoSuchUpload,
 )
 from pytest_s3sse.http import ChunkReader, RequestBody
 from pytest_s3sse.s3 import conditions, multipart_listing
-from pytest_s3sse.s3.multipart_checksums import checksum_mode, composite_checksum
-from pytest_s3sse.s3.multipart_listing import UploadsPage, UploadsQuery
-from pytest_s3sse.s3.objects import (
-    Ingested,
-    ObjectService,
+from pytest_s3sse.s3.limits import (
+    MIN_PART_SIZE,
     check_key,
     check_metadata,
     check_write_condition_values,
-    ingest,
-    no_claims,
-    tampered,
 )
+from pytest_s3sse.s3.multipart_checksums import checksum_mode, composite_checksum
+from pytest_s3sse.s3.multipart_listing import UploadsPage, UploadsQuery
+from pytest_s3sse.s3.objects import ObjectService
+from pytest_s3sse.s3.pipeline import Ingested, ingest, no_claims, tampered
 from pytest_s3sse.s3.store import (
-    Bucket,
     MultipartUpload,
     ObjectAttributes,
     Store,
@@ -71,8 +69,6 @@ from pytest_s3sse.s3.store import (
 from pytest_s3sse.sse.plan import ReadPlan
 from pytest_s3sse.sse.rules import SseHeaders
 from pytest_s3sse.types import ChecksumAlgorithm, Principal, SseMode
-
-MIN_PART_SIZE = 5 * 1024 * 1024
 
 # Section 6, A: LocalStack snapshot test_multipart_parts_checksum_exceptions_composite /
 # upload-part-different-checksum-exc (algorithms in lower case).
@@ -242,24 +238,14 @@ class MultipartService:
         self.objects = objects
 
     # -- finding ------------------------------------------------------------------------------
-    def _find(self, bucket_name: str, key: str, upload_id: str) -> tuple[Bucket, MultipartUpload]:
-        """Bucket and upload; the caller holds the store lock. A wrong key is NoSuchUpload (A)."""
-        bucket = self.store.bucket(bucket_name)
-        upload = bucket.uploads.get(upload_id)
-        if upload is None or upload.key != key:
-            raise NoSuchUpload(upload_id)
-        return bucket, upload
-
     def get(self, bucket_name: str, key: str, upload_id: str) -> MultipartUpload:
-        """The upload in progress, or NoSuchBucket / NoSuchUpload."""
-        with self.store.lock:
-            return self._find(bucket_name, key, upload_id)[1]
+        """The upload in progress, or NoSuchBucket / NoSuchUpload (a wrong key too: A)."""
+        return self.store.find_upload(bucket_name, key, upload_id)
 
     # -- create -------------------------------------------------------------------------------
     def create(self, request: CreateRequest) -> MultipartUpload:
         """CreateMultipartUpload: resolve the encryption and make the upload's one data key."""
-        with self.store.lock:
-            bucket = self.store.bucket(request.bucket)
+        bucket = self.store.bucket(request.bucket)
         check_key(request.key)
         check_metadata(request.attributes.metadata)
         mode = checksum_mode(request.checksum_algorithm, request.checksum_type)
@@ -283,8 +269,7 @@ class MultipartService:
             checksum_algorithm=request.checksum_algorithm,
             checksum_type=mode,
         )
-        with self.store.lock:
-            self.store.bucket(request.bucket).uploads[upload.upload_id] = upload
+        self.store.add_upload(upload)
         return upload
 
     # -- parts --------------------------------------------------------------------------------
@@ -292,8 +277,7 @@ class MultipartService:
         """The plan that opens the upload's data key for one part: a write's SSE-C checks (C8, C9
         while the bucket blocks SSE-C, C1-C6), then the upload's (M1-M3). Opening a KMS upload's
         key is a Decrypt as the part's requester (:mod:`pytest_s3sse.s3.multipart` docstring)."""
-        with self.store.lock:
-            bucket = self.store.bucket(upload.bucket)
+        bucket = self.store.bucket(upload.bucket)
         return self.objects.sse.part(
             upload.envelope, bucket, upload.key, request.sse, request.context
         )
@@ -362,11 +346,7 @@ class MultipartService:
     def _commit_part(self, upload: MultipartUpload, got: Ingested) -> UploadedPart:
         etag = self.objects.etag(upload.encryption.mode, got.md5)  # SSE-C parts: not the MD5 (5.2)
         part = UploadedPart(got.part, etag, self.clock.now(), got.checksum)
-        with self.store.lock:  # aborted or completed meanwhile: the part has nowhere to go
-            _, current = self._find(upload.bucket, upload.key, upload.upload_id)
-            if current is not upload:  # pragma: no cover - ids are random and never reused
-                raise NoSuchUpload(upload.upload_id)
-            upload.parts[part.number] = part
+        self.store.add_part(upload, part)  # NoSuchUpload if aborted or completed meanwhile
         return part
 
     # -- complete and abort -------------------------------------------------------------------
@@ -376,8 +356,7 @@ class MultipartService:
         if not request.parts:
             raise InvalidRequest(MSG_NO_PARTS)
         found = self.get(request.bucket, request.key, request.upload_id)
-        with self.store.lock:
-            bucket = self.store.bucket(found.bucket)
+        bucket = self.store.bucket(found.bucket)
         plan = self.objects.sse.complete(
             found.envelope, bucket, found.key, request.sse, request.context
         )
@@ -386,61 +365,57 @@ class MultipartService:
             # so the Decrypt S3 makes to complete a KMS upload is made for what it tells a test: the
             # permission it needs, the key state it checks, the count (module docstring).
             plan.open()
-        with self.store.lock:
-            bucket, upload = self._find(request.bucket, request.key, request.upload_id)
-            if request.checksum_type is not None and request.checksum_type != upload.checksum_type:
-                raise InvalidRequest(MSG_CHECKSUM_MODE.format(mode=upload.checksum_type or "null"))
-            parts = chosen_parts(upload, request.parts)
-            size = sum(p.size for p in parts)
-            if request.object_size is not None and request.object_size != str(size):
-                raise InvalidRequest(MSG_OBJECT_SIZE.format(sent=request.object_size, actual=size))
-            algorithm = upload.checksum_algorithm
-            obj = StoredObject(
-                bucket=bucket.name,
-                key=upload.key,
-                size=size,
-                etag=multipart_etag(parts),
-                last_modified=self.clock.now(),
-                attributes=upload.attributes,
-                envelope=upload.envelope,
-                parts=tuple(p.sealed for p in parts),
-                checksum=composite_checksum(algorithm, parts) if algorithm is not None else None,
-            )
-            self._check_conditions(bucket, request)  # at commit time, under the same lock
-            self.objects.commit(obj)
-            del bucket.uploads[upload.upload_id]
-        return obj
 
-    @staticmethod
-    def _check_conditions(bucket: Bucket, request: CompleteRequest) -> None:
-        """If-None-Match: * and If-Match against the key as it is at Complete time (section 5c, A).
+        def build(upload: MultipartUpload, current: StoredObject | None) -> StoredObject:
+            return self._completed(request, upload, current)
 
-        The 409 ConditionalRequestConflict cases (the key changed after Create) are not modelled.
+        return self.store.complete_upload(found, build)
+
+    def _completed(
+        self, request: CompleteRequest, upload: MultipartUpload, current: StoredObject | None
+    ) -> StoredObject:
+        """The object ``request`` makes of ``upload``, checked against the upload's parts and the
+        key's ``current`` version as they are at commit time (called under the store's lock).
+
+        If-None-Match: * and If-Match are checked last, against the key as it is at Complete time
+        (section 5c, A); the 409 ConditionalRequestConflict cases (the key changed after Create)
+        are not modelled.
         """
-        current = bucket.current(request.key)
-        conditions.check_write(request.conditions, current.etag if current else None, request.key)
+        if request.checksum_type is not None and request.checksum_type != upload.checksum_type:
+            raise InvalidRequest(MSG_CHECKSUM_MODE.format(mode=upload.checksum_type or "null"))
+        parts = chosen_parts(upload, request.parts)
+        size = sum(p.size for p in parts)
+        if request.object_size is not None and request.object_size != str(size):
+            raise InvalidRequest(MSG_OBJECT_SIZE.format(sent=request.object_size, actual=size))
+        algorithm = upload.checksum_algorithm
+        obj = StoredObject(
+            bucket=upload.bucket,
+            key=upload.key,
+            size=size,
+            etag=multipart_etag(parts),
+            last_modified=self.clock.now(),
+            attributes=upload.attributes,
+            envelope=upload.envelope,
+            parts=tuple(p.sealed for p in parts),
+            checksum=composite_checksum(algorithm, parts) if algorithm is not None else None,
+        )
+        conditions.check_write(request.conditions, current.etag if current else None, upload.key)
+        return obj
 
     def abort(self, bucket_name: str, key: str, upload_id: str) -> None:
         """AbortMultipartUpload: the upload and its parts are gone (a second abort is NoSuchUpload)."""
-        with self.store.lock:
-            bucket, upload = self._find(bucket_name, key, upload_id)
-            del bucket.uploads[upload.upload_id]
+        self.store.abort_upload(bucket_name, key, upload_id)
 
     # -- listing ------------------------------------------------------------------------------
     def list_parts(
         self, bucket_name: str, key: str, upload_id: str, *, marker: int, max_parts: int
     ) -> PartsPage:
         """ListParts: parts numbered above ``marker``, in order, at most ``max_parts``."""
-        with self.store.lock:
-            upload = self._find(bucket_name, key, upload_id)[1]
-            after = sorted(
-                (p for p in upload.parts.values() if p.number > marker), key=lambda p: p.number
-            )
+        upload, parts = self.store.parts(bucket_name, key, upload_id)
+        after = sorted((p for p in parts if p.number > marker), key=lambda p: p.number)
         page = tuple(after[:max_parts])
         return PartsPage(upload, page, len(after) > len(page), page[-1].number if page else 0)
 
     def list_uploads(self, bucket_name: str, query: UploadsQuery) -> UploadsPage:
         """ListMultipartUploads (rules in :mod:`pytest_s3sse.s3.multipart_listing`)."""
-        with self.store.lock:
-            uploads = list(self.store.bucket(bucket_name).uploads.values())
-        return multipart_listing.page(uploads, query)
+        return multipart_listing.page(self.store.uploads(bucket_name), query)

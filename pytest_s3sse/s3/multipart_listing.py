@@ -55,7 +55,7 @@ def _after_markers(ordered: list[MultipartUpload], query: UploadsQuery) -> list[
 
 
 def page(uploads: Iterable[MultipartUpload], query: UploadsQuery) -> UploadsPage:
-    """The page ``query`` asks for among ``uploads`` (a snapshot taken under the store lock)."""
+    """The page ``query`` asks for among ``uploads`` (a snapshot taken by the store)."""
     ordered = sorted(
         uploads, key=lambda u: (u.key, u.initiated)
     )  # stable: ties keep creation order

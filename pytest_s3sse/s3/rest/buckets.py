@@ -4,14 +4,13 @@ GetBucketLocation, Get/Put/DeleteBucketEncryption)."""
 from __future__ import annotations
 
 import hashlib
-from dataclasses import replace
 from xml.etree.ElementTree import Element
 
 from pytest_s3sse.errors.s3 import InvalidArgument, MalformedXML
 from pytest_s3sse.http import HttpResponse
 from pytest_s3sse.s3.rest import xmlio
 from pytest_s3sse.s3.rest.call import Call, Services, empty_response, xml_response
-from pytest_s3sse.sse.rules import IMPLICIT_DEFAULT, NONE_TYPE, SSE_C_TYPE, BucketDefault
+from pytest_s3sse.sse.rules import NONE_TYPE, SSE_C_TYPE
 from pytest_s3sse.types import SseMode
 
 # B7 (A, LocalStack snapshot test_s3_default_bucket_encryption_exc).
@@ -160,22 +159,12 @@ class BucketOps:
         bucket_key = (
             xmlio.child_text(rule, "BucketKeyEnabled") or "false"
         ).strip().lower() == "true"
-        with self.s.buckets.store.lock:
-            # U: a rule without BlockedEncryptionTypes leaves the block as it was (S: Terraform's
-            # AWS provider saw SSE-C come back blocked after writing a rule without it).
-            if blocked is None:
-                blocked = bucket.default_encryption.blocked_encryption_types
-            bucket.default_encryption = BucketDefault(
-                mode, key_id, bucket_key, explicit=by_default is not None,
-                blocked_encryption_types=blocked,
-            )  # fmt: skip
+        self.s.buckets.put_encryption(
+            bucket.name, mode, key_id, bucket_key_enabled=bucket_key,
+            explicit=by_default is not None, blocked=blocked,
+        )  # fmt: skip
         return empty_response()
 
     def delete_bucket_encryption(self, call: Call) -> HttpResponse:
-        bucket = self.s.buckets.get(call.bucket)
-        with self.s.buckets.store.lock:
-            # B3: back to SSE-S3. U: the SSE-C block is a security setting and is kept (proposed;
-            # AWS does not document what DeleteBucketEncryption does to it).
-            blocked = bucket.default_encryption.blocked_encryption_types
-            bucket.default_encryption = replace(IMPLICIT_DEFAULT, blocked_encryption_types=blocked)
+        self.s.buckets.delete_encryption(call.bucket)  # B3, keeping the SSE-C block
         return empty_response(204)
