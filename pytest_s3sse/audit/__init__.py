@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from pytest_s3sse.context import RequestContext
 
@@ -25,9 +24,8 @@ Listener = Callable[[object], None]
 NO_FACTS: Mapping[str, object] = MappingProxyType({})
 
 
-@dataclass(frozen=True, slots=True)
-class RequestRecord:
-    """One request as its protocol edge answered it.
+class RequestRecord(NamedTuple):
+    """One request as its protocol edge answered it (a named tuple: one is built per request).
 
     ``service`` is ``"s3"`` or ``"kms"``; ``operation`` is None when the request could not be routed to
     one. ``error_code`` and ``error_message`` are those of the error answered (None for a success).
@@ -41,7 +39,7 @@ class RequestRecord:
     error_message: str | None = None
     bucket: str | None = None
     key: str | None = None
-    facts: Mapping[str, object] = field(default_factory=lambda: NO_FACTS)
+    facts: Mapping[str, object] = NO_FACTS
 
     @property
     def request_id(self) -> str:

@@ -30,12 +30,22 @@ ALLOW = Decision(allowed=True)
 DENY_ANONYMOUS = Decision(allowed=False, reason="no policy allows anonymous access")
 
 
+class Resource(Protocol):
+    """What an action is performed on; its ARN is built only when a policy reads it (the gate asks
+    for every request, and most decisions never need the string)."""
+
+    @property
+    def arn(self) -> str:
+        """The resource's ARN (``arn:aws:s3:::bucket/key``, a KMS key ARN, or ``*``)."""
+        ...  # pragma: no cover - protocol
+
+
 class Authorizer(Protocol):
     """The policy decision point every gate and domain check asks."""
 
-    def decide(self, context: RequestContext, action: str, resource: str) -> Decision:
+    def decide(self, context: RequestContext, action: str, resource: Resource) -> Decision:
         """May ``context``'s principal perform ``action`` (``s3:GetObject``, ``kms:Decrypt`` ...)
-        on ``resource`` (an ARN)?"""
+        on ``resource``?"""
         ...  # pragma: no cover - protocol
 
 
@@ -44,6 +54,6 @@ class DefaultAuthorizer:
 
     __slots__ = ()
 
-    def decide(self, context: RequestContext, action: str, resource: str) -> Decision:
+    def decide(self, context: RequestContext, action: str, resource: Resource) -> Decision:
         """Allow unless the caller is anonymous."""
         return DENY_ANONYMOUS if context.principal.anonymous else ALLOW

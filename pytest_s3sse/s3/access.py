@@ -12,6 +12,8 @@ D6, A); detailed texts come with the policy evaluation.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from pytest_s3sse import arn
 from pytest_s3sse.context import RequestContext
 from pytest_s3sse.errors.s3 import AccessDenied
@@ -52,11 +54,21 @@ def action_of(operation: str) -> str:
     return ACTIONS.get(operation) or "s3:" + operation
 
 
-def resource_of(bucket: str | None, key: str | None, region: str = "") -> str:
-    """The ARN an operation acts on: the object, the bucket, or ``*`` (ListBuckets)."""
-    if bucket is None:
-        return "*"
-    return arn.bucket(bucket, region) if key is None else arn.s3_object(bucket, key, region)
+class S3Resource(NamedTuple):
+    """An S3 resource: an object, a bucket, or (no bucket) the service, in ``region``'s partition."""
+
+    bucket: str | None
+    key: str | None = None
+    region: str = ""
+
+    @property
+    def arn(self) -> str:
+        """``arn:aws:s3:::bucket/key``, ``arn:aws:s3:::bucket``, or ``*`` (ListBuckets)."""
+        if self.bucket is None:
+            return "*"
+        if self.key is None:
+            return arn.bucket(self.bucket, self.region)
+        return arn.s3_object(self.bucket, self.key, self.region)
 
 
 class S3Access:
@@ -67,7 +79,7 @@ class S3Access:
     def __init__(self, authorizer: Authorizer) -> None:
         self.authorizer = authorizer
 
-    def check(self, context: RequestContext | None, action: str, resource: str) -> None:
+    def check(self, context: RequestContext | None, action: str, resource: S3Resource) -> None:
         """Raise AccessDenied unless ``context`` may do ``action`` on ``resource`` (a request without
         a context is the engine's own work: always allowed)."""
         if context is None:
@@ -79,4 +91,4 @@ class S3Access:
         self, context: RequestContext, operation: str, bucket: str | None, key: str | None
     ) -> None:
         """The gate: may ``context`` perform ``operation`` on the addressed bucket and key?"""
-        self.check(context, action_of(operation), resource_of(bucket, key, context.region))
+        self.check(context, action_of(operation), S3Resource(bucket, key, context.region))

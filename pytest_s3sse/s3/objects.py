@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-from pytest_s3sse import arn
 from pytest_s3sse.clock import Clock
 from pytest_s3sse.context import RequestContext
 from pytest_s3sse.entropy import Entropy
@@ -21,7 +20,7 @@ from pytest_s3sse.errors import DecryptionError
 from pytest_s3sse.errors.s3 import NoSuchKey, S3Error
 from pytest_s3sse.http import RequestBody, collect
 from pytest_s3sse.s3 import conditions, ranges
-from pytest_s3sse.s3.access import DELETE_OBJECT, GET_OBJECT, S3Access
+from pytest_s3sse.s3.access import DELETE_OBJECT, GET_OBJECT, S3Access, S3Resource
 from pytest_s3sse.s3.limits import check_key, check_metadata, check_write_condition_values
 from pytest_s3sse.s3.pipeline import (
     EAGER_DECRYPT_LIMIT,
@@ -221,7 +220,7 @@ class ObjectService:
         is not SSE-C (reference sections 3 and 8)."""
         bucket = self.store.bucket(source.bucket)
         if context is not None:  # reading the source is an action of its own (s3:GetObject)
-            resource = arn.s3_object(source.bucket, source.key, context.region)
+            resource = S3Resource(source.bucket, source.key, context.region)
             self.access.check(context, GET_OBJECT, resource)
         return self.sse.read(
             source.envelope, bucket, source.key, headers, context, copy_source=True
@@ -261,7 +260,7 @@ class ObjectService:
         for key in keys:
             try:
                 if context is not None:
-                    resource = arn.s3_object(bucket_name, key, context.region)
+                    resource = S3Resource(bucket_name, key, context.region)
                     self.access.check(context, DELETE_OBJECT, resource)
                 self.delete(bucket_name, key)
             except S3Error as err:

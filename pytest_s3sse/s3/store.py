@@ -31,7 +31,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
-from typing import Concatenate, ParamSpec, TypeVar
+from typing import Concatenate, NamedTuple, ParamSpec, TypeVar
 
 from pytest_s3sse.crypto.segments import SealedPart
 from pytest_s3sse.errors.s3 import NoSuchBucket, NoSuchKey, NoSuchUpload
@@ -149,11 +149,10 @@ class MultipartUpload:
         return self.envelope.encryption
 
 
-@dataclass(frozen=True, slots=True)
-class ObjectCommitted:
+class ObjectCommitted(NamedTuple):
     """A new current version of ``key`` (PutObject, CopyObject, CompleteMultipartUpload).
 
-    ``replaced`` is the version id of the version it took the place of (None: the key was new).
+    Store events are named tuples (one is built per commit, at C speed). ``replaced`` is the version id of the version it took the place of (None: the key was new).
     """
 
     bucket: str
@@ -164,8 +163,7 @@ class ObjectCommitted:
     replaced: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class ObjectRemoved:
+class ObjectRemoved(NamedTuple):
     """``key`` was deleted; ``version_id`` is the version removed."""
 
     bucket: str
@@ -173,8 +171,7 @@ class ObjectRemoved:
     version_id: str
 
 
-@dataclass(frozen=True, slots=True)
-class BucketCreated:
+class BucketCreated(NamedTuple):
     """A new bucket."""
 
     bucket: str
@@ -182,15 +179,13 @@ class BucketCreated:
     owner_account: str
 
 
-@dataclass(frozen=True, slots=True)
-class BucketDeleted:
+class BucketDeleted(NamedTuple):
     """A bucket was deleted (it was empty)."""
 
     bucket: str
 
 
-@dataclass(frozen=True, slots=True)
-class DefaultEncryptionSet:
+class DefaultEncryptionSet(NamedTuple):
     """A bucket's default encryption was set (PutBucketEncryption, DeleteBucketEncryption)."""
 
     bucket: str
