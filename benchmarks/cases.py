@@ -285,7 +285,7 @@ def scaling_case(stored: int) -> Case:
 def populate(backend: Backend, start: int, stop: int) -> None:
     """Fill the bucket fast, below the client, so large stores are cheap to build."""
     if isinstance(backend, S3SSEBackend):
-        from pytest_s3sse.s3.objects import WriteRequest  # noqa: PLC0415
+        from pytest_s3sse._internal.s3.objects import WriteRequest  # noqa: PLC0415
 
         objects = backend.env.engine.objects
         for i in range(start, stop):

@@ -6,9 +6,9 @@ fixture, or :func:`mock_s3sse`).
 
 from __future__ import annotations
 
-from pytest_s3sse.assertions import S3SSEAssertionError, StoredView
-from pytest_s3sse.clock import Clock
-from pytest_s3sse.errors import (
+from pytest_s3sse._internal.assertions import S3SSEAssertionError, StoredView
+from pytest_s3sse._internal.clock import Clock
+from pytest_s3sse._internal.errors import (
     AwsError,
     DecryptionError,
     InternalEngineError,
@@ -17,11 +17,11 @@ from pytest_s3sse.errors import (
     RealAWSCallBlockedError,
     S3SSEError,
 )
-from pytest_s3sse.kms.types import KmsCall
-from pytest_s3sse.options import EngineOptions
-from pytest_s3sse.passthru import add_s3sse_passthru
-from pytest_s3sse.testapi import S3SSE, mock_s3sse
-from pytest_s3sse.types import SseMode
+from pytest_s3sse._internal.kms.types import KmsCall
+from pytest_s3sse._internal.options import EngineOptions
+from pytest_s3sse._internal.passthru import add_s3sse_passthru
+from pytest_s3sse._internal.testapi import S3SSE, mock_s3sse
+from pytest_s3sse._internal.types import SseMode
 
 __all__ = [
     "S3SSE",

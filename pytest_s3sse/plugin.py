@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
-from pytest_s3sse.options import EngineOptions
-from pytest_s3sse.report import SECTION, format_requests
-from pytest_s3sse.testapi import S3SSE, unwatch, watch_starts
+from pytest_s3sse._internal.options import EngineOptions
+from pytest_s3sse._internal.report import SECTION, format_requests
+from pytest_s3sse._internal.testapi import S3SSE, unwatch, watch_starts
 
 MARKER_HELP = (  # the options and their defaults, from EngineOptions: never a second list
     "s3sse(*, "

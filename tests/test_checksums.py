@@ -9,10 +9,10 @@ import zlib
 import pytest
 from botocore.exceptions import ClientError
 
-from pytest_s3sse.errors.s3 import IncompleteBody
-from pytest_s3sse.s3 import checksums
-from pytest_s3sse.types import ChecksumAlgorithm
-from pytest_s3sse.wire.chunked import AwsChunkedReader
+from pytest_s3sse._internal.errors.s3 import IncompleteBody
+from pytest_s3sse._internal.s3 import checksums
+from pytest_s3sse._internal.types import ChecksumAlgorithm
+from pytest_s3sse._internal.wire.chunked import AwsChunkedReader
 
 # The standard check values of each CRC over b"123456789" (CRC catalogue; CRC-64/NVME as in the NVMe
 # specification and AWS's CRC64NVME).

@@ -13,8 +13,8 @@ from datetime import timedelta
 import pytest
 from botocore.exceptions import ClientError
 
-from pytest_s3sse.s3 import copy as copy_module
-from pytest_s3sse.s3.copy import MSG_COPY_TO_SELF
+from pytest_s3sse._internal.s3 import copy as copy_module
+from pytest_s3sse._internal.s3.copy import MSG_COPY_TO_SELF
 
 BODY = b'{"key": "value"}'
 PRECONDITION_FAILED = "At least one of the pre-conditions you specified did not hold"

@@ -10,17 +10,17 @@ import pytest
 from botocore.exceptions import ClientError
 
 from pytest_s3sse import DecryptionError, ObjectNotFoundError
-from pytest_s3sse.clock import Clock
-from pytest_s3sse.crypto.aead import Aead
-from pytest_s3sse.crypto.keyring import RootKeyRing
-from pytest_s3sse.crypto.segments import (
+from pytest_s3sse._internal.clock import Clock
+from pytest_s3sse._internal.crypto.aead import Aead
+from pytest_s3sse._internal.crypto.keyring import RootKeyRing
+from pytest_s3sse._internal.crypto.segments import (
     SEGMENT_SIZE,
     SealedPart,
     SegmentWriter,
     open_range,
     seal_bytes,
 )
-from pytest_s3sse.entropy import Entropy
+from pytest_s3sse._internal.entropy import Entropy
 
 
 @pytest.fixture

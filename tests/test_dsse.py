@@ -17,10 +17,10 @@ from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import ClientError
 from kms_support import MIB, kms_default
 
-from pytest_s3sse.crypto.aead import OVERHEAD, Aead
-from pytest_s3sse.crypto.layered import LayeredAead
-from pytest_s3sse.crypto.segments import SEGMENT_SIZE
-from pytest_s3sse.errors import DecryptionError
+from pytest_s3sse._internal.crypto.aead import OVERHEAD, Aead
+from pytest_s3sse._internal.crypto.layered import LayeredAead
+from pytest_s3sse._internal.crypto.segments import SEGMENT_SIZE
+from pytest_s3sse._internal.errors import DecryptionError
 
 BODY = bytes(range(256)) * 1024  # 256 KiB: four segments
 

@@ -17,8 +17,8 @@ from botocore.config import Config
 from botocore.exceptions import ClientError, EndpointConnectionError
 
 from pytest_s3sse import InternalEngineError, RealAWSCallBlockedError, mock_s3sse
-from pytest_s3sse.http import HttpRequest
-from pytest_s3sse.wire.dispatch import dispatch
+from pytest_s3sse._internal.http import HttpRequest
+from pytest_s3sse._internal.wire.dispatch import dispatch
 from tests.conftest import NO_RETRY
 
 CREDS = {"aws_access_key_id": "AKIDTEST", "aws_secret_access_key": "secret"}

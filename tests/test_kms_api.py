@@ -15,7 +15,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from pytest_s3sse.http import HttpRequest
+from pytest_s3sse._internal.http import HttpRequest
 
 
 def _request(target, body=b"{}", region="us-east-1"):

@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-from pytest_s3sse.crypto import kms_blob
-from pytest_s3sse.errors import DecryptionError
+from pytest_s3sse._internal.crypto import kms_blob
+from pytest_s3sse._internal.errors import DecryptionError
 
 SECRET = bytes(range(32))
 HEADER = kms_blob.BlobHeader("arn:aws:kms:us-east-1:123456789012:key/k", "ab" * 32)

@@ -15,11 +15,11 @@ from botocore.exceptions import ClientError
 from kms_support import KEY_FORMS, key_form
 
 from pytest_s3sse import KmsCall, KmsKeyNotFoundError
-from pytest_s3sse.clock import Clock
-from pytest_s3sse.entropy import Entropy
-from pytest_s3sse.kms.service import KmsService
-from pytest_s3sse.kms.types import Caller
-from pytest_s3sse.types import Principal
+from pytest_s3sse._internal.clock import Clock
+from pytest_s3sse._internal.entropy import Entropy
+from pytest_s3sse._internal.kms.service import KmsService
+from pytest_s3sse._internal.kms.types import Caller
+from pytest_s3sse._internal.types import Principal
 
 ROOT = "arn:aws:iam::123456789012:root"
 

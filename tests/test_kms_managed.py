@@ -17,9 +17,9 @@ import pytest
 from botocore.exceptions import ClientError
 from support import error as _error
 
-from pytest_s3sse.errors.kms import AccessDeniedException
-from pytest_s3sse.kms.types import Caller
-from pytest_s3sse.types import Principal
+from pytest_s3sse._internal.errors.kms import AccessDeniedException
+from pytest_s3sse._internal.kms.types import Caller
+from pytest_s3sse._internal.types import Principal
 
 ROOT = "arn:aws:iam::123456789012:root"
 DESCRIPTION = "Default key that protects my S3 objects when no other key is defined"

@@ -16,10 +16,10 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 from support import error as _error
 
-from pytest_s3sse.errors.kms import ThrottlingException
-from pytest_s3sse.kms.quotas import aws_default
-from pytest_s3sse.kms.types import Caller
-from pytest_s3sse.types import Principal
+from pytest_s3sse._internal.errors.kms import ThrottlingException
+from pytest_s3sse._internal.kms.quotas import aws_default
+from pytest_s3sse._internal.kms.types import Caller
+from pytest_s3sse._internal.types import Principal
 
 THROTTLED = {
     "Code": "ThrottlingException",

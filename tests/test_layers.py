@@ -13,7 +13,7 @@ import botocore.endpoint
 import pytest
 
 import pytest_s3sse
-from pytest_s3sse.s3.store import Store
+from pytest_s3sse._internal.s3.store import Store
 
 PACKAGE = Path(__file__).resolve().parent.parent / "pytest_s3sse"
 
@@ -32,7 +32,10 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("SSE", ("sse",)),
     ("KMS domain", ("kms",)),
     ("shared services", ("policy", "audit", "crypto")),
-    ("vocabulary", ("errors", "types", "clock", "http", "entropy", "sigv4", "arn", "context")),
+    (
+        "vocabulary",
+        ("errors", "types", "clock", "http", "entropy", "sigv4", "arn", "context", "_internal"),
+    ),
 ]
 # The adapters know the engine only as wire.slot.Dispatcher: they import wire/, the HTTP model and
 # the errors, nothing else of the package.
@@ -49,10 +52,16 @@ THIRD_PARTY = {
 }
 
 
+def _short(dotted: str) -> str:
+    """A module's name for the layer table: relative to the package, ``_internal.`` left out (every
+    module but the public ``__init__`` and ``plugin`` lives in ``pytest_s3sse/_internal/``)."""
+    return dotted.removeprefix("_internal.")
+
+
 def _module_name(path: Path) -> str:
     rel = path.relative_to(PACKAGE).with_suffix("")
     parts = [p for p in rel.parts if p != "__init__"] or ["__init__"]
-    return ".".join(parts)
+    return _short(".".join(parts))
 
 
 def _matches(module: str, prefix: str) -> bool:
@@ -82,7 +91,7 @@ def violations(module: str, imports: list[str]) -> list[str]:
             continue
         if not name.startswith("pytest_s3sse."):
             continue
-        target_module = name.removeprefix("pytest_s3sse.")
+        target_module = _short(name.removeprefix("pytest_s3sse."))
         target = layer_of(target_module)
         where = f"pytest_s3sse.{module} ({LAYERS[own][0]}) imports {name} ({LAYERS[target][0]})"
         if target < own:
@@ -104,14 +113,9 @@ def _imports(path: Path) -> list[str]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             found += [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module == "pytest_s3sse":
-            # ``from pytest_s3sse import arn`` imports the module pytest_s3sse.arn; any other name
-            # comes from the package root.
-            for alias in node.names:
-                submodule = (PACKAGE / alias.name).is_dir() or (
-                    PACKAGE / f"{alias.name}.py"
-                ).exists()
-                found.append(f"pytest_s3sse.{alias.name}" if submodule else "pytest_s3sse")
+        elif isinstance(node, ast.ImportFrom) and node.module == "pytest_s3sse._internal":
+            # ``from pytest_s3sse._internal import arn`` imports the module ``arn``.
+            found += [f"pytest_s3sse._internal.{alias.name}" for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             found.append(node.module)
     return found
@@ -128,31 +132,37 @@ def test_imports_flow_downwards_only(path):
 @pytest.mark.parametrize(
     ("module", "bad_import"),
     [
-        ("sse.rules", "pytest_s3sse.errors.s3"),  # allowed: the control case
-        ("sse.rules", "pytest_s3sse.s3.store"),  # SSE below the S3 domain
-        ("sse.customer", "pytest_s3sse.s3.rest.headers"),
-        ("kms.keys", "pytest_s3sse.sse.kms"),  # KMS knows nothing of S3 or SSE
-        ("kms.base", "pytest_s3sse.s3.objects"),
-        ("s3.objects", "pytest_s3sse.s3.rest.headers"),  # the domain never sees the edge
-        ("s3.store", "pytest_s3sse.engine"),
+        ("sse.rules", "pytest_s3sse._internal.errors.s3"),  # allowed: the control case
+        ("sse.rules", "pytest_s3sse._internal.s3.store"),  # SSE below the S3 domain
+        ("sse.customer", "pytest_s3sse._internal.s3.rest.headers"),
+        ("kms.keys", "pytest_s3sse._internal.sse.kms"),  # KMS knows nothing of S3 or SSE
+        ("kms.base", "pytest_s3sse._internal.s3.objects"),
+        ("s3.objects", "pytest_s3sse._internal.s3.rest.headers"),  # the domain never sees the edge
+        ("s3.store", "pytest_s3sse._internal.engine"),
         ("s3.rest.api", "pytest_s3sse.plugin"),
-        ("wire.chunked", "pytest_s3sse.s3.store"),  # adapters: wire, http, errors only
-        ("wire.botocore_adapter", "pytest_s3sse.engine"),
-        ("wire.slot", "pytest_s3sse.types"),
-        ("crypto.aead", "pytest_s3sse.kms.keys"),
-        ("crypto.aead", "pytest_s3sse.audit"),  # shared services never import each other
-        ("policy", "pytest_s3sse.crypto.aead"),
-        ("errors.s3", "pytest_s3sse.s3.store"),  # the vocabulary imports nothing above it
-        ("types", "pytest_s3sse.crypto"),
+        ("wire.chunked", "pytest_s3sse._internal.s3.store"),  # adapters: wire, http, errors only
+        ("wire.botocore_adapter", "pytest_s3sse._internal.engine"),
+        ("wire.slot", "pytest_s3sse._internal.types"),
+        ("crypto.aead", "pytest_s3sse._internal.kms.keys"),
+        ("crypto.aead", "pytest_s3sse._internal.audit"),  # shared services never import each other
+        ("policy", "pytest_s3sse._internal.crypto.aead"),
+        ("errors.s3", "pytest_s3sse._internal.s3.store"),  # the vocabulary imports nothing above it
+        ("types", "pytest_s3sse._internal.crypto"),
         ("engine", "pytest_s3sse"),  # only the surface imports the package root
     ],
 )
 def test_a_bad_import_is_caught(module, bad_import):
     found = violations(module, [bad_import])
-    if bad_import == "pytest_s3sse.errors.s3":
+    if bad_import == "pytest_s3sse._internal.errors.s3":
         assert found == []
     else:
         assert len(found) == 1, found
+
+
+def test_only_the_package_root_and_the_plugin_are_public_modules():
+    # Everything users may import is exported from pytest_s3sse/__init__.py; the rest is internal.
+    public = sorted(p.name for p in PACKAGE.iterdir() if not p.name.startswith(("_", ".")))
+    assert public == ["plugin.py", "py.typed"]
 
 
 def test_a_module_in_no_layer_is_caught():

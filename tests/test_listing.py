@@ -13,9 +13,9 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from pytest_s3sse.s3 import listing
-from pytest_s3sse.s3.listing import ListQuery
-from pytest_s3sse.s3.objects import WriteRequest
+from pytest_s3sse._internal.s3 import listing
+from pytest_s3sse._internal.s3.listing import ListQuery
+from pytest_s3sse._internal.s3.objects import WriteRequest
 
 NO_RETRY = Config(retries={"total_max_attempts": 1})
 

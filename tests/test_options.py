@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from pytest_s3sse import S3SSE, Clock, EngineOptions, mock_s3sse
-from pytest_s3sse.engine import Engine
+from pytest_s3sse._internal.engine import Engine
+from pytest_s3sse._internal.wire import slot
 from pytest_s3sse.plugin import MARKER_HELP
-from pytest_s3sse.wire import slot
 
 NAMES = [field.name for field in dataclasses.fields(EngineOptions)]
 

@@ -10,10 +10,10 @@ from urllib.parse import urlencode
 
 import pytest
 
-from pytest_s3sse.clock import Clock
-from pytest_s3sse.errors.s3 import AccessDenied, AuthorizationQueryParametersError
-from pytest_s3sse.http import HttpRequest
-from pytest_s3sse.s3.rest import presign
+from pytest_s3sse._internal.clock import Clock
+from pytest_s3sse._internal.errors.s3 import AccessDenied, AuthorizationQueryParametersError
+from pytest_s3sse._internal.http import HttpRequest
+from pytest_s3sse._internal.s3.rest import presign
 
 NOW = datetime(2026, 3, 1, 12, 0, 0, tzinfo=timezone.utc)
 

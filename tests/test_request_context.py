@@ -18,12 +18,12 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 from support import error
 
-from pytest_s3sse.audit import RequestRecord
-from pytest_s3sse.http import HttpRequest
-from pytest_s3sse.kms.types import KmsCall
-from pytest_s3sse.sigv4 import authentication
-from pytest_s3sse.types import ANONYMOUS, Principal, PrincipalKind
-from pytest_s3sse.wire.dispatch import dispatch
+from pytest_s3sse._internal.audit import RequestRecord
+from pytest_s3sse._internal.http import HttpRequest
+from pytest_s3sse._internal.kms.types import KmsCall
+from pytest_s3sse._internal.sigv4 import authentication
+from pytest_s3sse._internal.types import ANONYMOUS, Principal, PrincipalKind
+from pytest_s3sse._internal.wire.dispatch import dispatch
 
 ANONYMOUS_CONFIG = Config(signature_version=UNSIGNED, retries={"total_max_attempts": 1})
 SIGNED = "AWS4-HMAC-SHA256 Credential=AKIDTEST/20260101/us-east-1/s3/aws4_request"

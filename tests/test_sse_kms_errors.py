@@ -16,7 +16,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 from kms_support import MIB, MSG_SLOW_DOWN, error, kms_default, sse_kms
 
-from pytest_s3sse.errors.kms import KMSInternalException
+from pytest_s3sse._internal.errors.kms import KMSInternalException
 
 BODY = b"test-sse"
 FAKE_UUID = "134f2428-cec1-4b25-a1ae-9048164dba47"

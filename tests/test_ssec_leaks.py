@@ -20,8 +20,8 @@ import pytest
 from botocore.exceptions import ClientError
 from sse_c_support import copy_source_sse_c, sse_c
 
-from pytest_s3sse.sse.customer import CustomerKey
-from pytest_s3sse.sse.rules import SseHeaders
+from pytest_s3sse._internal.sse.customer import CustomerKey
+from pytest_s3sse._internal.sse.rules import SseHeaders
 
 MIB = 1024 * 1024
 _OPAQUE = (type, types.ModuleType, types.FunctionType, types.BuiltinFunctionType, types.MethodType)

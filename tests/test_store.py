@@ -9,9 +9,9 @@ from dataclasses import replace
 
 import pytest
 
-from pytest_s3sse.errors.s3 import BucketNotEmpty, NoSuchUpload, PreconditionFailed
-from pytest_s3sse.s3.multipart import CreateRequest, PartRequest
-from pytest_s3sse.s3.objects import WriteRequest
+from pytest_s3sse._internal.errors.s3 import BucketNotEmpty, NoSuchUpload, PreconditionFailed
+from pytest_s3sse._internal.s3.multipart import CreateRequest, PartRequest
+from pytest_s3sse._internal.s3.objects import WriteRequest
 
 
 class ProbingBody(io.BytesIO):

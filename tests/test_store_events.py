@@ -8,7 +8,7 @@ import typing
 import pytest
 from botocore.exceptions import ClientError
 
-from pytest_s3sse.s3.store import (
+from pytest_s3sse._internal.s3.store import (
     BucketCreated,
     BucketDeleted,
     DefaultEncryptionSet,
@@ -16,8 +16,8 @@ from pytest_s3sse.s3.store import (
     ObjectRemoved,
     StoreEvent,
 )
-from pytest_s3sse.sse.rules import SSE_C_TYPE, BucketDefault
-from pytest_s3sse.types import SseMode
+from pytest_s3sse._internal.sse.rules import SSE_C_TYPE, BucketDefault
+from pytest_s3sse._internal.types import SseMode
 
 STORE_EVENTS = typing.get_args(StoreEvent)
 

@@ -10,10 +10,10 @@ import zlib
 import pytest
 from botocore.httpchecksum import AwsChunkedWrapper, Crc32Checksum
 
-from pytest_s3sse.errors.s3 import IncompleteBody
-from pytest_s3sse.http import HttpResponse, collect
-from pytest_s3sse.wire.botocore_adapter import BytesBody, RawBody, to_aws_response
-from pytest_s3sse.wire.chunked import AwsChunkedReader
+from pytest_s3sse._internal.errors.s3 import IncompleteBody
+from pytest_s3sse._internal.http import HttpResponse, collect
+from pytest_s3sse._internal.wire.botocore_adapter import BytesBody, RawBody, to_aws_response
+from pytest_s3sse._internal.wire.chunked import AwsChunkedReader
 
 PAYLOAD = bytes(range(256)) * 41  # 10,496 bytes: not a multiple of any chunk size below
 

@@ -11,7 +11,7 @@ import pytest
 import requests.adapters
 
 from pytest_s3sse import mock_s3sse
-from pytest_s3sse.wire import registry, slot
+from pytest_s3sse._internal.wire import registry, slot
 
 
 def _botocore_patched() -> bool:
@@ -133,7 +133,7 @@ def test_a_lazy_adapter_is_imported_at_the_first_activation(recorder, tmp_path, 
     (tmp_path / "s3sse_lazy_adapter.py").write_text(
         textwrap.dedent(
             """
-            from pytest_s3sse.wire import registry
+            from pytest_s3sse._internal.wire import registry
 
             INSTALLED = []
             registry.register(
@@ -157,7 +157,7 @@ def test_a_lazy_adapter_is_imported_at_the_first_activation(recorder, tmp_path, 
 
 def test_a_lazy_module_that_registers_no_adapter_is_an_error(recorder, monkeypatch):
     recorder.names.append("test-missing")
-    registry.register_lazy("test-missing", "pytest_s3sse.wire.slot")  # registers nothing
+    registry.register_lazy("test-missing", "pytest_s3sse._internal.wire.slot")  # registers nothing
     with pytest.raises(LookupError, match="registered no adapter named 'test-missing'"):
         mock_s3sse().start()
     assert slot.depth() == 0

@@ -1,0 +1,152 @@
+"""Composition: builds the services of one in-process AWS world and dispatches requests to them.
+
+``Engine.dispatch(HttpRequest) -> HttpResponse | None`` is the one path every adapter uses. It decides
+which service a request is for from the request itself (the SigV4 credential scope, the KMS target
+header, the host), never from a client library's operation name. None means "not served here".
+"""
+
+from __future__ import annotations
+
+import re
+
+from pytest_s3sse._internal.arn import root as root_arn
+from pytest_s3sse._internal.audit import EventStream
+from pytest_s3sse._internal.clock import Clock
+from pytest_s3sse._internal.context import LOCAL_ADDRESS, RequestContext
+from pytest_s3sse._internal.crypto.keyring import RootKeyRing
+from pytest_s3sse._internal.entropy import Entropy
+from pytest_s3sse._internal.errors import AwsError
+from pytest_s3sse._internal.http import HttpRequest, HttpResponse
+from pytest_s3sse._internal.kms.jsonapi.api import KmsApi
+from pytest_s3sse._internal.kms.service import KmsService
+from pytest_s3sse._internal.options import EngineOptions
+from pytest_s3sse._internal.policy import Authorizer, DefaultAuthorizer
+from pytest_s3sse._internal.s3.access import S3Access
+from pytest_s3sse._internal.s3.buckets import BucketService
+from pytest_s3sse._internal.s3.multipart import MultipartService
+from pytest_s3sse._internal.s3.objects import ObjectService
+from pytest_s3sse._internal.s3.rest import routing
+from pytest_s3sse._internal.s3.rest.api import S3Api
+from pytest_s3sse._internal.s3.rest.call import Services
+from pytest_s3sse._internal.s3.store import Store
+from pytest_s3sse._internal.sigv4 import authentication, credential_scope
+from pytest_s3sse._internal.sse.envelope import Sealer
+from pytest_s3sse._internal.sse.kms import S3Kms
+from pytest_s3sse._internal.sse.plan import SsePlanner
+from pytest_s3sse._internal.types import ANONYMOUS, Principal
+
+_HOST_SERVICE = re.compile(
+    r"^(?:[^.]+\.)*?(s3|kms|sts|[a-z0-9-]+?)[.-](?:[a-z0-9-]+\.)*amazonaws\.com"
+)
+
+
+def service_of(request: HttpRequest) -> str:
+    """The AWS service a request is for ("s3", "kms", "sqs" ...), from the request alone."""
+    target = request.headers.get("x-amz-target", "")
+    if target.startswith("TrentService."):
+        return "kms"
+    scope = credential_scope(request)
+    if scope is not None:
+        return scope[2]
+    host = request.host.split(":", 1)[0]
+    if routing._virtual_bucket(host) is not None:
+        return "s3"
+    match = _HOST_SERVICE.match(host)
+    if match is not None:
+        return "s3" if match.group(1).startswith("s3") else match.group(1)
+    return "s3"  # an unsigned request to a custom endpoint: S3 is the only REST service here
+
+
+class Engine:
+    """One isolated in-process S3 and KMS world: store, keys, clock and random source."""
+
+    def __init__(self, options: EngineOptions | None = None) -> None:
+        """Build every service from ``options`` (their defaults, checks and meaning:
+        ``pytest_s3sse/_internal/options.py``); the engine keeps them as :attr:`options`."""
+        options = options if options is not None else EngineOptions()
+        self.options = options
+        account_id, region = options.account_id, options.region
+        self.account_id = account_id
+        self.region = region
+        self.clock = options.clock if options.clock is not None else Clock()
+        self.entropy = Entropy(options.seed)
+        self.events = EventStream()
+        self.store = Store(on_change=self.events.emit)
+        self.root_keys = RootKeyRing(self.clock, self.entropy.bytes, options.root_key_rotation)
+        self.sealer = Sealer(self.root_keys, self.entropy)
+        self.authorizer: Authorizer = DefaultAuthorizer()
+        self.access = S3Access(self.authorizer)
+        self.buckets = BucketService(
+            self.store, self.clock, ssec_blocked_by_default=options.block_ssec_on_new_buckets
+        )
+        planner = SsePlanner(self.sealer, self.clock)
+        self.objects = ObjectService(self.store, planner, self.clock, self.entropy, self.access)
+        self.multipart = MultipartService(self.store, self.clock, self.entropy, self.objects)
+        self._credentials: dict[str, Principal] = {}
+        self.default_principal = Principal(account_id, root_arn(account_id, region))
+        services = Services(
+            self.buckets, self.objects, self.clock, self.entropy, self.multipart, self.access
+        )
+        self.s3 = S3Api(services, default_region=region, identify=self.identify, events=self.events)
+        self.kms = KmsService(self.clock, self.entropy, on_call=self.events.emit)
+        # SSE-KMS calls this KMS
+        self.sealer.kms = S3Kms(self.kms, self.clock, options.bucket_key_period)
+        self.kms_api = KmsApi(
+            self.kms,
+            default_region=region,
+            identify=self.identify,
+            entropy=self.entropy,
+            events=self.events,
+        )
+
+    def add_credentials(
+        self, access_key_id: str, *, account_id: str, arn: str | None = None
+    ) -> Principal:
+        """Map an access key id to a principal of ``account_id`` (default: every key is the root of
+        the engine's account)."""
+        principal = Principal(account_id, arn or root_arn(account_id), access_key_id)
+        self._credentials[access_key_id] = principal
+        return principal
+
+    def principal_for(self, access_key_id: str) -> Principal:
+        """The principal behind an access key id (unknown keys: the engine account's root)."""
+        found = self._credentials.get(access_key_id)
+        return found if found is not None else self.default_principal
+
+    def identify(self, request: HttpRequest, *, request_id: str, region: str) -> RequestContext:
+        """The context of ``request`` (one per request, built here for S3 and KMS alike): a signed
+        request's principal comes from its access key; an unsigned one is anonymous."""
+        auth = authentication(request)
+        now = self.clock.now()
+        agent = request.headers.get("user-agent", "")
+        address = request.client_address or LOCAL_ADDRESS
+        if auth is None:
+            return RequestContext(
+                ANONYMOUS, request_id, now, region, request.secure, None, None, address, agent
+            )
+        access_key_id, version, method = auth
+        principal = self.principal_for(access_key_id)
+        return RequestContext(
+            principal, request_id, now, region, request.secure, version, method, address, agent
+        )
+
+    def dispatch(self, request: HttpRequest) -> HttpResponse | None:
+        """Answer ``request``, or None if no service of this engine serves it."""
+        service = service_of(request)
+        if service == "s3":
+            return self.s3.handle(request)
+        if service == "kms":
+            return self.kms_api.handle(request)
+        return None
+
+    def describe_unserved(self, request: HttpRequest) -> str:
+        """Why a request was blocked, naming the service (for RealAWSCallBlockedError)."""
+        service = service_of(request)
+        return (
+            f"pytest-s3sse blocked a request to the AWS service {service!r} "
+            f"({request.method} {request.scheme}://{request.host}{request.path}): the engine serves "
+            "only 's3' and 'kms' in-process, and no request reaches real AWS while it is active."
+        )
+
+
+__all__ = ["AwsError", "Engine", "service_of"]

@@ -1,0 +1,258 @@
+"""S3's errors, each with the status, code and message S3 sends.
+
+Sources of the texts: AWS "Amazon S3 error responses" (ErrorResponses, P), LocalStack's snapshot
+recordings against real AWS (``tests/aws/services/s3/*.snapshot.json``, A) and the reference notes in
+``shared/reference/aws-sse-behaviour.md``. ``docs/errors.md`` lists each with its source.
+"""
+
+from __future__ import annotations
+
+from pytest_s3sse._internal.errors import AwsError
+
+
+class S3Error(AwsError):
+    """An error S3 answers with an XML error document."""
+
+
+class NoSuchBucket(S3Error):
+    status, code = 404, "NoSuchBucket"
+    default_message = "The specified bucket does not exist"
+
+    def __init__(self, bucket: str) -> None:
+        super().__init__(extra={"BucketName": bucket})
+
+
+class NoSuchKey(S3Error):
+    status, code = 404, "NoSuchKey"
+    default_message = "The specified key does not exist."
+
+    def __init__(self, key: str) -> None:
+        super().__init__(extra={"Key": key})
+
+
+class NoSuchUpload(S3Error):
+    status, code = 404, "NoSuchUpload"
+    default_message = (
+        "The specified upload does not exist. The upload ID may be invalid, or the upload may have "
+        "been aborted or completed."
+    )
+
+    def __init__(self, upload_id: str) -> None:
+        super().__init__(extra={"UploadId": upload_id})
+
+
+class BucketAlreadyOwnedByYou(S3Error):
+    status, code = 409, "BucketAlreadyOwnedByYou"
+    default_message = (
+        "Your previous request to create the named bucket succeeded and you already own it."
+    )
+
+    def __init__(self, bucket: str) -> None:
+        super().__init__(extra={"BucketName": bucket})
+
+
+class BucketAlreadyExists(S3Error):
+    status, code = 409, "BucketAlreadyExists"
+    default_message = (
+        "The requested bucket name is not available. The bucket namespace is shared by all users "
+        "of the system. Please select a different name and try again."
+    )
+
+    def __init__(self, bucket: str) -> None:
+        super().__init__(extra={"BucketName": bucket})
+
+
+class InvalidBucketName(S3Error):
+    status, code = 400, "InvalidBucketName"
+    default_message = "The specified bucket is not valid."
+
+    def __init__(self, bucket: str) -> None:
+        super().__init__(extra={"BucketName": bucket})
+
+
+class BucketNotEmpty(S3Error):
+    status, code = 409, "BucketNotEmpty"
+    default_message = "The bucket you tried to delete is not empty"
+
+    def __init__(self, bucket: str) -> None:
+        super().__init__(extra={"BucketName": bucket})
+
+
+class InvalidArgument(S3Error):
+    status, code = 400, "InvalidArgument"
+
+    def __init__(self, message: str, name: str | None = None, value: str | None = None) -> None:
+        extra = {}
+        if name is not None:
+            extra["ArgumentName"] = name
+            extra["ArgumentValue"] = "null" if value is None else value
+        super().__init__(message, extra=extra)
+
+    @classmethod
+    def naming(cls, message: str, name: str) -> InvalidArgument:
+        """An InvalidArgument with an ``ArgumentName`` and no ``ArgumentValue`` (as S3 answers the SSE-C
+        key checks, A: LocalStack snapshot test_put_object_validation_sse_c)."""
+        err = cls(message)
+        err.extra["ArgumentName"] = name
+        return err
+
+
+class InvalidEncryptionAlgorithmError(S3Error):
+    """An SSE-C algorithm other than AES256 (A: LocalStack snapshot test_put_object_validation_sse_c)."""
+
+    status, code = 400, "InvalidEncryptionAlgorithmError"
+    default_message = "The Encryption request you specified is not valid. Supported value: AES256."
+
+    def __init__(self, name: str, value: str) -> None:
+        super().__init__(extra={"ArgumentName": name, "ArgumentValue": value})
+
+
+class InvalidRequest(S3Error):
+    status, code = 400, "InvalidRequest"
+
+
+class MalformedXML(S3Error):
+    status, code = 400, "MalformedXML"
+    default_message = (
+        "The XML you provided was not well-formed or did not validate against our published schema"
+    )
+
+
+class NotImplementedS3(S3Error):
+    status, code = 501, "NotImplemented"
+    default_message = "A header you provided implies functionality that is not implemented"
+
+    @classmethod
+    def operation(cls, name: str) -> NotImplementedS3:
+        """The answer for an S3 operation pytest-s3sse does not implement yet."""
+        err = cls(f"pytest-s3sse does not implement the S3 operation {name} yet")
+        err.extra["Operation"] = name
+        return err
+
+
+class MethodNotAllowed(S3Error):
+    status, code = 405, "MethodNotAllowed"
+    default_message = "The specified method is not allowed against this resource."
+
+    def __init__(self, method: str, resource_type: str) -> None:
+        super().__init__(extra={"Method": method, "ResourceType": resource_type})
+
+
+class InvalidRange(S3Error):
+    status, code = 416, "InvalidRange"
+    default_message = "The requested range is not satisfiable"
+
+    def __init__(self, requested: str, size: int) -> None:
+        super().__init__(extra={"RangeRequested": requested, "ActualObjectSize": str(size)})
+
+
+class PreconditionFailed(S3Error):
+    status, code = 412, "PreconditionFailed"
+    default_message = "At least one of the pre-conditions you specified did not hold"
+
+    def __init__(self, condition: str) -> None:
+        super().__init__(extra={"Condition": condition})
+
+
+class NotModified(S3Error):
+    """304: rendered with no body (botocore reports Code "304")."""
+
+    status, code = 304, "NotModified"
+    default_message = "Not Modified"
+
+
+class BadDigest(S3Error):
+    status, code = 400, "BadDigest"
+
+
+class InvalidDigest(S3Error):
+    status, code = 400, "InvalidDigest"
+    default_message = "The Content-MD5 you specified was invalid."
+
+
+class IncompleteBody(S3Error):
+    status, code = 400, "IncompleteBody"
+    default_message = (
+        "You did not provide the number of bytes specified by the Content-Length HTTP header"
+    )
+
+
+class InvalidPart(S3Error):
+    status, code = 400, "InvalidPart"
+    default_message = (
+        "One or more of the specified parts could not be found.  The part may not have been "
+        "uploaded, or the specified entity tag may not match the part's entity tag."
+    )
+
+
+class InvalidPartOrder(S3Error):
+    status, code = 400, "InvalidPartOrder"
+    default_message = (
+        "The list of parts was not in ascending order. Parts must be ordered by part number."
+    )
+
+
+class EntityTooSmall(S3Error):
+    status, code = 400, "EntityTooSmall"
+    default_message = "Your proposed upload is smaller than the minimum allowed size"
+
+
+class EntityTooLarge(S3Error):
+    status, code = 400, "EntityTooLarge"
+    default_message = "Your proposed upload exceeds the maximum allowed size"
+
+
+class KeyTooLong(S3Error):
+    status, code = 400, "KeyTooLongError"
+    default_message = "Your key is too long"
+
+
+class MetadataTooLarge(S3Error):
+    status, code = 400, "MetadataTooLarge"
+    default_message = "Your metadata headers exceed the maximum allowed metadata size"
+
+
+class InternalError(S3Error):
+    status, code = 500, "InternalError"
+    default_message = "We encountered an internal error. Please try again."
+
+
+class AccessDenied(S3Error):
+    status, code = 403, "AccessDenied"
+    default_message = "Access Denied"
+
+
+class AuthorizationQueryParametersError(S3Error):
+    """A presigned URL's query authentication is incomplete or malformed (``s3/rest/presign.py``)."""
+
+    status, code = 400, "AuthorizationQueryParametersError"
+
+
+class SlowDown(S3Error):
+    """KMS throttled the call S3 made for the request (reference W13, A: aws-samples/cql-replicator#92,
+    "Status Code: 503; Error Code: SlowDown"). botocore retries it as a throttling error."""
+
+    status, code = 503, "SlowDown"
+    default_message = "Please reduce your request rate for operations involving AWS KMS."
+
+
+class ServiceUnavailable(S3Error):
+    """KMS failed on its side (KMSInternalException, KeyUnavailableException ...) while S3 called it
+    for the request (U: reference open point 12.5 proposes a retryable 503)."""
+
+    status, code = 503, "ServiceUnavailable"
+    default_message = "Please reduce your request rate."
+
+
+class IllegalLocationConstraint(S3Error):
+    status, code = 400, "IllegalLocationConstraintException"
+
+
+class InvalidLocationConstraint(S3Error):
+    status, code = 400, "InvalidLocationConstraint"
+    default_message = "The specified location-constraint is not valid"
+
+
+class InvalidPartNumber(S3Error):
+    status, code = 416, "InvalidPartNumber"
+    default_message = "The requested partnumber is not satisfiable"

@@ -1,0 +1,286 @@
+"""What every KMS operation shares: the call log, quotas, key resolution and key-state rules.
+
+Each operation runs inside :meth:`ServiceBase._call`, which takes a token from the quota, holds the
+service's lock, and records the call (operation, key, caller, via, time, error, context) whether it
+succeeds or fails, so a test can count KMS calls exactly as AWS would bill or throttle them.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TypeVar
+
+from pytest_s3sse._internal.clock import Clock
+from pytest_s3sse._internal.crypto.kms_blob import MATERIAL_ID_SIZE
+from pytest_s3sse._internal.entropy import Entropy
+from pytest_s3sse._internal.errors.kms import (
+    DisabledException,
+    InvalidMarkerException,
+    KmsError,
+    KMSInvalidStateException,
+    NotFoundException,
+)
+from pytest_s3sse._internal.kms import rotation
+from pytest_s3sse._internal.kms.keys import (
+    Alias,
+    KeyMaterial,
+    KeyRef,
+    KeyStore,
+    KmsKey,
+    alias_arn,
+    is_key_id,
+    key_arn,
+)
+from pytest_s3sse._internal.kms.managed import MANAGED_ALIASES, authorize, s3_policy
+from pytest_s3sse._internal.kms.quotas import KmsQuotas
+from pytest_s3sse._internal.kms.types import Caller, KmsCall, Page
+
+T = TypeVar("T")
+_MARKER_PREFIX = "s3sse:"
+
+
+@dataclass(slots=True)
+class CallRecord:
+    """The call being made, filled in as the operation learns its key."""
+
+    operation: str
+    caller: Caller
+    context: Mapping[str, str] = field(default_factory=dict)
+    key_arn: str | None = None
+    source_key_arn: str | None = None
+
+
+class _Call:
+    """The context of one KMS operation: the service's lock held, the quota taken on entry, the
+    outcome recorded on exit (a KmsError with its code; any other exception is an engine bug and
+    is not recorded). A class, not ``@contextmanager``: every SSE-KMS request runs one or two."""
+
+    __slots__ = ("record", "service")
+
+    def __init__(self, service: ServiceBase, record: CallRecord) -> None:
+        self.service = service
+        self.record = record
+
+    def __enter__(self) -> CallRecord:
+        service, record = self.service, self.record
+        service.lock.acquire()
+        try:
+            caller = record.caller
+            service.quotas.take(record.operation, caller.principal.account_id, caller.region)
+        except BaseException as err:
+            if isinstance(err, KmsError):  # throttled: a call AWS counts
+                service._record(record, err.code)
+            service.lock.release()
+            raise
+        return record
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, tb: object
+    ) -> None:
+        try:
+            if error is None:
+                self.service._record(self.record, None)
+            elif isinstance(error, KmsError):
+                self.service._record(self.record, error.code)
+        finally:
+            self.service.lock.release()
+
+
+class ServiceBase:
+    """Shared state and helpers of the KMS service."""
+
+    def __init__(
+        self,
+        clock: Clock,
+        entropy: Entropy,
+        *,
+        on_call: Callable[[KmsCall], None] | None = None,
+    ) -> None:
+        """``on_call`` is told of every recorded call (the engine's event stream)."""
+        self.clock = clock
+        self.entropy = entropy
+        self._on_call = on_call
+        self.store = KeyStore()
+        self.quotas = KmsQuotas(clock)
+        self.lock = threading.RLock()
+        self._log: list[KmsCall] = []
+
+    # -- the call log --------------------------------------------------------------------------
+    def _call(
+        self, operation: str, caller: Caller, context: Mapping[str, str] | None = None
+    ) -> _Call:
+        """Run one operation (``with self._call(...) as record:``): quota first, then the body;
+        record the outcome either way."""
+        return _Call(self, CallRecord(operation, caller, dict(context) if context else {}))
+
+    def _record(self, record: CallRecord, error: str | None) -> None:
+        caller = record.caller
+        call = KmsCall(
+            operation=record.operation,
+            key_arn=record.key_arn,
+            caller=caller.principal.arn,
+            account=caller.principal.account_id,
+            region=caller.region,
+            via=caller.via,
+            time=self.clock.now(),
+            error=error,
+            encryption_context=dict(record.context),
+            source_key_arn=record.source_key_arn,
+            request_id=caller.request_id,
+        )
+        self._log.append(call)
+        if self._on_call is not None:
+            self._on_call(call)
+
+    @property
+    def calls(self) -> tuple[KmsCall, ...]:
+        """Every KMS call so far, oldest first."""
+        with self.lock:
+            return tuple(self._log)
+
+    # -- keys ----------------------------------------------------------------------------------
+    def _new_material(self, created: datetime, rotation_type: str | None) -> KeyMaterial:
+        return KeyMaterial(
+            self.entropy.hex(MATERIAL_ID_SIZE),
+            self.entropy.bytes(32),
+            created,
+            rotation_type,
+        )
+
+    def _resolve(self, raw: str, caller: Caller, *, aliases: bool, cross_account: bool) -> KmsKey:
+        """The key ``raw`` names for ``caller``, with its due rotations applied.
+
+        ``aliases``: whether the operation accepts alias names and ARNs (P: "key ID, key ARN, alias
+        name, or alias ARN" on crypto ops and DescribeKey; "key ID or key ARN" elsewhere).
+        ``cross_account``: whether an ARN may name another account's key (P, "Cross-account use").
+        """
+        ref = KeyRef.parse(raw)
+        if ref.is_alias and not aliases:
+            raise NotFoundException.invalid_key_id(raw)  # U: what AWS answers for an alias here
+        account, region = caller.account, caller.region
+        if ref.region is not None and ref.account is not None:
+            if ref.region != region:
+                raise NotFoundException.region(ref.region)
+            if ref.account != account and not cross_account:
+                # U: AWS's answer for another account's key or alias here.
+                if ref.is_alias:
+                    raise NotFoundException.alias(raw)
+                raise NotFoundException.key(raw)
+            account = ref.account
+        now = self.clock.now()
+        keys = self.store.region(account, region, now)
+        if ref.is_alias:
+            alias = keys.aliases.get(ref.name)
+            if alias is not None:
+                key = keys.keys[alias.target_key_id]
+            elif ref.name in MANAGED_ALIASES:
+                key = self._create_managed(ref.name, account, region)
+            else:
+                raise NotFoundException.alias(alias_arn(account, region, ref.name))
+        else:
+            if not is_key_id(ref.name):
+                raise NotFoundException.invalid_key_id(ref.name)
+            found = keys.keys.get(ref.name)
+            if found is None:
+                raise NotFoundException.key(key_arn(account, region, ref.name))
+            key = found
+        rotation.catch_up(key, now, self._new_material)
+        return key
+
+    def _create_managed(self, alias_name: str, account: str, region: str) -> KmsKey:
+        """The AWS managed key behind a predefined alias, made now (rotating yearly from now)."""
+        now = self.clock.now()
+        key = KmsKey(
+            key_id=self.entropy.uuid4(),
+            account=account,
+            region=region,
+            created=now,
+            description=MANAGED_ALIASES[alias_name],
+            manager="AWS",
+            policy=s3_policy(account, region),
+        )
+        key.materials.append(self._new_material(now, None))
+        rotation.enable(key, rotation.DEFAULT_PERIOD_DAYS, now)
+        keys = self.store.region(account, region, now)
+        keys.keys[key.key_id] = key
+        keys.aliases[alias_name] = Alias(alias_name, account, region, key.key_id, now, now)
+        return key
+
+    def _own_key(self, key_ref: str, caller: Caller, call: CallRecord, action: str) -> KmsKey:
+        """A key id or ARN of the caller's own account (management operations: no aliases, no
+        cross-account use), noted in the call record and authorised."""
+        return self._authorized_key(
+            key_ref, caller, call, action, aliases=False, cross_account=False
+        )
+
+    # -- authorisation: the one place a KMS operation's use of a key is allowed or denied --------
+    def _authorized_key(
+        self,
+        key_ref: str,
+        caller: Caller,
+        call: CallRecord,
+        action: str,
+        *,
+        aliases: bool,
+        cross_account: bool,
+    ) -> KmsKey:
+        """Resolve ``key_ref``, note the key in the call record, and authorise ``action`` on it."""
+        key = self._resolve(key_ref, caller, aliases=aliases, cross_account=cross_account)
+        call.key_arn = key.arn
+        self._authorize(key, action, caller)
+        return key
+
+    @staticmethod
+    def _authorize(key: KmsKey, action: str, caller: Caller) -> None:
+        """May ``caller`` perform ``action`` with ``key``? Every KMS operation that uses a key asks
+        here, once it knows the key (S3's calls too, with ``caller.via == "s3"``). Today the AWS
+        managed keys' fixed policies are evaluated (:func:`~pytest_s3sse._internal.kms.managed.authorize`); key
+        policies of customer managed keys plug in here."""
+        authorize(key, action, caller)
+
+    # -- key states (P, KMS DG key-state table) ------------------------------------------------
+    @staticmethod
+    def _require_enabled(key: KmsKey) -> None:
+        """Cryptographic use: Disabled -> [1], PendingDeletion -> [3]."""
+        if key.state == "Disabled":
+            raise DisabledException(key.arn)
+        ServiceBase._require_not_pending(key)
+
+    @staticmethod
+    def _require_not_pending(key: KmsKey) -> None:
+        """Management use that a key pending deletion refuses ([3])."""
+        if key.state == "PendingDeletion":
+            raise KMSInvalidStateException.pending_deletion(key.arn)
+
+
+def page(
+    items: Sequence[T], limit: int | None, marker: str | None, default: int, maximum: int
+) -> Page[T]:
+    """One page of ``items`` from ``marker``: at most ``limit`` (default ``default``, at most
+    ``maximum``, as the model documents for each listing)."""
+    start = 0
+    if marker is not None:
+        start = _decode_marker(marker)
+    size = min(limit or default, maximum)
+    end = start + size
+    rest = _encode_marker(end) if end < len(items) else None
+    return Page(tuple(items[start:end]), rest)
+
+
+def _encode_marker(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"{_MARKER_PREFIX}{offset}".encode()).decode()
+
+
+def _decode_marker(marker: str) -> int:
+    try:
+        text = base64.urlsafe_b64decode(marker.encode()).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
+        raise InvalidMarkerException from exc
+    if not text.startswith(_MARKER_PREFIX) or not text[len(_MARKER_PREFIX) :].isdigit():
+        raise InvalidMarkerException
+    return int(text[len(_MARKER_PREFIX) :])

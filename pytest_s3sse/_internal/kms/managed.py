@@ -1,0 +1,85 @@
+"""AWS managed keys (``aws/s3``) and the key policies KMS writes.
+
+An AWS managed key is created lazily, once per account and region, when a service first needs it (or
+when DescribeKey names its predefined alias: P, DescribeKey "Amazon Web Services services use
+DescribeKey to create Amazon Web Services managed keys from a predefined Amazon Web Services alias with
+no key ID"). Users cannot manage it: "You cannot edit any properties of AWS managed keys" (P, KMS DG
+"Editing keys"), and it rotates every year on its own (P, EnableKeyRotation).
+
+AWS enforces that through the key's fixed key policy (policy-behaviour.md 4.6, S): S3 may use it for
+principals of the owning account, and the account may only call ``Describe*``, ``Get*`` and ``List*``
+directly. :func:`authorize` evaluates that one policy until general key-policy evaluation exists, so a
+management call or a direct Encrypt answers ``AccessDeniedException`` in the "no resource-based policy
+allows" form (A format KE3; the exact wording for these operations is U, reference 12.8).
+"""
+
+from __future__ import annotations
+
+from pytest_s3sse._internal import arn
+from pytest_s3sse._internal.errors.kms import AccessDeniedException
+from pytest_s3sse._internal.kms.keys import KmsKey
+from pytest_s3sse._internal.kms.types import Caller
+
+# Predefined alias -> the description of its AWS managed key (A, LS-AWS
+# test_s3_bucket_encryption_sse_kms_aws_managed_key). Only S3's is modelled.
+MANAGED_ALIASES = {
+    "alias/aws/s3": "Default key that protects my S3 objects when no other key is defined"
+}
+RESERVED_PREFIX = "alias/aws/"
+# What the aws/s3 policy lets S3 do for the account's principals (kms:ViaService s3.<region>).
+_VIA_S3_ACTIONS = frozenset(
+    {
+        "Encrypt", "Decrypt", "ReEncryptFrom", "ReEncryptTo", "GenerateDataKey",
+        "GenerateDataKeyWithoutPlaintext", "DescribeKey",
+    }
+)  # fmt: skip
+_READ_ONLY = ("Describe", "Get", "List")
+
+
+def default_policy(account: str, region: str) -> str:
+    """The key policy of CreateKey without ``Policy``, exactly as GetKeyPolicy returns it (P, model
+    example; A, LS-AWS; policy-behaviour.md 4.6)."""
+    root = arn.root(account, region)
+    return (
+        '{\n  "Version" : "2012-10-17",\n  "Id" : "key-default-1",\n  "Statement" : [ {\n'
+        '    "Sid" : "Enable IAM User Permissions",\n    "Effect" : "Allow",\n'
+        f'    "Principal" : {{\n      "AWS" : "{root}"\n    }},\n'
+        '    "Action" : "kms:*",\n    "Resource" : "*"\n  } ]\n}'
+    )
+
+
+def s3_policy(account: str, region: str) -> str:
+    """The key policy of ``aws/s3`` (S: FogSecurity/aws-managed-kms-keys ``s3.json``, read from a live
+    account; policy-behaviour.md 4.6)."""
+    root = arn.root(account, region)
+    return (
+        '{\n  "Version" : "2012-10-17",\n  "Id" : "auto-s3-2",\n  "Statement" : [ {\n'
+        '    "Sid" : "Allow access through S3 for all principals in the account that are '
+        'authorized to use S3",\n    "Effect" : "Allow",\n'
+        '    "Principal" : {\n      "AWS" : "*"\n    },\n'
+        '    "Action" : [ "kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", '
+        '"kms:GenerateDataKey*", "kms:DescribeKey" ],\n    "Resource" : "*",\n'
+        '    "Condition" : {\n      "StringEquals" : {\n'
+        f'        "kms:CallerAccount" : "{account}",\n'
+        f'        "kms:ViaService" : "s3.{region}.amazonaws.com"\n      }}\n    }}\n  }}, {{\n'
+        '    "Sid" : "Allow direct access to key metadata to the account",\n'
+        '    "Effect" : "Allow",\n'
+        f'    "Principal" : {{\n      "AWS" : "{root}"\n    }},\n'
+        '    "Action" : [ "kms:Describe*", "kms:Get*", "kms:List*" ],\n'
+        '    "Resource" : "*"\n  } ]\n}'
+    )
+
+
+def authorize(key: KmsKey, action: str, caller: Caller) -> None:
+    """Raise AccessDeniedException when the AWS managed key's fixed policy does not allow ``action``.
+
+    Customer managed keys are not checked here (their policies are stored, not evaluated, yet).
+    """
+    if key.manager != "AWS":
+        return
+    same_account = caller.principal.account_id == key.account
+    if same_account and action.startswith(_READ_ONLY):
+        return
+    if same_account and caller.via == "s3" and action in _VIA_S3_ACTIONS:
+        return
+    raise AccessDeniedException.no_resource_policy(caller.principal.arn, action, key.arn)

@@ -1,0 +1,81 @@
+"""The KMS service: every modelled operation, typed in and out, recorded in one call log.
+
+The JSON edge (:mod:`pytest_s3sse._internal.kms.jsonapi.api`) calls it for direct requests; S3 calls it for SSE-KMS on
+its callers' behalf with ``Caller.for_s3(...)``. What S3 needs:
+
+- :meth:`KmsService.generate_data_key` -> :class:`~pytest_s3sse._internal.kms.types.DataKey` (plaintext,
+  ciphertext_blob, key_arn, material_id);
+- :meth:`KmsService.decrypt` -> :class:`~pytest_s3sse._internal.kms.types.Decrypted` (plaintext, key_arn,
+  material_id);
+- :meth:`KmsService.managed_key` for ``aws/s3`` and :meth:`KmsService.key_arn` to resolve a key
+  reference to its ARN without a call.
+
+Errors are :class:`~pytest_s3sse._internal.errors.kms.KmsError` subclasses, whose ``code`` S3 turns into
+``KMS.<code>``.
+"""
+
+from __future__ import annotations
+
+from pytest_s3sse._internal.errors.kms import NotFoundException
+from pytest_s3sse._internal.kms import rotation
+from pytest_s3sse._internal.kms.alias_ops import AliasOps
+from pytest_s3sse._internal.kms.crypto_ops import CryptoOps
+from pytest_s3sse._internal.kms.key_ops import KeyOps
+from pytest_s3sse._internal.kms.keys import KeyRef, alias_arn, key_arn
+from pytest_s3sse._internal.kms.managed import MANAGED_ALIASES
+from pytest_s3sse._internal.kms.rotation_ops import RotationOps
+from pytest_s3sse._internal.kms.types import KeyView
+
+
+class KmsService(CryptoOps, KeyOps, AliasOps, RotationOps):
+    """One engine's KMS: keys of every account and region, quotas and the call log."""
+
+    def managed_key(self, alias_name: str = "aws/s3", *, account: str, region: str) -> KeyView:
+        """The AWS managed key behind ``alias/<alias_name>`` in ``account`` and ``region``, created
+        on first use (no call is recorded: S3 makes it for itself)."""
+        name = alias_name if alias_name.startswith("alias/") else "alias/" + alias_name
+        if name not in MANAGED_ALIASES:
+            msg = f"no AWS managed key is modelled for {name!r}; known: {sorted(MANAGED_ALIASES)}"
+            raise ValueError(msg)
+        with self.lock:
+            keys = self.store.region(account, region, self.clock.now())
+            alias = keys.aliases.get(name)
+            if alias is None:
+                return self._create_managed(name, account, region).view()
+            key = keys.keys[alias.target_key_id]
+            rotation.catch_up(key, self.clock.now(), self._new_material)
+            return key.view()
+
+    def key_arn(self, key_ref: str, *, account: str, region: str) -> str:
+        """The ARN ``key_ref`` names (key id, key ARN, alias name or alias ARN), without recording a
+        call or checking the key's state; NotFoundException when it names nothing.
+
+        Bare ids and alias names are taken in ``account`` and ``region``; an ARN names its own.
+        """
+        ref = KeyRef.parse(key_ref)
+        owner = ref.account or account
+        where = ref.region or region
+        if ref.kind == "arn":
+            return key_arn(owner, where, ref.name)
+        if ref.kind == "id":
+            return key_arn(owner, where, key_ref)
+        with self.lock:
+            keys = self.store.region(owner, where, self.clock.now())
+            alias = keys.aliases.get(ref.name)
+            if alias is None:
+                if ref.name in MANAGED_ALIASES:
+                    return self.managed_key(ref.name, account=owner, region=where).arn
+                raise NotFoundException.alias(alias_arn(owner, where, ref.name))
+            return key_arn(owner, where, alias.target_key_id)
+
+    def call_count(
+        self, operation: str | None = None, *, key: str | None = None, account: str, region: str
+    ) -> int:
+        """How many recorded calls match ``operation`` and ``key`` (resolved like :meth:`key_arn`)."""
+        wanted = self.key_arn(key, account=account, region=region) if key is not None else None
+        return sum(
+            1
+            for call in self.calls
+            if (operation is None or call.operation == operation)
+            and (wanted is None or call.involves(wanted))
+        )

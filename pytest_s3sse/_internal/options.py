@@ -1,0 +1,68 @@
+"""The engine's options: the one list of its knobs, with their defaults and their checks.
+
+:class:`~pytest_s3sse._internal.engine.Engine` takes an :class:`EngineOptions`. ``S3SSE(**options)``,
+``mock_s3sse(**options)`` and the ``s3sse`` marker (merged with the ini and command-line options) each
+build one from keywords, so a knob is named, defaulted, checked and documented here and nowhere else:
+the test handle derives its keyword signature from this class and the plugin its marker help.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from pytest_s3sse._internal.clock import Clock
+from pytest_s3sse._internal.crypto.keyring import DEFAULT_ROTATION
+from pytest_s3sse._internal.sse.bucket_keys import DEFAULT_PERIOD
+
+DEFAULT_ACCOUNT = "123456789012"
+DEFAULT_REGION = "us-east-1"
+_ACCOUNT = re.compile(r"^\d{12}$")
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class EngineOptions:
+    """How an engine is built.
+
+    Keyword-only, so a misspelt knob fails loudly (a TypeError naming it); frozen, so one value can
+    build many engines (the decorator form of ``mock_s3sse`` builds one per call).
+
+    - ``account_id`` (12 digits): the account that owns buckets created with any credentials that
+      ``add_credentials`` does not map elsewhere.
+    - ``region``: the default region, used only by requests that carry none of their own; a signed
+      request uses the region it was signed for, as S3 does.
+    - ``seed``: the seed of the engine's random source (data keys, nonces, ids); None draws one from
+      the operating system. Pass ``s3sse.seed`` back to replay a run.
+    - ``clock``: the engine clock. None gives each engine a new clock that starts at the real time.
+      A :class:`~pytest_s3sse._internal.clock.Clock` passed here is used as is, not copied: every engine built
+      from these options (each call of a decorated function, each test under one marker) shares it,
+      so it keeps the time those engines moved it to.
+    - ``root_key_rotation``: how old the SSE-S3 root key may get before a write makes a new version
+      (S3 does not publish it; 30 days by default, docs/sse-s3.md).
+    - ``block_ssec_on_new_buckets``: new buckets block SSE-C writes, as S3's have since April 2026;
+      False creates buckets the earlier way, for tests of legacy SSE-C workloads (docs/sse-c.md).
+    - ``bucket_key_period``: how long S3 holds an S3 Bucket Key before it asks KMS for a new one (not
+      published; one hour by default, docs/sse-kms.md). It must be positive; the bucket-key cache,
+      which owns that rule, refuses any other with a ValueError when the engine is built.
+
+    Users read the same list as a table in ``docs/getting-started.md#options`` (a test keeps the two
+    in step).
+    """
+
+    account_id: str = DEFAULT_ACCOUNT
+    region: str = DEFAULT_REGION
+    seed: int | None = None
+    clock: Clock | None = None
+    root_key_rotation: timedelta = DEFAULT_ROTATION
+    block_ssec_on_new_buckets: bool = True
+    bucket_key_period: timedelta = DEFAULT_PERIOD
+
+    def __post_init__(self) -> None:
+        """Refuse an account id AWS would never issue: ARNs and ownership checks are built from it."""
+        if not _ACCOUNT.match(self.account_id):
+            msg = f"account_id must be 12 digits, got {self.account_id!r}"
+            raise ValueError(msg)
+
+
+__all__ = ["DEFAULT_ACCOUNT", "DEFAULT_REGION", "EngineOptions"]

@@ -1,0 +1,59 @@
+"""Authorisation: may this request context perform this action on this resource?
+
+One port (:class:`Authorizer`), asked by both protocol edges for each request's own action (the gate),
+and by the domain for the checks that are not the request's own: a copy source, an UploadPartCopy
+source, each key of a DeleteObjects, and (with key policies) S3's calls to KMS. Until bucket and key
+policies are modelled, the decision point is :class:`DefaultAuthorizer`: every authenticated caller is
+allowed, and anonymous callers are denied everything, since nothing can be made public yet (AWS: an
+anonymous request for a private resource is 403 AccessDenied "Access Denied": policy-behaviour.md D6,
+audit-behaviour.md F1). This package imports only the vocabulary.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from pytest_s3sse._internal.context import RequestContext
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The answer to one authorisation question; ``reason`` says why a denial was made (for the
+    test report and, same-account, AWS's detailed AccessDenied texts)."""
+
+    allowed: bool
+    reason: str = ""
+
+
+ALLOW = Decision(allowed=True)
+DENY_ANONYMOUS = Decision(allowed=False, reason="no policy allows anonymous access")
+
+
+class Resource(Protocol):
+    """What an action is performed on; its ARN is built only when a policy reads it (the gate asks
+    for every request, and most decisions never need the string)."""
+
+    @property
+    def arn(self) -> str:
+        """The resource's ARN (``arn:aws:s3:::bucket/key``, a KMS key ARN, or ``*``)."""
+        ...  # pragma: no cover - protocol
+
+
+class Authorizer(Protocol):
+    """The policy decision point every gate and domain check asks."""
+
+    def decide(self, context: RequestContext, action: str, resource: Resource) -> Decision:
+        """May ``context``'s principal perform ``action`` (``s3:GetObject``, ``kms:Decrypt`` ...)
+        on ``resource``?"""
+        ...  # pragma: no cover - protocol
+
+
+class DefaultAuthorizer:
+    """Authenticated callers may do anything; anonymous callers nothing (no resource is public)."""
+
+    __slots__ = ()
+
+    def decide(self, context: RequestContext, action: str, resource: Resource) -> Decision:
+        """Allow unless the caller is anonymous."""
+        return DENY_ANONYMOUS if context.principal.anonymous else ALLOW

@@ -1,0 +1,94 @@
+"""Who may do what in S3: the action each operation needs, and the S3 side of the authorisation port.
+
+Each S3 operation needs one IAM action on one resource (P: "Actions, resources, and condition keys for
+Amazon S3", Service Authorization Reference; "Required permissions for Amazon S3 API operations", S3 user
+guide): object operations on ``arn:aws:s3:::bucket/key``, bucket operations on ``arn:aws:s3:::bucket``,
+ListBuckets on ``*``. The gate at the protocol edge asks for the request's own action
+(:meth:`S3Access.authorize_operation`); the domain asks, through the same port, for the actions a request
+needs beyond its own (:meth:`S3Access.check`): ``s3:GetObject`` on a copy source, ``s3:DeleteObject`` on
+each key of a DeleteObjects. A denial is S3's 403 ``AccessDenied`` ``Access Denied`` (policy-behaviour.md
+D6, A); detailed texts come with the policy evaluation.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from pytest_s3sse._internal import arn
+from pytest_s3sse._internal.context import RequestContext
+from pytest_s3sse._internal.errors.s3 import AccessDenied
+from pytest_s3sse._internal.policy import Authorizer
+
+# Operation -> IAM action (P, S3 user guide "Required permissions for Amazon S3 API operations").
+ACTIONS: dict[str, str] = {
+    "ListBuckets": "s3:ListAllMyBuckets",
+    "CreateBucket": "s3:CreateBucket",
+    "HeadBucket": "s3:ListBucket",
+    "DeleteBucket": "s3:DeleteBucket",
+    "GetBucketLocation": "s3:GetBucketLocation",
+    "GetBucketEncryption": "s3:GetEncryptionConfiguration",
+    "PutBucketEncryption": "s3:PutEncryptionConfiguration",
+    "DeleteBucketEncryption": "s3:PutEncryptionConfiguration",
+    "ListObjects": "s3:ListBucket",
+    "ListObjectsV2": "s3:ListBucket",
+    "ListMultipartUploads": "s3:ListBucketMultipartUploads",
+    "DeleteObjects": "s3:DeleteObject",
+    "PutObject": "s3:PutObject",
+    "CopyObject": "s3:PutObject",
+    "GetObject": "s3:GetObject",
+    "HeadObject": "s3:GetObject",
+    "DeleteObject": "s3:DeleteObject",
+    "CreateMultipartUpload": "s3:PutObject",
+    "UploadPart": "s3:PutObject",
+    "UploadPartCopy": "s3:PutObject",
+    "CompleteMultipartUpload": "s3:PutObject",
+    "AbortMultipartUpload": "s3:AbortMultipartUpload",
+    "ListParts": "s3:ListMultipartUploadParts",
+}
+GET_OBJECT = "s3:GetObject"
+DELETE_OBJECT = "s3:DeleteObject"
+
+
+def action_of(operation: str) -> str:
+    """The IAM action ``operation`` needs (``s3:<Operation>`` for those not in the table)."""
+    return ACTIONS.get(operation) or "s3:" + operation
+
+
+class S3Resource(NamedTuple):
+    """An S3 resource: an object, a bucket, or (no bucket) the service, in ``region``'s partition."""
+
+    bucket: str | None
+    key: str | None = None
+    region: str = ""
+
+    @property
+    def arn(self) -> str:
+        """``arn:aws:s3:::bucket/key``, ``arn:aws:s3:::bucket``, or ``*`` (ListBuckets)."""
+        if self.bucket is None:
+            return "*"
+        if self.key is None:
+            return arn.bucket(self.bucket, self.region)
+        return arn.s3_object(self.bucket, self.key, self.region)
+
+
+class S3Access:
+    """The S3 side of the authorisation port: asks the decision point, answers S3's AccessDenied."""
+
+    __slots__ = ("authorizer",)
+
+    def __init__(self, authorizer: Authorizer) -> None:
+        self.authorizer = authorizer
+
+    def check(self, context: RequestContext | None, action: str, resource: S3Resource) -> None:
+        """Raise AccessDenied unless ``context`` may do ``action`` on ``resource`` (a request without
+        a context is the engine's own work: always allowed)."""
+        if context is None:
+            return
+        if not self.authorizer.decide(context, action, resource).allowed:
+            raise AccessDenied()
+
+    def authorize_operation(
+        self, context: RequestContext, operation: str, bucket: str | None, key: str | None
+    ) -> None:
+        """The gate: may ``context`` perform ``operation`` on the addressed bucket and key?"""
+        self.check(context, action_of(operation), S3Resource(bucket, key, context.region))

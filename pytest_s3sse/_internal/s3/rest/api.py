@@ -1,0 +1,253 @@
+"""Protocol edge: the S3 REST API. HTTP request in, routed to a handler, HTTP response out.
+
+Errors raised anywhere below are rendered here, once, as S3 XML error documents (HEAD responses carry
+no body, as on S3). Operations that pytest-s3sse does not implement answer 501 NotImplemented naming the
+operation, never a fake success.
+"""
+
+from __future__ import annotations
+
+import binascii
+from typing import Protocol
+
+from pytest_s3sse._internal.audit import NO_FACTS, EventStream, RequestRecord
+from pytest_s3sse._internal.context import RequestContext
+from pytest_s3sse._internal.errors import AwsError
+from pytest_s3sse._internal.errors.s3 import MethodNotAllowed, NotImplementedS3, NotModified
+from pytest_s3sse._internal.http import HttpRequest, HttpResponse
+from pytest_s3sse._internal.s3.rest import headers as hdr
+from pytest_s3sse._internal.s3.rest import presign, routing, xmlio
+from pytest_s3sse._internal.s3.rest.buckets import BucketOps
+from pytest_s3sse._internal.s3.rest.call import XML, Call, Handler, Services, empty_response
+from pytest_s3sse._internal.s3.rest.copying import CopyOps
+from pytest_s3sse._internal.s3.rest.listing import ListOps
+from pytest_s3sse._internal.s3.rest.multipart import MultipartOps
+from pytest_s3sse._internal.s3.rest.objects import ObjectOps
+from pytest_s3sse._internal.sse.kms import check_transport
+
+# (level, method, sub-resource) -> operation name, for routes and for naming what answers 501.
+# level: "service", "bucket" or "object".
+OPERATIONS: dict[tuple[str, str, str | None], str] = {
+    ("service", "GET", None): "ListBuckets",
+    ("bucket", "PUT", None): "CreateBucket",
+    ("bucket", "HEAD", None): "HeadBucket",
+    ("bucket", "DELETE", None): "DeleteBucket",
+    ("bucket", "GET", None): "ListObjects",
+    ("bucket", "GET", "location"): "GetBucketLocation",
+    ("bucket", "GET", "uploads"): "ListMultipartUploads",
+    ("bucket", "POST", "delete"): "DeleteObjects",
+    ("bucket", "GET", "versions"): "ListObjectVersions",
+    ("bucket", "GET", "policyStatus"): "GetBucketPolicyStatus",
+    ("bucket", "GET", "lifecycle"): "GetBucketLifecycleConfiguration",
+    ("bucket", "PUT", "lifecycle"): "PutBucketLifecycleConfiguration",
+    ("bucket", "DELETE", "lifecycle"): "DeleteBucketLifecycle",
+    ("bucket", "GET", "notification"): "GetBucketNotificationConfiguration",
+    ("bucket", "PUT", "notification"): "PutBucketNotificationConfiguration",
+    ("bucket", "GET", "publicAccessBlock"): "GetPublicAccessBlock",
+    ("bucket", "PUT", "publicAccessBlock"): "PutPublicAccessBlock",
+    ("bucket", "DELETE", "publicAccessBlock"): "DeletePublicAccessBlock",
+    ("bucket", "GET", "object-lock"): "GetObjectLockConfiguration",
+    ("bucket", "PUT", "object-lock"): "PutObjectLockConfiguration",
+    ("bucket", "GET", "accelerate"): "GetBucketAccelerateConfiguration",
+    ("bucket", "PUT", "accelerate"): "PutBucketAccelerateConfiguration",
+    ("bucket", "GET", "ownershipControls"): "GetBucketOwnershipControls",
+    ("bucket", "PUT", "ownershipControls"): "PutBucketOwnershipControls",
+    ("bucket", "DELETE", "ownershipControls"): "DeleteBucketOwnershipControls",
+    ("bucket", "GET", "session"): "CreateSession",
+    ("object", "PUT", None): "PutObject",
+    ("object", "GET", None): "GetObject",
+    ("object", "HEAD", None): "HeadObject",
+    ("object", "DELETE", None): "DeleteObject",
+    ("object", "POST", "uploads"): "CreateMultipartUpload",
+    ("object", "POST", "uploadId"): "CompleteMultipartUpload",
+    ("object", "PUT", "uploadId"): "UploadPart",
+    ("object", "GET", "uploadId"): "ListParts",
+    ("object", "DELETE", "uploadId"): "AbortMultipartUpload",
+    ("object", "GET", "attributes"): "GetObjectAttributes",
+    ("object", "POST", "restore"): "RestoreObject",
+    ("object", "POST", "select"): "SelectObjectContent",
+    ("object", "GET", "torrent"): "GetObjectTorrent",
+    ("object", "PUT", "renameObject"): "RenameObject",
+}
+# Sub-resources whose operations follow the Get/Put/Delete<Thing> pattern.
+_NAMED = {
+    ("bucket", "acl"): "BucketAcl",
+    ("bucket", "cors"): "BucketCors",
+    ("bucket", "encryption"): "BucketEncryption",
+    ("bucket", "logging"): "BucketLogging",
+    ("bucket", "policy"): "BucketPolicy",
+    ("bucket", "replication"): "BucketReplication",
+    ("bucket", "requestPayment"): "BucketRequestPayment",
+    ("bucket", "tagging"): "BucketTagging",
+    ("bucket", "versioning"): "BucketVersioning",
+    ("bucket", "website"): "BucketWebsite",
+    ("bucket", "analytics"): "BucketAnalyticsConfiguration",
+    ("bucket", "inventory"): "BucketInventoryConfiguration",
+    ("bucket", "metrics"): "BucketMetricsConfiguration",
+    ("bucket", "intelligent-tiering"): "BucketIntelligentTieringConfiguration",
+    ("bucket", "metadataTable"): "BucketMetadataTableConfiguration",
+    ("bucket", "metadataConfiguration"): "BucketMetadataConfiguration",
+    ("object", "acl"): "ObjectAcl",
+    ("object", "tagging"): "ObjectTagging",
+    ("object", "legal-hold"): "ObjectLegalHold",
+    ("object", "retention"): "ObjectRetention",
+}
+_VERBS = {"GET": "Get", "PUT": "Put", "DELETE": "Delete"}
+
+
+def operation_name(level: str, method: str, sub: str | None) -> str | None:
+    """The S3 operation a (level, method, sub-resource) triple names, if it names one."""
+    name = OPERATIONS.get((level, method, sub))
+    if name is None and sub is not None and method in _VERBS and (level, sub) in _NAMED:
+        name = _VERBS[method] + _NAMED[(level, sub)]
+    return name
+
+
+class Identify(Protocol):
+    """The engine's identification of a request's caller (one RequestContext per request)."""
+
+    def __call__(
+        self, request: HttpRequest, *, request_id: str, region: str
+    ) -> RequestContext: ...  # pragma: no cover - protocol
+
+
+class S3Api:
+    """Routes S3 requests through the gate to handlers, renders their results and errors, and
+    records each request: route -> authorise -> handle -> render -> record."""
+
+    def __init__(
+        self,
+        services: Services,
+        *,
+        default_region: str,
+        identify: Identify,
+        events: EventStream,
+    ) -> None:
+        self.services = services
+        self.default_region = default_region
+        self.identify = identify
+        self.events = events
+        buckets, objects = BucketOps(services), ObjectOps(services)
+        multipart, listing = MultipartOps(services), ListOps(services)
+        self.handlers: dict[str, Handler] = {
+            "ListBuckets": buckets.list_buckets,
+            "CreateBucket": buckets.create_bucket,
+            "HeadBucket": buckets.head_bucket,
+            "DeleteBucket": buckets.delete_bucket,
+            "GetBucketLocation": buckets.get_bucket_location,
+            "GetBucketEncryption": buckets.get_bucket_encryption,
+            "PutBucketEncryption": buckets.put_bucket_encryption,
+            "DeleteBucketEncryption": buckets.delete_bucket_encryption,
+            "PutObject": objects.put_object,
+            "GetObject": objects.get_object,
+            "HeadObject": objects.head_object,
+            "DeleteObject": objects.delete_object,
+            "DeleteObjects": objects.delete_objects,
+            "CreateMultipartUpload": multipart.create_multipart_upload,
+            "UploadPart": multipart.upload_part,
+            "UploadPartCopy": multipart.upload_part_copy,
+            "CompleteMultipartUpload": multipart.complete_multipart_upload,
+            "AbortMultipartUpload": multipart.abort_multipart_upload,
+            "ListParts": multipart.list_parts,
+            "ListMultipartUploads": multipart.list_multipart_uploads,
+            "CopyObject": CopyOps(services).copy_object,
+            "ListObjectsV2": listing.list_objects_v2,
+            "ListObjects": listing.list_objects,
+        }
+
+    def resolve(self, request: HttpRequest, target: routing.Target) -> str:
+        """The operation ``request`` asks for (raises for methods S3 does not allow)."""
+        level = "service" if target.bucket is None else "bucket" if target.key is None else "object"
+        method = request.method
+        sub = target.subresource
+        if (
+            level == "bucket"
+            and method == "GET"
+            and sub is None
+            and request.params.get("list-type") == "2"
+        ):
+            return "ListObjectsV2"
+        if (
+            level == "bucket"
+            and method == "POST"
+            and sub is None
+            and request.headers.get("content-type", "").startswith("multipart/form-data")
+        ):
+            return "PostObject"  # a browser-form upload (generate_presigned_post)
+        if level == "object" and "x-amz-copy-source" in request.headers and method == "PUT":
+            return "UploadPartCopy" if sub == "uploadId" else "CopyObject"
+        name = operation_name(level, method, sub)
+        if name is None:
+            resource = {"service": "SERVICE", "bucket": "BUCKET", "object": "OBJECT"}[level]
+            raise MethodNotAllowed(method, resource)
+        return name
+
+    def handle(self, request: HttpRequest) -> HttpResponse:
+        """Answer one S3 request, and record it."""
+        # One draw for both ids: 8 bytes of request id, 24 of host id.
+        ids = self.services.entropy.bytes(32)
+        request_id = ids[:8].hex().upper()
+        context = self.identify(
+            request, request_id=request_id, region=routing.region_of(request, self.default_region)
+        )
+        target: routing.Target | None = None
+        call: Call | None = None
+        error: AwsError | None = None
+        try:
+            presign.authorize(request, self.services.clock)  # before anything else, as S3
+            target = routing.target(request)
+            name = self.resolve(request, target)
+            handler = self.handlers.get(name)
+            if handler is None:
+                raise NotImplementedS3.operation(name)
+            call = Call(request, target, context, name)
+            self.authorize(call)
+            response = handler(call)
+        except NotModified as err:
+            response = empty_response(304, err.headers)
+            del response.headers["content-length"]
+        except AwsError as err:
+            error = err
+            response = self.render_error(err, request, request_id)
+        headers = response.headers
+        headers["x-amz-request-id"] = request_id
+        headers["x-amz-id-2"] = binascii.b2a_base64(ids[8:], newline=False).decode()
+        if "server" not in headers:
+            headers["server"] = "AmazonS3"
+        self.events.emit(
+            RequestRecord(
+                "s3",
+                call.operation if call is not None else None,
+                context,
+                response.status,
+                error.code if error is not None else None,
+                error.message if error is not None else None,
+                target.bucket if target is not None else None,
+                target.key if target is not None else None,
+                call.facts if call is not None and call.facts else NO_FACTS,
+            )
+        )
+        return response
+
+    def authorize(self, call: Call) -> None:
+        """The gate: may the caller perform the operation on its bucket and key?
+
+        An anonymous request that asks for SSE-KMS is refused for its transport first (W14, W15: the
+        reference lists anonymous requests among those S3 answers with W14; U for the order against
+        the authorisation), so an unsigned SSE-KMS upload learns why it cannot work.
+        """
+        context = call.context
+        if context.anonymous and hdr.requests_kms(call.request):
+            check_transport(context)
+        target = call.target
+        self.services.access.authorize_operation(context, call.operation, target.bucket, target.key)
+
+    def render_error(self, err: AwsError, request: HttpRequest, request_id: str) -> HttpResponse:
+        """An S3 error document (no body for HEAD, as S3 does)."""
+        headers = dict(err.headers)
+        if request.method == "HEAD":
+            headers["content-length"] = "0"
+            return HttpResponse(err.status, headers, b"")
+        body = xmlio.error_document(err.code, err.message, err.extra, request_id, "s3sse")
+        headers.update({"content-type": XML, "content-length": str(len(body))})
+        return HttpResponse(err.status, headers, body)

@@ -1,0 +1,90 @@
+"""Protocol edge: CopyObject (``PUT`` on an object with ``x-amz-copy-source``).
+
+Reads the copy's headers into a :class:`~pytest_s3sse._internal.s3.copy.CopyRequest` and renders the
+``CopyObjectResult`` document. Rules live in :mod:`pytest_s3sse._internal.s3.copy`.
+"""
+
+from __future__ import annotations
+
+from pytest_s3sse._internal.errors.s3 import InvalidArgument
+from pytest_s3sse._internal.http import HttpRequest, HttpResponse
+from pytest_s3sse._internal.s3 import checksums
+from pytest_s3sse._internal.s3.copy import CopyRequest, MetadataDirective, copy_object
+from pytest_s3sse._internal.s3.rest import copysource, xmlio
+from pytest_s3sse._internal.s3.rest import headers as hdr
+from pytest_s3sse._internal.s3.rest.call import Call, Services, xml_response
+from pytest_s3sse._internal.s3.store import StoredObject
+from pytest_s3sse._internal.types import ChecksumAlgorithm
+
+DIRECTIVE_HEADER = "x-amz-metadata-directive"
+CHECKSUM_ALGORITHM_HEADER = "x-amz-checksum-algorithm"
+COPY_SOURCE_PREFIX = "x-amz-copy-source-"
+# T (MinIO ErrInvalidMetadataDirective; not recorded against AWS): s3-errors.md section 8.
+MSG_UNKNOWN_DIRECTIVE = "Unknown metadata directive."
+
+
+def metadata_directive(request: HttpRequest) -> MetadataDirective:
+    """``x-amz-metadata-directive``: COPY (the default) or REPLACE; anything else is refused."""
+    value = request.headers.get(DIRECTIVE_HEADER)
+    if value is None:
+        return MetadataDirective.COPY
+    try:
+        return MetadataDirective(value)
+    except ValueError:
+        raise InvalidArgument(MSG_UNKNOWN_DIRECTIVE, DIRECTIVE_HEADER, value) from None
+
+
+def checksum_algorithm(request: HttpRequest) -> ChecksumAlgorithm | None:
+    """The algorithm a copy asks for (``x-amz-checksum-algorithm``; a copy has no body to hash)."""
+    value = request.headers.get(CHECKSUM_ALGORITHM_HEADER)
+    return None if value is None else checksums.parse_algorithm(value, CHECKSUM_ALGORITHM_HEADER)
+
+
+def copy_request(call: Call) -> CopyRequest:
+    """The typed copy request of ``call``."""
+    request = call.request
+    source = copysource.parse(request.headers[copysource.HEADER])
+    return CopyRequest(
+        source_bucket=source.bucket,
+        source_key=source.key,
+        source_version_id=source.version_id,
+        bucket=call.bucket,
+        key=call.key,
+        directive=metadata_directive(request),
+        attributes=hdr.attributes(request),
+        storage_class=request.headers.get("x-amz-storage-class"),
+        website_redirect=request.headers.get("x-amz-website-redirect-location"),
+        sse=hdr.sse_headers(request),
+        source_sse=hdr.sse_headers(request, prefix=COPY_SOURCE_PREFIX),
+        checksum_algorithm=checksum_algorithm(request),
+        source_conditions=hdr.conditions(request, prefix=COPY_SOURCE_PREFIX),
+        conditions=hdr.conditions(request),
+        context=call.context,
+    )
+
+
+def copy_result(obj: StoredObject) -> bytes:
+    """The ``CopyObjectResult`` document (A, LocalStack snapshots: ETag, LastModified, ChecksumType
+    and the checksum of the target's algorithm)."""
+    pairs: list[tuple[str, object | None]] = [
+        ("ETag", obj.quoted_etag),
+        ("LastModified", xmlio.iso8601(obj.last_modified)),
+    ]
+    if obj.checksum is not None:
+        pairs.append(("ChecksumType", obj.checksum.type))
+        pairs.append(("Checksum" + obj.checksum.algorithm.value, obj.checksum.value))
+    return xmlio.document("CopyObjectResult", xmlio.elements(pairs))
+
+
+class CopyOps:
+    """Handlers for copy requests."""
+
+    def __init__(self, services: Services) -> None:
+        self.s = services
+
+    def copy_object(self, call: Call) -> HttpResponse:
+        obj = copy_object(self.s.objects, copy_request(call))
+        call.note(encryption=obj.encryption)
+        # An SSE-C target echoes the MD5 of its own key (the target's headers, not the source's).
+        headers = hdr.encryption_headers(obj, call.request) | hdr.context_echo(obj, call.request)
+        return xml_response(copy_result(obj), headers=headers)

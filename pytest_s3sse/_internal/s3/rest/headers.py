@@ -1,0 +1,200 @@
+"""Protocol edge: S3 request headers -> domain values, and objects -> response headers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from pytest_s3sse._internal.errors.s3 import InvalidRequest
+from pytest_s3sse._internal.http import HttpRequest
+from pytest_s3sse._internal.s3 import checksums
+from pytest_s3sse._internal.s3.conditions import Conditions
+from pytest_s3sse._internal.s3.rest.xmlio import http_date
+from pytest_s3sse._internal.s3.store import EMPTY, MultipartUpload, ObjectAttributes, StoredObject
+from pytest_s3sse._internal.sse.rules import SSE_HEADER, SseHeaders
+from pytest_s3sse._internal.types import ChecksumAlgorithm, SseMode
+
+SSE = "x-amz-server-side-encryption"
+SSE_C_ALGORITHM = SSE + "-customer-algorithm"
+SSE_C_KEY_MD5 = SSE + "-customer-key-md5"
+SSE_CONTEXT = SSE + "-context"
+META_PREFIX = "x-amz-meta-"
+_META_LEN = len(META_PREFIX)
+_CHECKSUM_HEADERS = {a.header: a for a in ChecksumAlgorithm}
+
+
+def sse_headers(request: HttpRequest, prefix: str = "x-amz-") -> SseHeaders:
+    """The encryption headers (``prefix`` ``x-amz-copy-source-`` for a copy source's SSE-C trio)."""
+    h = request.headers
+    if prefix == "x-amz-":
+        return SseHeaders(
+            algorithm=h.get(SSE),
+            kms_key_id=h.get(SSE + "-aws-kms-key-id"),
+            context=h.get(SSE + "-context"),
+            bucket_key_enabled=h.get(SSE + "-bucket-key-enabled"),
+            customer_algorithm=h.get(SSE_C_ALGORITHM),
+            customer_key=h.get(SSE + "-customer-key"),
+            customer_key_md5=h.get(SSE_C_KEY_MD5),
+        )
+    base = prefix + "server-side-encryption-customer-"
+    return SseHeaders(
+        customer_algorithm=h.get(base + "algorithm"),
+        customer_key=h.get(base + "key"),
+        customer_key_md5=h.get(base + "key-md5"),
+    )
+
+
+def requests_kms(request: HttpRequest) -> bool:
+    """True when the request asks for SSE-KMS or DSSE-KMS in its own headers."""
+    return request.headers.get(SSE_HEADER, "").startswith("aws:kms")
+
+
+def attributes(request: HttpRequest) -> ObjectAttributes:
+    """Content-Type, the other standard headers, and ``x-amz-meta-*`` user metadata."""
+    h = request.headers
+    metadata = {k[_META_LEN:]: v for k, v in h.items() if k.startswith(META_PREFIX)}
+    encoding = h.get("content-encoding")
+    if encoding is not None:  # aws-chunked is transport framing, not the object's encoding
+        kept = [e.strip() for e in encoding.split(",") if e.strip() and e.strip() != "aws-chunked"]
+        encoding = ",".join(kept) or None
+    values = ObjectAttributes(
+        content_type=h.get("content-type") or "binary/octet-stream",
+        content_encoding=encoding,
+        content_disposition=h.get("content-disposition"),
+        content_language=h.get("content-language"),
+        cache_control=h.get("cache-control"),
+        expires=h.get("expires"),
+        metadata=MappingProxyType(metadata) if metadata else EMPTY,
+        storage_class=h.get("x-amz-storage-class", "STANDARD"),
+        website_redirect=h.get("x-amz-website-redirect-location"),
+    )
+    # Most objects have none of these: they share one value, one object fewer for every stored
+    # object that the garbage collector walks (docs/performance.md).
+    return _DEFAULT_ATTRIBUTES if values == _DEFAULT_ATTRIBUTES else values
+
+
+_DEFAULT_ATTRIBUTES = ObjectAttributes()
+_NO_CONDITIONS = Conditions()
+
+
+def conditions(request: HttpRequest, prefix: str = "") -> Conditions:
+    """If-* headers (``prefix`` ``x-amz-copy-source-`` for a copy's source conditions)."""
+    h = request.headers
+    if not prefix and not (
+        "if-match" in h
+        or "if-none-match" in h
+        or "if-modified-since" in h
+        or "if-unmodified-since" in h
+    ):
+        return _NO_CONDITIONS  # the usual request: one shared value
+    return Conditions(
+        if_match=h.get(prefix + "if-match"),
+        if_none_match=h.get(prefix + "if-none-match"),
+        if_modified_since=h.get(prefix + "if-modified-since"),
+        if_unmodified_since=h.get(prefix + "if-unmodified-since"),
+        header_prefix="x-amz-copy-source-If-" if prefix else "If-",
+    )
+
+
+def checksum_algorithm(request: HttpRequest) -> ChecksumAlgorithm | None:
+    """The additional checksum a write declares (SDK header, trailer name or a checksum header)."""
+    h = request.headers
+    trailer = (h.get("x-amz-trailer") or "").strip().lower()
+    named = [a for name, a in _CHECKSUM_HEADERS.items() if name in h or name == trailer]
+    declared = h.get("x-amz-sdk-checksum-algorithm")
+    if declared is not None:
+        algorithm = checksums.parse_algorithm(declared, "x-amz-sdk-checksum-algorithm")
+        if not named:
+            # A (reported), versity/versitygw#1593.
+            raise InvalidRequest(
+                "x-amz-sdk-checksum-algorithm specified, but no corresponding x-amz-checksum-* or "
+                "x-amz-trailer headers were found."
+            )
+        return algorithm
+    # A raw x-amz-checksum-algorithm without a value header is ignored on PutObject (A, LocalStack
+    # snapshot test_s3_checksum_no_automatic_sdk_calculation).
+    return named[0] if named else None
+
+
+def checksum_claims(request: HttpRequest) -> Mapping[ChecksumAlgorithm, str]:
+    """Checksums the sender claims, in headers or (after the body is read) in aws-chunked trailers."""
+    found = {
+        a: v
+        for name, a in _CHECKSUM_HEADERS.items()
+        if (v := request.headers.get(name)) is not None
+    }
+    for name, value in request.trailers.items():
+        algorithm = _CHECKSUM_HEADERS.get(name.lower())
+        if algorithm is not None:
+            found[algorithm] = value
+    return found
+
+
+def encryption_headers(
+    obj: StoredObject | MultipartUpload, request: HttpRequest | None = None
+) -> dict[str, str]:
+    """The SSE response headers of an object or an upload (section 5.1 of the reference).
+
+    An SSE-C object answers no ``x-amz-server-side-encryption``; it echoes the customer algorithm
+    and the key MD5 *as the request sent them* (pass ``request``), since the engine keeps neither
+    the key nor its MD5. CompleteMultipartUpload echoes nothing (pass no request, M4).
+    """
+    enc = obj.encryption
+    out: dict[str, str] = {}
+    if enc.mode.header_value is not None:
+        out[SSE] = enc.mode.header_value
+    if enc.mode in (SseMode.SSE_KMS, SseMode.DSSE_KMS) and enc.kms_key_arn:
+        out[SSE + "-aws-kms-key-id"] = enc.kms_key_arn
+    if enc.bucket_key_enabled:
+        out[SSE + "-bucket-key-enabled"] = "true"
+    if enc.mode is SseMode.SSE_C and request is not None:
+        for name in (SSE_C_ALGORITHM, SSE_C_KEY_MD5):
+            value = request.headers.get(name)
+            if value is not None:
+                out[name] = value
+    return out
+
+
+def context_echo(obj: StoredObject | MultipartUpload, request: HttpRequest) -> dict[str, str]:
+    """``x-amz-server-side-encryption-context`` on PutObject, CopyObject and CreateMultipartUpload of
+    a KMS object: the requester's own context, as sent, only when sent. S (minio/minio#11415, AWS
+    observed: no context sent, no header; a context sent is answered without the ``aws:s3:arn`` pair S3
+    adds); P that only these three responses have the member (section 5.1), never GET or HEAD."""
+    value = request.headers.get(SSE_CONTEXT)
+    if value is None or obj.encryption.mode not in (SseMode.SSE_KMS, SseMode.DSSE_KMS):
+        return {}
+    return {SSE_CONTEXT: value}
+
+
+def object_headers(
+    obj: StoredObject, *, checksum_mode: bool, request: HttpRequest | None = None
+) -> dict[str, str]:
+    """The headers GET and HEAD send for ``obj`` (length and range headers are added by the caller)."""
+    attrs = obj.attributes
+    out = {
+        "last-modified": http_date(obj.last_modified),
+        "etag": obj.quoted_etag,
+        "accept-ranges": "bytes",
+        "content-type": attrs.content_type,
+    }
+    for name, value in (
+        ("content-encoding", attrs.content_encoding),
+        ("content-disposition", attrs.content_disposition),
+        ("content-language", attrs.content_language),
+        ("cache-control", attrs.cache_control),
+        ("expires", attrs.expires),
+        ("x-amz-website-redirect-location", attrs.website_redirect),
+    ):
+        if value is not None:
+            out[name] = value
+    if attrs.storage_class != "STANDARD":
+        out["x-amz-storage-class"] = attrs.storage_class
+    for key, value in attrs.metadata.items():
+        out[META_PREFIX + key] = value
+    if obj.parts_count > 1:
+        out["x-amz-mp-parts-count"] = str(obj.parts_count)
+    if checksum_mode and obj.checksum is not None:
+        out[obj.checksum.algorithm.header] = obj.checksum.value
+        out["x-amz-checksum-type"] = obj.checksum.type
+    out.update(encryption_headers(obj, request))
+    return out

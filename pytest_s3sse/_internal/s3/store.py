@@ -1,0 +1,434 @@
+"""The S3 store: buckets, their objects and their multipart uploads, behind one lock that only it takes.
+
+Every step that needs the lock is a method here: look up, commit, remove, and the few reads that must
+see many keys at once (a listing page). Rules stay in the services; where a rule must hold at the
+moment of a change (a conditional write, a bucket that must be empty, the parts a Complete takes),
+the service hands it in as a function that the store calls under the lock, so the check and the
+change are one atomic step. Those functions run with the lock held: they must be quick, only read, and
+never call back into the store.
+
+Everything kept here is immutable once written (a :class:`StoredObject` is frozen), so a reader takes a
+reference under the lock and decrypts outside it; the lock is never held while a body is read,
+encrypted or decrypted (s3transfer uploads the parts of one upload from several threads at once). A key
+maps to a list of versions, newest last, so versioning can arrive without reshaping the store; an
+unversioned bucket keeps one ``null`` version. Keys are also kept sorted for listing (``bisect``), so a
+write costs O(log n) to find its place.
+
+Events: after each committed change (an object stored or removed, a bucket created or deleted, its
+default encryption set) the store calls ``on_change`` with one event of this module. It calls it under
+the lock, so a store's events come in the order of its changes (what versioning, replication and the
+audit trail need), at the cost of a rule for listeners: be quick, never call back into the store, never
+wait for a thread that might, never raise. An event describes its change (key, version, ETag, size)
+rather than carry the object, so a stream that keeps every event does not keep every overwritten
+version's ciphertext alive; a consumer that needs the bytes reads the key from the store.
+"""
+
+from __future__ import annotations
+
+import bisect
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import MappingProxyType
+from typing import Concatenate, NamedTuple, ParamSpec, TypeVar
+
+from pytest_s3sse._internal.crypto.segments import SealedPart
+from pytest_s3sse._internal.errors.s3 import NoSuchBucket, NoSuchKey, NoSuchUpload
+from pytest_s3sse._internal.sse.envelope import Envelope
+from pytest_s3sse._internal.sse.rules import IMPLICIT_DEFAULT, BucketDefault
+from pytest_s3sse._internal.types import ChecksumAlgorithm, ObjectEncryption, Principal
+
+EMPTY: Mapping[str, str] = MappingProxyType({})
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectAttributes:
+    """What a writer sets on an object besides its bytes (standard headers and user metadata)."""
+
+    content_type: str = "binary/octet-stream"
+    content_encoding: str | None = None
+    content_disposition: str | None = None
+    content_language: str | None = None
+    cache_control: str | None = None
+    expires: str | None = None
+    metadata: Mapping[str, str] = field(default_factory=lambda: EMPTY)
+    storage_class: str = "STANDARD"
+    website_redirect: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Checksum:
+    """An additional checksum of the whole object (or composite ``-N`` of its parts)."""
+
+    algorithm: ChecksumAlgorithm
+    value: str
+    type: str = "FULL_OBJECT"
+
+
+@dataclass(frozen=True, slots=True)
+class StoredObject:
+    """One version of one object: its metadata, envelope and ciphertext."""
+
+    bucket: str
+    key: str
+    size: int
+    etag: str
+    last_modified: datetime
+    attributes: ObjectAttributes
+    envelope: Envelope
+    parts: tuple[SealedPart, ...]
+    checksum: Checksum | None = None
+    version_id: str = "null"
+
+    @property
+    def encryption(self) -> ObjectEncryption:
+        """How the object is encrypted."""
+        return self.envelope.encryption
+
+    @property
+    def quoted_etag(self) -> str:
+        """The ETag as S3 sends it, in double quotes."""
+        return f'"{self.etag}"'
+
+    @property
+    def parts_count(self) -> int:
+        """How many parts the object was uploaded in (1 for a single PUT)."""
+        return len(self.parts)
+
+
+@dataclass(frozen=True, slots=True)
+class UploadedPart:
+    """One part of a multipart upload in progress: its ciphertext and what S3 reports about it.
+
+    ``checksum`` is the part's additional checksum when its UploadPart computed one; it counts (in
+    ListParts and in the composite checksum) only when the upload itself has a checksum algorithm.
+    """
+
+    sealed: SealedPart
+    etag: str
+    last_modified: datetime
+    checksum: Checksum | None = None
+
+    @property
+    def number(self) -> int:
+        """The part number it was uploaded with (also bound into its segments' associated data)."""
+        return self.sealed.part_number
+
+    @property
+    def size(self) -> int:
+        """Plaintext bytes."""
+        return self.sealed.size
+
+
+@dataclass(eq=False)
+class MultipartUpload:
+    """A multipart upload in progress.
+
+    Its data key exists only wrapped, in ``envelope`` (made once, at CreateMultipartUpload), so nothing
+    but ciphertext and wrapped keys is ever at rest. ``parts`` maps part numbers to the latest upload of
+    each; it is read and changed only under the store lock.
+    """
+
+    upload_id: str
+    bucket: str
+    key: str
+    initiated: datetime
+    initiator: Principal
+    attributes: ObjectAttributes
+    envelope: Envelope
+    checksum_algorithm: ChecksumAlgorithm | None = None
+    checksum_type: str | None = None
+    parts: dict[int, UploadedPart] = field(default_factory=dict)
+
+    @property
+    def encryption(self) -> ObjectEncryption:
+        """How the object will be encrypted."""
+        return self.envelope.encryption
+
+
+class ObjectCommitted(NamedTuple):
+    """A new current version of ``key`` (PutObject, CopyObject, CompleteMultipartUpload).
+
+    Store events are named tuples (one is built per commit, at C speed). ``replaced`` is the version id of the version it took the place of (None: the key was new).
+    """
+
+    bucket: str
+    key: str
+    version_id: str
+    etag: str
+    size: int
+    replaced: str | None = None
+
+
+class ObjectRemoved(NamedTuple):
+    """``key`` was deleted; ``version_id`` is the version removed."""
+
+    bucket: str
+    key: str
+    version_id: str
+
+
+class BucketCreated(NamedTuple):
+    """A new bucket."""
+
+    bucket: str
+    region: str
+    owner_account: str
+
+
+class BucketDeleted(NamedTuple):
+    """A bucket was deleted (it was empty)."""
+
+    bucket: str
+
+
+class DefaultEncryptionSet(NamedTuple):
+    """A bucket's default encryption was set (PutBucketEncryption, DeleteBucketEncryption)."""
+
+    bucket: str
+    default: BucketDefault
+
+
+StoreEvent = ObjectCommitted | ObjectRemoved | BucketCreated | BucketDeleted | DefaultEncryptionSet
+
+
+@dataclass(eq=False)
+class Bucket:
+    """A bucket: name, region, owner, default encryption, objects and uploads.
+
+    Its containers are read and changed only under the store's lock, by the :class:`Store` (and by
+    the functions it calls under the lock); the rest of a bucket is set once, or (the default
+    encryption) replaced by a new immutable value.
+    """
+
+    name: str
+    region: str
+    owner_account: str
+    created: datetime
+    default_encryption: BucketDefault = IMPLICIT_DEFAULT
+    objects: dict[str, list[StoredObject]] = field(default_factory=dict)
+    sorted_keys: list[str] = field(default_factory=list)
+    uploads: dict[str, MultipartUpload] = field(default_factory=dict)
+
+    def current(self, key: str) -> StoredObject | None:
+        """The current version of ``key``, or None."""
+        versions = self.objects.get(key)
+        return versions[-1] if versions else None
+
+    def _put(self, obj: StoredObject) -> StoredObject | None:
+        """Make ``obj`` the current (only, while unversioned) version of its key; returns the
+        version it replaced, if any."""
+        versions = self.objects.get(obj.key)
+        if versions is None:
+            bisect.insort(self.sorted_keys, obj.key)
+        self.objects[obj.key] = [obj]
+        return versions[-1] if versions else None
+
+    def _remove(self, key: str) -> StoredObject | None:
+        """Delete ``key``; returns what was removed, if anything."""
+        versions = self.objects.pop(key, None)
+        if versions is None:
+            return None
+        index = bisect.bisect_left(self.sorted_keys, key)
+        del self.sorted_keys[index]
+        return versions[-1]
+
+    def _upload(self, key: str, upload_id: str) -> MultipartUpload:
+        """The upload in progress (a wrong key is NoSuchUpload too: A)."""
+        upload = self.uploads.get(upload_id)
+        if upload is None or upload.key != key:
+            raise NoSuchUpload(upload_id)
+        return upload
+
+    @property
+    def is_empty(self) -> bool:
+        """True when the bucket holds no objects."""
+        return not self.objects
+
+
+class Store:
+    """All buckets of one engine, and the lock over them; ``on_change`` hears of each committed
+    change, under the lock (see the module docstring)."""
+
+    def __init__(self, on_change: Callable[[StoreEvent], None] | None = None) -> None:
+        self._lock = threading.RLock()
+        self._buckets: dict[str, Bucket] = {}
+        self._on_change = on_change
+
+    def _committed(self, obj: StoredObject, replaced: StoredObject | None) -> None:
+        if self._on_change is not None:
+            self._on_change(
+                ObjectCommitted(
+                    obj.bucket,
+                    obj.key,
+                    obj.version_id,
+                    obj.etag,
+                    obj.size,
+                    None if replaced is None else replaced.version_id,
+                )
+            )
+
+    # -- buckets ------------------------------------------------------------------------------
+    def _bucket(self, name: str) -> Bucket:
+        try:
+            return self._buckets[name]
+        except KeyError:
+            raise NoSuchBucket(name) from None
+
+    def bucket(self, name: str) -> Bucket:
+        """The bucket called ``name`` or NoSuchBucket."""
+        with self._lock:
+            return self._bucket(name)
+
+    def buckets(self) -> list[Bucket]:
+        """Every bucket, in no particular order (a snapshot)."""
+        with self._lock:
+            return list(self._buckets.values())
+
+    def create_bucket(self, bucket: Bucket) -> Bucket:
+        """Add ``bucket`` unless its name is taken. Returns the bucket stored under the name:
+        ``bucket`` itself when it was added, else the one already there (what a taken name means is
+        the caller's rule)."""
+        with self._lock:
+            existing = self._buckets.get(bucket.name)
+            if existing is not None:
+                return existing
+            self._buckets[bucket.name] = bucket
+            if self._on_change is not None:
+                self._on_change(BucketCreated(bucket.name, bucket.region, bucket.owner_account))
+        return bucket
+
+    def delete_bucket(self, name: str, check: Callable[[Bucket], None] | None = None) -> None:
+        """Delete the bucket after ``check(bucket)`` (which raises to refuse) passed under the lock."""
+        with self._lock:
+            bucket = self._bucket(name)
+            if check is not None:
+                check(bucket)
+            del self._buckets[name]
+            if self._on_change is not None:
+                self._on_change(BucketDeleted(name))
+
+    def set_default_encryption(
+        self, name: str, change: Callable[[BucketDefault], BucketDefault]
+    ) -> BucketDefault:
+        """Replace the bucket's default encryption by ``change(current default)``, atomically;
+        returns the new default."""
+        with self._lock:
+            bucket = self._bucket(name)
+            bucket.default_encryption = default = change(bucket.default_encryption)
+            if self._on_change is not None:
+                self._on_change(DefaultEncryptionSet(name, default))
+        return default
+
+    # -- objects ------------------------------------------------------------------------------
+    def current(self, bucket: str, key: str) -> StoredObject | None:
+        """The current version of ``key`` (None: no such key; NoSuchBucket: no such bucket)."""
+        with self._lock:
+            return self._bucket(bucket).current(key)
+
+    def commit(
+        self, obj: StoredObject, check: Callable[[StoredObject | None], None] | None = None
+    ) -> None:
+        """Store ``obj`` as the current version of its key, once ``check(current version)`` (a
+        conditional write's rule, which raises to refuse) passed; the bucket must still exist."""
+        with self._lock:
+            bucket = self._bucket(obj.bucket)
+            if check is not None:
+                check(bucket.current(obj.key))
+            self._committed(obj, bucket._put(obj))
+
+    def remove(self, bucket: str, key: str) -> StoredObject | None:
+        """Delete ``key``; returns the version removed (None: there was none)."""
+        with self._lock:
+            removed = self._bucket(bucket)._remove(key)
+            if removed is not None and self._on_change is not None:
+                self._on_change(ObjectRemoved(bucket, key, removed.version_id))
+        return removed
+
+    def replace(self, obj: StoredObject) -> None:
+        """Put ``obj`` in place of the current version of its key, which must exist (NoSuchKey): the
+        test API's simulated corruption at rest, not an S3 change (so no event)."""
+        with self._lock:
+            bucket = self._bucket(obj.bucket)
+            versions = bucket.objects.get(obj.key)
+            if not versions:
+                raise NoSuchKey(obj.key)
+            versions[-1] = obj
+
+    def read(
+        self,
+        bucket: str,
+        reader: Callable[Concatenate[Bucket, P], T],
+        /,
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """``reader(the bucket, *args, **kwargs)`` under the lock: one consistent read of many keys (a
+        listing page bisects :attr:`Bucket.sorted_keys` and walks them, so it neither copies them
+        nor sees a write halfway). ``reader`` only reads, briefly, and never calls the store."""
+        with self._lock:
+            return reader(self._bucket(bucket), *args, **kwargs)
+
+    # -- multipart uploads --------------------------------------------------------------------
+    def add_upload(self, upload: MultipartUpload) -> None:
+        """Start keeping ``upload`` in its bucket (NoSuchBucket if the bucket is gone)."""
+        with self._lock:
+            self._bucket(upload.bucket).uploads[upload.upload_id] = upload
+
+    def find_upload(self, bucket: str, key: str, upload_id: str) -> MultipartUpload:
+        """The upload in progress, or NoSuchBucket / NoSuchUpload."""
+        with self._lock:
+            return self._bucket(bucket)._upload(key, upload_id)
+
+    def _still_there(self, upload: MultipartUpload) -> Bucket:
+        """The bucket of ``upload`` while it is in progress; NoSuchUpload once aborted or
+        completed (the caller holds the lock)."""
+        bucket = self._bucket(upload.bucket)
+        if bucket._upload(upload.key, upload.upload_id) is not upload:  # pragma: no cover
+            raise NoSuchUpload(upload.upload_id)  # ids are random and never reused
+        return bucket
+
+    def add_part(self, upload: MultipartUpload, part: UploadedPart) -> None:
+        """Keep ``part`` in ``upload`` (replacing an earlier upload of its number); NoSuchUpload if
+        the upload was aborted or completed meanwhile: the part has nowhere to go."""
+        with self._lock:
+            self._still_there(upload)
+            upload.parts[part.number] = part
+
+    def parts(
+        self, bucket: str, key: str, upload_id: str
+    ) -> tuple[MultipartUpload, list[UploadedPart]]:
+        """An upload in progress and its parts, in no particular order (a snapshot)."""
+        with self._lock:
+            upload = self._bucket(bucket)._upload(key, upload_id)
+            return upload, list(upload.parts.values())
+
+    def complete_upload(
+        self,
+        upload: MultipartUpload,
+        build: Callable[[MultipartUpload, StoredObject | None], StoredObject],
+    ) -> StoredObject:
+        """Complete ``upload`` in one step: ``build(upload, current version of its key)`` makes the
+        object (and raises to refuse: parts, sizes, conditions), which is committed as the key's
+        current version while the upload is removed. NoSuchUpload if it was aborted or completed."""
+        with self._lock:
+            bucket = self._still_there(upload)
+            obj = build(upload, bucket.current(upload.key))
+            replaced = bucket._put(obj)
+            del bucket.uploads[upload.upload_id]
+            self._committed(obj, replaced)
+        return obj
+
+    def abort_upload(self, bucket: str, key: str, upload_id: str) -> None:
+        """Forget an upload and its parts (NoSuchBucket / NoSuchUpload)."""
+        with self._lock:
+            found = self._bucket(bucket)
+            del found.uploads[found._upload(key, upload_id).upload_id]
+
+    def uploads(self, bucket: str) -> list[MultipartUpload]:
+        """The bucket's uploads in progress, in no particular order (a snapshot)."""
+        with self._lock:
+            return list(self._bucket(bucket).uploads.values())

@@ -1,0 +1,327 @@
+"""The user-facing handle on an engine: the object the ``s3sse`` fixture gives, and
+:func:`mock_s3sse`, the same thing as a context manager and decorator."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable
+from dataclasses import fields, replace
+from types import TracebackType
+from typing import Any, Concatenate, Literal, ParamSpec, TypeVar
+
+from pytest_s3sse._internal.assertions import S3SSEAssertionError, StoredView, check_encrypted
+from pytest_s3sse._internal.clock import Clock
+from pytest_s3sse._internal.crypto.segments import SealedPart
+from pytest_s3sse._internal.engine import Engine
+from pytest_s3sse._internal.errors import KmsKeyNotFoundError, ObjectNotFoundError
+from pytest_s3sse._internal.errors.kms import KmsError
+from pytest_s3sse._internal.errors.s3 import NoSuchBucket
+from pytest_s3sse._internal.kms.service import KmsService
+from pytest_s3sse._internal.kms.types import KmsCall
+from pytest_s3sse._internal.options import EngineOptions
+from pytest_s3sse._internal.s3.store import StoredObject
+from pytest_s3sse._internal.sse.customer import check_customer_key
+from pytest_s3sse._internal.types import Principal, SseMode
+from pytest_s3sse._internal.wire import activation
+
+P = ParamSpec("P")
+Knobs = ParamSpec("Knobs")
+R = TypeVar("R")
+S = TypeVar("S")
+
+
+# ``S3SSE(**options)`` and ``mock_s3sse(**options)`` take exactly the keywords of EngineOptions. Rather
+# than spell the knobs out again, they forward ``**options`` to it and borrow its signature: for type
+# checkers through a ParamSpec, for ``help()`` and IDEs through ``__signature__``.
+def _keywords_of(
+    options: Callable[Knobs, EngineOptions],
+) -> Callable[[Callable[..., R]], Callable[Knobs, R]]:
+    def borrow(func: Callable[..., R]) -> Callable[Knobs, R]:
+        returns = inspect.signature(func).return_annotation
+        func.__signature__ = inspect.signature(options).replace(  # type: ignore[attr-defined]
+            return_annotation=returns
+        )
+        return func
+
+    return borrow
+
+
+def _init_keywords_of(
+    options: Callable[Knobs, EngineOptions],
+) -> Callable[[Callable[Concatenate[S, ...], None]], Callable[Concatenate[S, Knobs], None]]:
+    def borrow(init: Callable[Concatenate[S, ...], None]) -> Callable[Concatenate[S, Knobs], None]:
+        own = inspect.signature(init)
+        self_param = next(iter(own.parameters.values()))
+        keywords = inspect.signature(options).parameters.values()
+        init.__signature__ = own.replace(  # type: ignore[attr-defined]
+            parameters=[self_param, *keywords]
+        )
+        return init
+
+    return borrow
+
+
+# Lists that collect every handle started while they are watched: the plugin watches each test, so a
+# failing test's report can show the requests of every engine the test used (``report.py``). Nothing is
+# kept while nobody watches.
+_WATCHERS: list[list[S3SSE]] = []
+
+
+def watch_starts() -> list[S3SSE]:
+    """Collect the handles started from now on, until :func:`unwatch`."""
+    started: list[S3SSE] = []
+    _WATCHERS.append(started)
+    return started
+
+
+def unwatch(started: list[S3SSE]) -> None:
+    """Stop collecting into ``started``."""
+    for index, watcher in enumerate(_WATCHERS):
+        if watcher is started:
+            del _WATCHERS[index]
+            return
+
+
+class S3SSE:
+    """An in-process S3 with real server-side encryption, and the test API around it.
+
+    Use it through the ``s3sse`` fixture, or as ``with mock_s3sse() as s3sse:``. While active, every
+    botocore S3 request of the process is answered by this engine and no request reaches AWS.
+    """
+
+    @_init_keywords_of(EngineOptions)
+    def __init__(self, **options: Any) -> None:
+        """Takes the keywords of :class:`~pytest_s3sse._internal.options.EngineOptions` (defaults, checks and
+        meaning there); a misspelt one is a TypeError."""
+        self.engine = Engine(EngineOptions(**options))
+        self._active = False
+
+    @classmethod
+    def from_options(cls, options: EngineOptions) -> S3SSE:
+        """A handle on a new engine built from ``options`` (what the fixture and the decorator form use)."""
+        # A shallow copy of the fields: dataclasses.asdict() would deep-copy a Clock the user passed.
+        return cls(**{field.name: getattr(options, field.name) for field in fields(options)})
+
+    # -- life cycle ----------------------------------------------------------------------------
+    def start(self) -> S3SSE:
+        """Activate: botocore and ``requests`` calls to S3 are answered here until :meth:`stop`."""
+        if not self._active:
+            activation.activate(self.engine)
+            self._active = True
+            for watcher in _WATCHERS:
+                watcher.append(self)
+        return self
+
+    def stop(self) -> None:
+        """Deactivate; when no other engine is active, botocore and ``requests`` are restored."""
+        if self._active:
+            activation.deactivate(self.engine)
+            self._active = False
+
+    @property
+    def active(self) -> bool:
+        """True between start and stop."""
+        return self._active
+
+    def __enter__(self) -> S3SSE:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def __call__(self, func: Callable[P, R]) -> Callable[P, R]:
+        """Decorate ``func``: each call runs with a fresh engine built from the same options.
+
+        Fresh means a new store, keys and random source (from ``seed`` when one was given). A ``clock``
+        that was given is the exception, by design: it is the caller's clock, so every call's engine
+        reads and moves that one clock (without one, each call gets a new clock at the real time).
+        """
+        if inspect.iscoroutinefunction(func):
+            msg = "mock_s3sse does not decorate coroutine functions; use it as a context manager"
+            raise TypeError(msg)
+
+        options = self.options
+
+        @functools.wraps(func)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            with S3SSE.from_options(options):
+                return func(*args, **kwargs)
+
+        return wrapper
+
+    # -- identity and time ---------------------------------------------------------------------
+    @property
+    def options(self) -> EngineOptions:
+        """The options this handle's engine was built from."""
+        return self.engine.options
+
+    @property
+    def account_id(self) -> str:
+        """The default account (owner of buckets created with any credentials)."""
+        return self.engine.account_id
+
+    @property
+    def region(self) -> str:
+        """The engine's default region."""
+        return self.engine.region
+
+    @property
+    def clock(self) -> Clock:
+        """The engine clock: ``s3sse.clock.advance(seconds)``, ``s3sse.clock.now()``."""
+        return self.engine.clock
+
+    @property
+    def seed(self) -> int:
+        """The seed of the engine's random source (pass it back to replay keys and ids)."""
+        return self.engine.entropy.seed
+
+    def add_credentials(
+        self, access_key_id: str, *, account_id: str, arn: str | None = None
+    ) -> Principal:
+        """Requests signed with ``access_key_id`` come from ``account_id`` (another account's buckets)."""
+        return self.engine.add_credentials(access_key_id, account_id=account_id, arn=arn)
+
+    def rotate_root_key(self) -> int:
+        """Force a new SSE-S3 root key version now; returns its number."""
+        return self.engine.root_keys.rotate().version
+
+    # -- at rest -------------------------------------------------------------------------------
+    def _object(self, bucket: str, key: str) -> StoredObject:
+        try:
+            obj = self.engine.store.current(bucket, key)
+        except NoSuchBucket:
+            obj, where = None, "bucket does not exist"
+        else:
+            where = "no such key"
+        if obj is None:
+            msg = f"s3://{bucket}/{key} is not stored ({where})"
+            raise ObjectNotFoundError(msg)
+        return obj
+
+    def stored(self, bucket: str, key: str) -> StoredView:
+        """The object as it is at rest: mode, key ARN, context and ciphertext."""
+        obj = self._object(bucket, key)
+        enc = obj.encryption
+        return StoredView(
+            bucket=bucket,
+            key=key,
+            mode=enc.mode.value,
+            kms_key_arn=enc.kms_key_arn,
+            bucket_key_enabled=enc.bucket_key_enabled,
+            encryption_context=dict(enc.encryption_context),
+            size=obj.size,
+            etag=obj.etag,
+            version_id=obj.version_id,
+            root_key_version=obj.envelope.root_key_version,
+            _segments=tuple(s for part in obj.parts for s in part.segments),
+        )
+
+    def assert_encrypted(
+        self, bucket: str, key: str, mode: SseMode | str | None = None, kms_key: str | None = None
+    ) -> StoredView:
+        """Assert the object is stored encrypted (in ``mode``, under ``kms_key``); returns its view."""
+        __tracebackhide__ = True
+        view = self.stored(bucket, key)
+        check_encrypted(view, mode, kms_key)
+        return view
+
+    def assert_readable_only_with(
+        self, bucket: str, key: str, customer_key: bytes | str
+    ) -> StoredView:
+        """Assert the object is SSE-C, opens with ``customer_key`` (raw bytes, or text as boto3's
+        ``SSECustomerKey`` takes it) and with no other key; returns its view.
+
+        "No other key" holds by construction and is checked as such: the data key is wrapped only
+        under a key derived from the customer key (no root or KMS wrapping exists), and the stored
+        fingerprint rejects keys that differ from it in a single bit.
+        """
+        __tracebackhide__ = True
+        view = self.assert_encrypted(bucket, key, mode=SseMode.SSE_C)
+        secret = customer_key.encode() if isinstance(customer_key, str) else bytes(customer_key)
+        obj = self._object(bucket, key)
+        problem = check_customer_key(self.engine.sealer, obj.envelope, obj.parts, secret)
+        if problem is not None:
+            raise S3SSEAssertionError(f"s3://{bucket}/{key} {problem}\n  actual: {view.describe()}")
+        return view
+
+    def tamper(self, bucket: str, key: str, *, offset: int = 0) -> None:
+        """Flip one bit of the stored ciphertext at ``offset`` (simulated corruption at rest)."""
+        obj = self._object(bucket, key)
+        parts = list(obj.parts)
+        for p_index, part in enumerate(parts):
+            for s_index, segment in enumerate(part.segments):
+                if offset < len(segment):
+                    flipped = bytearray(segment)
+                    flipped[offset] ^= 0x01
+                    segments = list(part.segments)
+                    segments[s_index] = bytes(flipped)
+                    parts[p_index] = SealedPart(part.part_number, part.size, tuple(segments))
+                    self.engine.store.replace(replace(obj, parts=tuple(parts)))
+                    return
+                offset -= len(segment)
+        msg = f"offset is beyond the {sum(p.stored_size for p in obj.parts)} bytes at rest"
+        raise ValueError(msg)
+
+    # -- KMS -----------------------------------------------------------------------------------
+    @property
+    def kms(self) -> KmsService:
+        """The engine's KMS service: keys, aliases, quotas and the call log (see docs/kms.md)."""
+        return self.engine.kms
+
+    @property
+    def kms_calls(self) -> tuple[KmsCall, ...]:
+        """Every KMS call so far, made directly or by S3 for a request, oldest first (read-only)."""
+        return self.engine.kms.calls
+
+    def kms_call_count(self, operation: str | None = None, *, key: str | None = None) -> int:
+        """How many KMS calls were made: of ``operation`` (``"Decrypt"`` ...; any when None), using
+        ``key``, which is resolved as KMS would (key id, key ARN, alias name or alias ARN, in the
+        engine's account and region unless an ARN says otherwise). Failed and throttled calls count,
+        as AWS bills and throttles them."""
+        try:
+            return self.engine.kms.call_count(
+                operation, key=key, account=self.account_id, region=self.region
+            )
+        except KmsError as err:
+            raise KmsKeyNotFoundError(f"no KMS key is named {key!r}: {err.message}") from err
+
+    def kms_quota(
+        self,
+        family: str,
+        per_second: float | Literal["aws"] | None,
+        *,
+        burst: float | None = None,
+    ) -> None:
+        """Throttle KMS like AWS: at most ``per_second`` requests per second (a token bucket of
+        ``burst`` requests, refilled on the engine clock) for ``family``, per account and region.
+
+        ``family`` is ``"cryptographic"`` (Encrypt, Decrypt, GenerateDataKey* ... share one quota, S3's
+        calls included) or a management operation's name (``"CreateKey"``). ``"aws"`` uses AWS's
+        default rate; None lifts the limit. Beyond it KMS answers ``ThrottlingException``.
+        """
+        quotas = self.engine.kms.quotas
+        if per_second is None:
+            quotas.clear(family)
+        else:
+            quotas.configure(family, None if per_second == "aws" else per_second, burst)
+
+    def __repr__(self) -> str:
+        state = "active" if self._active else "inactive"
+        return f"<S3SSE account={self.account_id} region={self.region} {state}>"
+
+
+@_keywords_of(EngineOptions)
+def mock_s3sse(**options: Any) -> S3SSE:
+    """A fresh engine, as a context manager (``with mock_s3sse() as s3sse:``) or decorator.
+
+    Takes the keywords of :class:`~pytest_s3sse._internal.options.EngineOptions` (defaults, checks and meaning
+    there); a misspelt one is a TypeError. As a decorator, see :meth:`S3SSE.__call__` for what each
+    call shares.
+    """
+    return S3SSE(**options)

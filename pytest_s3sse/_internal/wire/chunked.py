@@ -1,0 +1,140 @@
+"""aws-chunked request bodies, decoded on the fly.
+
+botocore (>= 1.36) sends PutObject and UploadPart bodies over https as ``aws-chunked``:
+``hex(len)[;chunk-signature=...]\\r\\n<data>\\r\\n`` ... ``0\\r\\n<trailer lines>\\r\\n\\r\\n``.
+:class:`AwsChunkedReader` yields the payload and, at the end, fills the request's trailers (the
+``x-amz-checksum-*`` the domain verifies) and checks the declared decoded length
+(``IncompleteBody`` on a mismatch, as S3 answers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from pytest_s3sse._internal.errors.s3 import IncompleteBody
+
+BLOCK = 1024 * 1024
+
+
+def _blocks(raw: Any) -> Iterator[bytes]:
+    if isinstance(raw, (bytes, bytearray, memoryview)):
+        yield bytes(raw)
+        return
+    if hasattr(raw, "_make_chunk") and hasattr(raw, "__iter__"):
+        # botocore's AwsChunkedWrapper: iterating yields exactly one frame at a time, without the
+        # quadratic buffer its read() builds.
+        yield from raw
+        return
+    while True:
+        block = raw.read(BLOCK)
+        if not block:
+            return
+        yield block if isinstance(block, bytes) else bytes(block)
+
+
+def _frames(blocks: Iterator[bytes], trailers: dict[str, str]) -> Iterator[bytes]:
+    """The payload of each chunk, as it arrives.
+
+    Each block is parsed in place: a payload is one slice of its block (the only copy of the bytes
+    made here), and only the few bytes of a size line cut by a block boundary are carried over to
+    the next block. botocore hands over whole frames, so nothing is carried at all.
+    """
+    carry = b""  # the unparsed end of the previous block (a cut size line or trailer)
+    pending = 0  # payload bytes of the current chunk still to come
+    final = -1  # where the zero-length chunk's line ends in ``carry``, once it has been seen
+    for block in blocks:
+        data = carry + block if carry else block
+        end = len(data)
+        pos = 0
+        final = -1
+        while True:
+            if pending:
+                take = min(pending, end - pos)
+                if take <= 0:
+                    break
+                yield data[pos : pos + take]
+                pos += take
+                pending -= take
+                if pending:
+                    break
+                continue
+            if data.startswith(b"\r\n", pos):  # the CRLF after a chunk's data
+                pos += 2
+                continue
+            eol = data.find(b"\r\n", pos)
+            if eol < 0:
+                break
+            line = data[pos:eol].split(b";", 1)[0].strip()
+            try:
+                size = int(line, 16)
+            except ValueError:
+                raise IncompleteBody("The request body terminated unexpectedly") from None
+            if size == 0:
+                stop = data.find(b"\r\n\r\n", eol)
+                if stop < 0:  # the trailers may still be coming: wait for the next block
+                    final = eol - pos
+                    break
+                _parse_trailers(data[eol + 2 : stop], trailers)
+                for _ in blocks:  # the sender's stream is read to its end, as before
+                    pass
+                return
+            pos = eol + 2
+            pending = size
+        carry = data[pos:]
+    if final >= 0 and carry.endswith(b"\r\n", final):
+        # The stream ended after the zero-length chunk without the blank line that closes the
+        # trailers: take the trailer lines there are.
+        _parse_trailers(carry[final + 2 :], trailers)
+        return
+    # No final zero-length chunk: the body was cut short (versitygw#1660, #1666).
+    raise IncompleteBody("The request body terminated unexpectedly")
+
+
+def _parse_trailers(block: bytes, trailers: dict[str, str]) -> None:
+    for line in block.split(b"\r\n"):
+        if b":" in line:
+            name, _, value = line.partition(b":")
+            trailers[name.decode().strip().lower()] = value.decode().strip()
+
+
+class AwsChunkedReader:
+    """A file-like view of an aws-chunked body's payload."""
+
+    def __init__(self, raw: Any, trailers: dict[str, str], declared_length: int | None) -> None:
+        self._frames = _frames(_blocks(raw), trailers)
+        self._declared = declared_length
+        self._seen = 0
+        self._rest = b""
+        self._eof = False
+
+    def read(self, size: int = -1, /) -> bytes:
+        """Up to ``size`` payload bytes (everything left when ``size`` < 0); b"" at the end."""
+        if size < 0:
+            return b"".join([self._rest, *self._drain()])
+        while not self._rest and not self._eof:
+            try:
+                self._rest = next(self._frames)
+                self._seen += len(self._rest)
+            except StopIteration:
+                self._eof = True
+                self._check_length()
+        out, self._rest = self._rest[:size], self._rest[size:]
+        return out
+
+    def _drain(self) -> Iterator[bytes]:
+        self._rest = b""
+        for frame in self._frames:
+            self._seen += len(frame)
+            yield frame
+        self._eof = True
+        self._check_length()
+
+    def _check_length(self) -> None:
+        if self._declared is not None and self._seen != self._declared:
+            raise IncompleteBody(
+                extra={
+                    "NumberBytesExpected": str(self._declared),
+                    "NumberBytesProvided": str(self._seen),
+                }
+            )
