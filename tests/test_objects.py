@@ -479,3 +479,32 @@ def test_a_short_aws_chunked_body_is_incomplete_body(s3, bucket):
         "NumberBytesExpected": "99",
         "NumberBytesProvided": "5",
     }
+
+
+@pytest.mark.parametrize("raw", ["²", "\uff11", "0", "10001", "1" + "0" * 5000, "-1", ""])
+def test_a_part_number_that_is_not_1_to_10000_in_ascii_digits_is_invalid_argument(
+    s3sse, s3, bucket, raw
+):
+    # Section 7, A (upload-part-negative-part-number): the same answer on GET as on UploadPart; a
+    # Unicode digit (superscript two, fullwidth one) or a number beyond int()'s digit limit is no part number either.
+    from urllib.parse import quote  # noqa: PLC0415
+
+    from pytest_s3sse._internal.http import HttpRequest  # noqa: PLC0415
+    from pytest_s3sse._internal.wire.dispatch import dispatch  # noqa: PLC0415
+
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+    signed = {
+        "authorization": "AWS4-HMAC-SHA256 Credential=AKIDTEST/20260101/us-east-1/s3/aws4_request"
+    }
+    for method, query in (
+        ("GET", f"partNumber={quote(raw)}"),
+        ("PUT", f"partNumber={quote(raw)}&uploadId=u"),
+    ):
+        response = dispatch(
+            s3sse.engine,
+            HttpRequest(method, "https", "bkt.s3.amazonaws.com", "/k", query, dict(signed)),
+        )
+        assert response is not None
+        assert response.status == 400, (method, raw)
+        assert b"<Code>InvalidArgument</Code>" in response.body
+        assert b"Part number must be an integer between 1 and 10000, inclusive" in response.body

@@ -16,9 +16,10 @@ empty.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
-from pytest_s3sse._internal.types import ANONYMOUS, Principal
+from pytest_s3sse._internal.http import HttpRequest
+from pytest_s3sse._internal.types import Principal
 
 LOCAL_ADDRESS = "127.0.0.1"
 S3_SERVICE = "s3.amazonaws.com"
@@ -77,8 +78,10 @@ class RequestContext(NamedTuple):
         return cls(principal, request_id, time, region)
 
 
-def anonymous_context(*, request_id: str, time: datetime, region: str) -> RequestContext:
-    """The context of an unsigned request (no signature, no authentication method)."""
-    return RequestContext(
-        ANONYMOUS, request_id, time, region, signature_version=None, auth_method=None
-    )
+class Identify(Protocol):
+    """Who sent a request: the engine's identification, given to both protocol edges (one
+    RequestContext per request; ``region`` is the region the request was sent to)."""
+
+    def __call__(
+        self, request: HttpRequest, *, request_id: str, region: str
+    ) -> RequestContext: ...  # pragma: no cover - protocol

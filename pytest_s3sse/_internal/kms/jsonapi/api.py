@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any
 
 from pytest_s3sse._internal.audit import EventStream, RequestRecord
-from pytest_s3sse._internal.context import RequestContext
+from pytest_s3sse._internal.context import Identify, RequestContext
 from pytest_s3sse._internal.entropy import Entropy
 from pytest_s3sse._internal.errors import AwsError
 from pytest_s3sse._internal.errors.kms import (
@@ -54,14 +54,6 @@ KMS_OPERATIONS = frozenset(
         "UpdatePrimaryRegion", "Verify", "VerifyMac",
     }
 )  # fmt: skip
-
-
-class Identify(Protocol):
-    """The engine's identification of a request's caller (one RequestContext per request)."""
-
-    def __call__(
-        self, request: HttpRequest, *, request_id: str, region: str
-    ) -> RequestContext: ...  # pragma: no cover - protocol
 
 
 class KmsApi:

@@ -8,10 +8,9 @@ operation, never a fake success.
 from __future__ import annotations
 
 import binascii
-from typing import Protocol
 
 from pytest_s3sse._internal.audit import NO_FACTS, EventStream, RequestRecord
-from pytest_s3sse._internal.context import RequestContext
+from pytest_s3sse._internal.context import Identify
 from pytest_s3sse._internal.errors import AwsError
 from pytest_s3sse._internal.errors.s3 import MethodNotAllowed, NotImplementedS3, NotModified
 from pytest_s3sse._internal.http import HttpRequest, HttpResponse
@@ -101,14 +100,6 @@ def operation_name(level: str, method: str, sub: str | None) -> str | None:
     if name is None and sub is not None and method in _VERBS and (level, sub) in _NAMED:
         name = _VERBS[method] + _NAMED[(level, sub)]
     return name
-
-
-class Identify(Protocol):
-    """The engine's identification of a request's caller (one RequestContext per request)."""
-
-    def __call__(
-        self, request: HttpRequest, *, request_id: str, region: str
-    ) -> RequestContext: ...  # pragma: no cover - protocol
 
 
 class S3Api:

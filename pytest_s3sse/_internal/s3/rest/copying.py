@@ -18,7 +18,6 @@ from pytest_s3sse._internal.types import ChecksumAlgorithm
 
 DIRECTIVE_HEADER = "x-amz-metadata-directive"
 CHECKSUM_ALGORITHM_HEADER = "x-amz-checksum-algorithm"
-COPY_SOURCE_PREFIX = "x-amz-copy-source-"
 # T (MinIO ErrInvalidMetadataDirective; not recorded against AWS): s3-errors.md section 8.
 MSG_UNKNOWN_DIRECTIVE = "Unknown metadata directive."
 
@@ -55,9 +54,9 @@ def copy_request(call: Call) -> CopyRequest:
         storage_class=request.headers.get("x-amz-storage-class"),
         website_redirect=request.headers.get("x-amz-website-redirect-location"),
         sse=hdr.sse_headers(request),
-        source_sse=hdr.sse_headers(request, prefix=COPY_SOURCE_PREFIX),
+        source_sse=hdr.sse_headers(request, prefix=copysource.PREFIX),
         checksum_algorithm=checksum_algorithm(request),
-        source_conditions=hdr.conditions(request, prefix=COPY_SOURCE_PREFIX),
+        source_conditions=hdr.conditions(request, prefix=copysource.PREFIX),
         conditions=hdr.conditions(request),
         context=call.context,
     )

@@ -13,6 +13,8 @@ from urllib.parse import parse_qs, unquote
 from pytest_s3sse._internal.errors.s3 import InvalidArgument
 
 HEADER = "x-amz-copy-source"
+# The prefix of the copy-source variants of the SSE-C and conditional headers.
+PREFIX = "x-amz-copy-source-"
 
 
 @dataclass(frozen=True, slots=True)

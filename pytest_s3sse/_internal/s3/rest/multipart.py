@@ -34,15 +34,11 @@ from pytest_s3sse._internal.s3.rest.call import Call, Services, empty_response, 
 from pytest_s3sse._internal.s3.store import Checksum, MultipartUpload, UploadedPart
 from pytest_s3sse._internal.types import ChecksumAlgorithm, Principal
 
-COPY_SOURCE_PREFIX = "x-amz-copy-source-"
 COPY_RANGE_HEADER = "x-amz-copy-source-range"
 MAX_LISTED = 1000
 MAX_INT = 2147483647
 _COPY_RANGE = re.compile(r"^bytes=([0-9]+)-([0-9]+)$")
 
-# Section 7, A: LocalStack snapshot test_complete_multipart_parts_order / upload-part-negative-part-number
-# (-1 recorded; 0 and 10001 assumed the same, U).
-MSG_PART_NUMBER = "Part number must be an integer between 1 and 10000, inclusive"
 # Section 8, A: LocalStack snapshot test_upload_part_copy_range (upload-part-copy-wrong-format and the
 # upload-part-copy-range-exc-* rows; open-ended and suffix ranges are refused too).
 MSG_COPY_RANGE_FORM = (
@@ -58,11 +54,11 @@ MSG_ENCODING = "Invalid Encoding Method specified in Request"
 
 
 def part_number(request: HttpRequest) -> int:
-    """The ``partNumber`` query parameter, 1..10000 (InvalidArgument otherwise)."""
-    raw = request.params.get("partNumber")
-    if raw is None or not raw.isdigit() or not 1 <= int(raw) <= 10000:
-        raise InvalidArgument(MSG_PART_NUMBER, "partNumber", raw)
-    return int(raw)
+    """The ``partNumber`` query parameter of UploadPart(Copy): required, 1..10000."""
+    number = hdr.part_number(request)
+    if number is None:
+        raise InvalidArgument(hdr.MSG_PART_NUMBER, "partNumber", None)
+    return number
 
 
 def _count(request: HttpRequest, name: str, argument: str, *, cap: int | None) -> int | None:
@@ -242,11 +238,11 @@ class MultipartOps:
         ref = copysource.parse(request.headers[copysource.HEADER])
         source = self.s.objects.lookup(ref.bucket, ref.key)
         source_plan = self.s.objects.source_plan(
-            source, hdr.sse_headers(request, prefix=COPY_SOURCE_PREFIX), call.context
+            source, hdr.sse_headers(request, prefix=copysource.PREFIX), call.context
         )
         # Section 5b, A: the read order of conditions, but 412 where a read answers 304.
         conditions.evaluate_copy_source(
-            hdr.conditions(request, prefix=COPY_SOURCE_PREFIX),
+            hdr.conditions(request, prefix=copysource.PREFIX),
             source.etag,
             source.last_modified,
             now=self.s.clock.now(),

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 from pytest_s3sse._internal.errors.s3 import (
-    InvalidArgument,
     InvalidPartNumber,
     InvalidRequest,
     MalformedXML,
@@ -30,17 +29,6 @@ def write_response_headers(obj: StoredObject, request: HttpRequest) -> dict[str,
     out.update(hdr.encryption_headers(obj, request))
     out.update(hdr.context_echo(obj, request))
     return out
-
-
-def _part_number(call: Call) -> int | None:
-    raw = call.request.params.get("partNumber")
-    if raw is None:
-        return None
-    if not raw.isdigit() or not 1 <= int(raw) <= 10000:
-        raise InvalidArgument(
-            "Part number must be an integer between 1 and 10000, inclusive", "partNumber", raw
-        )
-    return int(raw)
 
 
 class ObjectOps:
@@ -68,7 +56,7 @@ class ObjectOps:
 
     def _read(self, call: Call, *, with_body: bool) -> tuple[ReadResult, dict[str, str]]:
         request = call.request
-        part = _part_number(call)
+        part = hdr.part_number(call.request)
         if part is not None and "range" in request.headers:
             # A, LocalStack snapshot test_get_object_part/part-with-range.
             raise InvalidRequest("Cannot specify both Range header and partNumber query parameter")
