@@ -254,3 +254,114 @@ def test_a_malformed_delete_objects_deletes_nothing(s3sse, s3, bucket):
     assert response is not None
     assert (response.status, b"<Code>MalformedXML</Code>" in response.body) == (400, True)
     assert s3.get_object(Bucket=bucket, Key="a")["Body"].read() == b"x"
+
+
+# -- the authorisation port ------------------------------------------------------------------------
+class DenyOne:
+    """A decision point that denies one action and records every question."""
+
+    def __init__(self, action):
+        self.action = action
+        self.asked = []
+
+    def decide(self, context, action, resource):
+        from pytest_s3sse._internal.policy import ALLOW, Decision  # noqa: PLC0415
+
+        self.asked.append((action, resource.arn))
+        return Decision(allowed=False, reason="test") if action == self.action else ALLOW
+
+
+def use(s3sse, authorizer):
+    s3sse.engine.access.authorizer = authorizer
+    s3sse.engine.kms._authorizer = authorizer  # the port, as the policy issue will set it
+
+
+def test_the_gate_asks_for_each_operations_action_on_its_resource(s3sse, s3, bucket):
+    port = DenyOne("s3:DeleteObject")
+    use(s3sse, port)
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+    with pytest.raises(ClientError) as info:
+        s3.delete_object(Bucket=bucket, Key="k")
+    assert error(info) == DENIED
+    assert ("s3:PutObject", "arn:aws:s3:::bkt/k") in port.asked
+    assert port.asked[-1] == ("s3:DeleteObject", "arn:aws:s3:::bkt/k")
+
+
+def test_a_copy_asks_for_get_object_on_its_source(s3sse, s3, bucket):
+    s3.put_object(Bucket=bucket, Key="src", Body=b"x")
+    use(s3sse, DenyOne("s3:GetObject"))
+    with pytest.raises(ClientError) as info:
+        s3.copy_object(Bucket=bucket, Key="dst", CopySource={"Bucket": bucket, "Key": "src"})
+    assert error(info) == DENIED
+    with pytest.raises(ClientError):
+        s3.head_object(Bucket=bucket, Key="dst")  # nothing was written
+
+
+class DenyKeyA(DenyOne):
+    """Denies s3:DeleteObject on the object ``a`` only (the bucket-level request is allowed)."""
+
+    def decide(self, context, action, resource):
+        from pytest_s3sse._internal.policy import ALLOW, Decision  # noqa: PLC0415
+
+        self.asked.append((action, resource.arn))
+        if action == "s3:DeleteObject" and resource.arn.endswith("/a"):
+            return Decision(allowed=False, reason="test")
+        return ALLOW
+
+
+def test_delete_objects_asks_key_by_key(s3sse, s3, bucket):
+    s3.put_object(Bucket=bucket, Key="a", Body=b"x")
+    s3.put_object(Bucket=bucket, Key="b", Body=b"x")
+    port = DenyKeyA(None)
+    use(s3sse, port)
+    result = s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": "a"}, {"Key": "b"}]})
+    assert result["Errors"] == [{"Key": "a", "Code": "AccessDenied", "Message": "Access Denied"}]
+    assert [d["Key"] for d in result["Deleted"]] == ["b"]
+    # P, DeleteObjects API reference: s3:DeleteObject on each key, nothing asked of the bucket.
+    assert [q for q in port.asked if q[0] == "s3:DeleteObject"] == [
+        ("s3:DeleteObject", "arn:aws:s3:::bkt/a"),
+        ("s3:DeleteObject", "arn:aws:s3:::bkt/b"),
+    ]
+    assert s3.get_object(Bucket=bucket, Key="a")["Body"].read() == b"x"
+
+
+def test_s3s_kms_calls_ask_the_same_port(s3sse, s3, bucket, key):
+    # A KMS denial inside S3 is S3's 403 AccessDenied (SSE rows W12, R7, A).
+    use(s3sse, DenyOne("kms:GenerateDataKey"))
+    with pytest.raises(ClientError) as info:
+        s3.put_object(
+            Bucket=bucket,
+            Key="k",
+            Body=b"x",
+            ServerSideEncryption="aws:kms",
+            SSEKMSKeyId=key["KeyId"],
+        )
+    assert error(info) == DENIED
+    call = s3sse.kms_calls[-1]
+    assert (call.operation, call.via, call.error) == (
+        "GenerateDataKey",
+        "s3",
+        "AccessDeniedException",
+    )
+
+
+def test_a_direct_kms_call_denied_by_the_port_is_access_denied_exception(s3sse, kms, key):
+    use(s3sse, DenyOne("kms:Encrypt"))
+    with pytest.raises(ClientError) as info:
+        kms.encrypt(KeyId=key["KeyId"], Plaintext=b"x")
+    status, err = error(info)
+    assert (status, err["Code"]) == (400, "AccessDeniedException")
+    assert err["Message"] == (
+        f"User: arn:aws:iam::123456789012:root is not authorized to perform: kms:Encrypt on "
+        f"resource: {key['Arn']} because no resource-based policy allows the kms:Encrypt action"
+    )
+
+
+def test_an_anonymous_delete_objects_is_denied_key_by_key(s3, bucket, make_client):
+    # P (DeleteObjects API reference): s3:DeleteObject is needed on each key; a denied key is
+    # answered in the result (U for an anonymous caller: the per-key answer is proposed).
+    s3.put_object(Bucket=bucket, Key="a", Body=b"x")
+    anonymous = make_client(config=ANONYMOUS_CONFIG)
+    result = anonymous.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": "a"}]})
+    assert result["Errors"] == [{"Key": "a", "Code": "AccessDenied", "Message": "Access Denied"}]
+    assert s3.get_object(Bucket=bucket, Key="a")["Body"].read() == b"x"

@@ -88,7 +88,9 @@ class Engine:
             self.buckets, self.objects, self.clock, self.entropy, self.multipart, self.access
         )
         self.s3 = S3Api(services, default_region=region, identify=self.identify, events=self.events)
-        self.kms = KmsService(self.clock, self.entropy, on_call=self.events.emit)
+        self.kms = KmsService(
+            self.clock, self.entropy, on_call=self.events.emit, authorizer=self.authorizer
+        )
         # SSE-KMS calls this KMS
         self.sealer.kms = S3Kms(self.kms, self.clock, options.bucket_key_period)
         self.kms_api = KmsApi(

@@ -13,12 +13,13 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from pytest_s3sse._internal.clock import Clock
 from pytest_s3sse._internal.crypto.kms_blob import MATERIAL_ID_SIZE
 from pytest_s3sse._internal.entropy import Entropy
 from pytest_s3sse._internal.errors.kms import (
+    AccessDeniedException,
     DisabledException,
     InvalidMarkerException,
     KmsError,
@@ -39,6 +40,7 @@ from pytest_s3sse._internal.kms.keys import (
 from pytest_s3sse._internal.kms.managed import MANAGED_ALIASES, authorize, s3_policy
 from pytest_s3sse._internal.kms.quotas import KmsQuotas
 from pytest_s3sse._internal.kms.types import Caller, KmsCall, Page
+from pytest_s3sse._internal.policy import Authorizer, DefaultAuthorizer
 
 T = TypeVar("T")
 _MARKER_PREFIX = "s3sse:"
@@ -53,6 +55,12 @@ class CallRecord:
     context: Mapping[str, str] = field(default_factory=dict)
     key_arn: str | None = None
     source_key_arn: str | None = None
+
+
+class KeyResource(NamedTuple):
+    """A KMS key as an authorisation resource."""
+
+    arn: str
 
 
 class _Call:
@@ -100,11 +108,14 @@ class ServiceBase:
         entropy: Entropy,
         *,
         on_call: Callable[[KmsCall], None] | None = None,
+        authorizer: Authorizer | None = None,
     ) -> None:
-        """``on_call`` is told of every recorded call (the engine's event stream)."""
+        """``on_call`` is told of every recorded call (the engine's event stream); ``authorizer`` is
+        the engine's policy decision point (default: every caller with a context is allowed)."""
         self.clock = clock
         self.entropy = entropy
         self._on_call = on_call
+        self._authorizer: Authorizer = authorizer if authorizer is not None else DefaultAuthorizer()
         self.store = KeyStore()
         self.quotas = KmsQuotas(clock)
         self.lock = threading.RLock()
@@ -235,13 +246,20 @@ class ServiceBase:
         self._authorize(key, action, caller)
         return key
 
-    @staticmethod
-    def _authorize(key: KmsKey, action: str, caller: Caller) -> None:
+    def _authorize(self, key: KmsKey, action: str, caller: Caller) -> None:
         """May ``caller`` perform ``action`` with ``key``? Every KMS operation that uses a key asks
-        here, once it knows the key (S3's calls too, with ``caller.via == "s3"``). Today the AWS
-        managed keys' fixed policies are evaluated (:func:`~pytest_s3sse._internal.kms.managed.authorize`); key
-        policies of customer managed keys plug in here."""
+        here, once it knows the key (S3's calls too, with ``caller.via == "s3"``): the AWS managed
+        keys' fixed policies (:func:`~pytest_s3sse._internal.kms.managed.authorize`), then the
+        engine's policy decision point (the port every gate asks; key policies plug in there). A
+        denial is KMS's AccessDeniedException (S3 turns it into its own 403)."""
         authorize(key, action, caller)
+        context = caller.context
+        if context is not None:
+            decision = self._authorizer.decide(context, "kms:" + action, KeyResource(key.arn))
+            if not decision.allowed:
+                raise AccessDeniedException.no_resource_policy(
+                    caller.principal.arn, action, key.arn
+                )
 
     # -- key states (P, KMS DG key-state table) ------------------------------------------------
     @staticmethod

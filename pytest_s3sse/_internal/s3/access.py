@@ -32,7 +32,6 @@ ACTIONS: dict[str, str] = {
     "ListObjects": "s3:ListBucket",
     "ListObjectsV2": "s3:ListBucket",
     "ListMultipartUploads": "s3:ListBucketMultipartUploads",
-    "DeleteObjects": "s3:DeleteObject",
     "PutObject": "s3:PutObject",
     "CopyObject": "s3:PutObject",
     "GetObject": "s3:GetObject",
@@ -45,6 +44,10 @@ ACTIONS: dict[str, str] = {
     "AbortMultipartUpload": "s3:AbortMultipartUpload",
     "ListParts": "s3:ListMultipartUploadParts",
 }
+# Operations whose permission is asked per object by the domain, not once by the gate: DeleteObjects
+# needs s3:DeleteObject on each key it names (P, DeleteObjects API reference, "Permissions"), and
+# answers a denied key in its result.
+PER_OBJECT = frozenset({"DeleteObjects"})
 GET_OBJECT = "s3:GetObject"
 DELETE_OBJECT = "s3:DeleteObject"
 
@@ -91,4 +94,6 @@ class S3Access:
         self, context: RequestContext, operation: str, bucket: str | None, key: str | None
     ) -> None:
         """The gate: may ``context`` perform ``operation`` on the addressed bucket and key?"""
+        if operation in PER_OBJECT:
+            return
         self.check(context, action_of(operation), S3Resource(bucket, key, context.region))
