@@ -25,8 +25,22 @@ class RequestBody(Protocol):
 
 EMPTY_BODY: RequestBody = io.BytesIO(b"")
 
+# The SSE-C key headers (the key and its MD5, of the object and of a copy source): never shown in a
+# repr, so a failing test, a log or an assertion message cannot leak a customer key (as ``SseHeaders``).
+SECRET_HEADERS = frozenset(
+    prefix + "server-side-encryption-customer-" + name
+    for prefix in ("x-amz-", "x-amz-copy-source-")
+    for name in ("key", "key-md5")
+)
+REDACTED = "<redacted>"
 
-@dataclass(slots=True)
+
+def redacted(headers: dict[str, str]) -> dict[str, str]:
+    """``headers`` with the value of every SSE-C key header replaced by ``<redacted>``."""
+    return {k: REDACTED if k in SECRET_HEADERS else v for k, v in headers.items()}
+
+
+@dataclass(slots=True, repr=False)
 class HttpRequest:
     """An HTTP request as an S3 or KMS endpoint receives it.
 
@@ -52,6 +66,15 @@ class HttpRequest:
     # The client's address, when the adapter knows it (a local server does; in-process adapters
     # leave it None, and the request context says 127.0.0.1).
     client_address: str | None = None
+
+    def __repr__(self) -> str:
+        # The SSE-C key headers are redacted (SECRET_HEADERS); everything else is shown.
+        return (
+            f"HttpRequest(method={self.method!r}, scheme={self.scheme!r}, host={self.host!r}, "
+            f"path={self.path!r}, query={self.query!r}, headers={redacted(self.headers)!r}, "
+            f"body={self.body!r}, trailers={self.trailers!r}, "
+            f"decoded_length={self.decoded_length!r}, client_address={self.client_address!r})"
+        )
 
     @property
     def params(self) -> dict[str, str]:
