@@ -13,11 +13,16 @@ are the same error (U: S3's trailer names and base64 values are ASCII).
 from __future__ import annotations
 
 import base64
+import io
 import zlib
 
 import pytest
 import requests
 from botocore.config import Config
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pytest_s3sse._internal.wire.chunked import AwsChunkedReader
 
 TIMEOUT = 5
 SIG = "ad80c730a21e5b8d04586a2213dd63b9a0e99e0e2307b0ade35a65485a288648"
@@ -112,3 +117,32 @@ def test_a_malformed_trailer_is_malformed_trailer_error_and_stores_nothing(
     assert "<Code>MalformedTrailerError</Code>" in response.text
     assert MALFORMED_TRAILER in response.text
     assert s3.list_objects_v2(Bucket=bucket)["KeyCount"] == 0
+
+
+class _Cut:
+    """A body whose reads return at most ``cut`` bytes, splitting size lines, signatures and CRLFs."""
+
+    def __init__(self, data: bytes, cut: int) -> None:
+        self._data = io.BytesIO(data)
+        self._cut = cut
+
+    def read(self, size: int) -> bytes:
+        return self._data.read(min(size, self._cut))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    payload=st.binary(max_size=3000),
+    frame=st.integers(min_value=1, max_value=1200),
+    cut=st.integers(min_value=1, max_value=4096),
+    with_trailer=st.booleans(),
+)
+def test_signed_frames_decode_to_the_payload_however_they_are_cut(
+    payload, frame, cut, with_trailer
+):
+    trailer = f"x-amz-checksum-crc32:{_crc32(payload)}".encode() if with_trailer else None
+    trailers: dict[str, str] = {}
+    framed = signed_frames(payload, size=frame, trailer=trailer)
+    reader = AwsChunkedReader(_Cut(framed, cut), trailers, len(payload))
+    assert reader.read() == payload
+    assert trailers == ({"x-amz-checksum-crc32": _crc32(payload)} if with_trailer else {})
