@@ -127,3 +127,13 @@ def test_a_single_part_object_given_a_second_stored_part_fails_the_read(s3, buck
     s3.put_object(Bucket=bucket, Key="k", Body=b"one")
     _store_parts(s3sse, bucket, "k", lambda p: [p[0], p[0]])
     _get_fails(s3, bucket, "k", {})
+
+
+def test_a_part_spliced_in_from_another_upload_fails_the_read(s3, bucket, s3sse):
+    upload, parts = _upload(s3, bucket, "k", {})
+    _complete(s3, bucket, "k", upload, parts)
+    other, other_parts = _upload(s3, bucket, "other", {})
+    _complete(s3, bucket, "other", other, other_parts)
+    foreign = s3sse.engine.store.current(bucket, "other").parts[1]
+    _store_parts(s3sse, bucket, "k", lambda p: [p[0], foreign, p[2]])
+    _get_fails(s3, bucket, "k", {})

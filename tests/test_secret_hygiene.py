@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from pytest_s3sse._internal.context import RequestContext
-from pytest_s3sse._internal.http import HttpRequest
+from pytest_s3sse._internal.http import HttpRequest, HttpResponse
 from pytest_s3sse._internal.s3.rest.call import Call
 from pytest_s3sse._internal.s3.rest.routing import Target
 from pytest_s3sse._internal.types import Principal
@@ -45,6 +45,13 @@ def test_an_http_requests_repr_redacts_the_sse_c_key_headers():
     assert MD5_B64 not in text
     assert "<redacted>" in text
     assert "kept" in text  # other headers are still shown
+
+
+def test_an_http_responses_repr_redacts_the_echoed_key_md5():
+    headers = {"x-amz-server-side-encryption-customer-key-MD5": MD5_B64, "etag": '"e"'}
+    text = repr(HttpResponse(200, headers, b""))
+    assert MD5_B64 not in text
+    assert '"e"' in text
 
 
 def test_a_calls_repr_redacts_the_sse_c_key_headers():
@@ -98,11 +105,13 @@ def test_a_kms_keys_cipher_does_not_outlive_its_engine():
     assert out.stdout.strip() == "0"
 
 
-def test_tamper_refuses_a_negative_offset(s3, bucket, s3sse):
+@pytest.mark.parametrize("where", ["negative", "past-the-end"])
+def test_tamper_refuses_an_offset_outside_the_stored_bytes(s3, bucket, s3sse, where):
     """A negative offset used to flip a byte counted from the end; it is out of range, as documented."""
     s3.put_object(Bucket=bucket, Key="k", Body=b"data")
+    offset = -1 if where == "negative" else s3sse.stored(bucket, "k").stored_size
     with pytest.raises(ValueError, match="offset"):
-        s3sse.tamper(bucket, "k", offset=-1)
+        s3sse.tamper(bucket, "k", offset=offset)
     assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"data"  # nothing was flipped
 
 

@@ -36,8 +36,9 @@ REDACTED = "<redacted>"
 
 
 def redacted(headers: dict[str, str]) -> dict[str, str]:
-    """``headers`` with the value of every SSE-C key header replaced by ``<redacted>``."""
-    return {k: REDACTED if k in SECRET_HEADERS else v for k, v in headers.items()}
+    """``headers`` with the value of every SSE-C key header replaced by ``<redacted>`` (names in
+    any case: a response echoes ``...-customer-key-MD5``)."""
+    return {k: REDACTED if k.lower() in SECRET_HEADERS else v for k, v in headers.items()}
 
 
 @dataclass(slots=True, repr=False)
@@ -98,7 +99,7 @@ class HttpRequest:
         return self.body.read()
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False)
 class HttpResponse:
     """An HTTP response.
 
@@ -109,6 +110,13 @@ class HttpResponse:
     status: int
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes | Iterator[bytes] = b""
+
+    def __repr__(self) -> str:
+        # S3 echoes the SSE-C key's MD5 in its answers: redacted here as in requests.
+        return (
+            f"HttpResponse(status={self.status!r}, headers={redacted(self.headers)!r}, "
+            f"body={self.body!r})"
+        )
 
     def content(self) -> bytes:
         """The whole body (consumes a streamed body)."""
