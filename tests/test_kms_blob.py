@@ -9,7 +9,7 @@ import pytest
 from pytest_s3sse._internal.crypto import kms_blob
 from pytest_s3sse._internal.errors import DecryptionError
 
-SECRET = bytes(range(32))
+SECRET = kms_blob.cipher(bytes(range(32)))
 HEADER = kms_blob.BlobHeader("arn:aws:kms:us-east-1:123456789012:key/k", "ab" * 32)
 
 
@@ -38,7 +38,7 @@ def test_another_context_fails_authentication(context):
 
 def test_another_secret_fails_authentication():
     with pytest.raises(DecryptionError):
-        kms_blob.open_blob(bytes(32), _seal(), None)
+        kms_blob.open_blob(kms_blob.cipher(bytes(32)), _seal(), None)
 
 
 def test_every_flipped_byte_fails():

@@ -25,8 +25,23 @@ class RequestBody(Protocol):
 
 EMPTY_BODY: RequestBody = io.BytesIO(b"")
 
+# The SSE-C key headers (the key and its MD5, of the object and of a copy source): never shown in a
+# repr, so a failing test, a log or an assertion message cannot leak a customer key (as ``SseHeaders``).
+SECRET_HEADERS = frozenset(
+    prefix + "server-side-encryption-customer-" + name
+    for prefix in ("x-amz-", "x-amz-copy-source-")
+    for name in ("key", "key-md5")
+)
+REDACTED = "<redacted>"
 
-@dataclass(slots=True)
+
+def redacted(headers: dict[str, str]) -> dict[str, str]:
+    """``headers`` with the value of every SSE-C key header replaced by ``<redacted>`` (names in
+    any case: a response echoes ``...-customer-key-MD5``)."""
+    return {k: REDACTED if k.lower() in SECRET_HEADERS else v for k, v in headers.items()}
+
+
+@dataclass(slots=True, repr=False)
 class HttpRequest:
     """An HTTP request as an S3 or KMS endpoint receives it.
 
@@ -53,6 +68,15 @@ class HttpRequest:
     # leave it None, and the request context says 127.0.0.1).
     client_address: str | None = None
 
+    def __repr__(self) -> str:
+        # The SSE-C key headers are redacted (SECRET_HEADERS); everything else is shown.
+        return (
+            f"HttpRequest(method={self.method!r}, scheme={self.scheme!r}, host={self.host!r}, "
+            f"path={self.path!r}, query={self.query!r}, headers={redacted(self.headers)!r}, "
+            f"body={self.body!r}, trailers={self.trailers!r}, "
+            f"decoded_length={self.decoded_length!r}, client_address={self.client_address!r})"
+        )
+
     @property
     def params(self) -> dict[str, str]:
         """The query parameters, decoded (the last value wins for a repeated name)."""
@@ -75,7 +99,7 @@ class HttpRequest:
         return self.body.read()
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False)
 class HttpResponse:
     """An HTTP response.
 
@@ -86,6 +110,13 @@ class HttpResponse:
     status: int
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes | Iterator[bytes] = b""
+
+    def __repr__(self) -> str:
+        # S3 echoes the SSE-C key's MD5 in its answers: redacted here as in requests.
+        return (
+            f"HttpResponse(status={self.status!r}, headers={redacted(self.headers)!r}, "
+            f"body={self.body!r})"
+        )
 
     def content(self) -> bytes:
         """The whole body (consumes a streamed body)."""

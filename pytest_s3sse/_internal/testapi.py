@@ -251,8 +251,15 @@ class S3SSE:
         return view
 
     def tamper(self, bucket: str, key: str, *, offset: int = 0) -> None:
-        """Flip one bit of the stored ciphertext at ``offset`` (simulated corruption at rest)."""
+        """Flip one bit of the stored ciphertext at ``offset`` (simulated corruption at rest).
+
+        ``offset`` counts from the first stored byte; one outside ``0 <= offset < bytes at rest`` is a
+        ValueError (a negative one is not counted from the end).
+        """
         obj = self._object(bucket, key)
+        if offset < 0:
+            msg = f"offset must be 0 or more, got {offset}"
+            raise ValueError(msg)
         parts = list(obj.parts)
         for p_index, part in enumerate(parts):
             for s_index, segment in enumerate(part.segments):

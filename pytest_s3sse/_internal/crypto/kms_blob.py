@@ -10,6 +10,9 @@ The sealed part is AES-256-GCM under the material's secret. Its associated data 
 by the canonical encryption context, so a changed header, a missing or different context, or any flipped
 bit fails authentication. Failures raise :class:`~pytest_s3sse._internal.errors.DecryptionError`; the KMS domain
 turns them into ``InvalidCiphertextException``.
+
+The cipher of a key material (:func:`cipher`) is built once by its owner, the KMS key material of one
+engine, and lives as long as it: no cache in this module holds key material, so none outlives its engine.
 """
 
 from __future__ import annotations
@@ -86,30 +89,30 @@ def read_header(blob: bytes) -> BlobHeader:
     return BlobHeader(arn, blob[end : end + MATERIAL_ID_SIZE].hex())
 
 
+def cipher(secret: bytes) -> Aead:
+    """AES-256-GCM under one key material's secret; its owner builds it once and keeps it (blobs are
+    sealed with :meth:`~pytest_s3sse._internal.crypto.aead.Aead.seal_with` and the caller's nonce source)."""
+    return Aead(secret, _caller_draws_nonces)
+
+
 def seal(
-    secret: bytes,
+    key: Aead,
     header: BlobHeader,
     plaintext: bytes,
     context: Mapping[str, str] | None,
     random_bytes: Callable[[int], bytes],
 ) -> bytes:
-    """Encrypt ``plaintext`` under ``secret`` into a blob bound to ``header`` and ``context``."""
+    """Encrypt ``plaintext`` under ``key`` (:func:`cipher`) into a blob bound to ``header`` and
+    ``context``."""
     head = header.encode()
     aad = head + canonical_context(context)
-    return head + _cipher(secret).seal_with(random_bytes(NONCE_SIZE), plaintext, aad)
+    return head + key.seal_with(random_bytes(NONCE_SIZE), plaintext, aad)
 
 
-def open_blob(secret: bytes, blob: bytes, context: Mapping[str, str] | None) -> bytes:
+def open_blob(key: Aead, blob: bytes, context: Mapping[str, str] | None) -> bytes:
     """The plaintext of ``blob`` (DecryptionError if the blob or the context does not match)."""
     head = read_header(blob).encode()
-    return _cipher(secret).open(memoryview(blob)[len(head) :], head + canonical_context(context))
-
-
-@functools.lru_cache(maxsize=256)
-def _cipher(secret: bytes) -> Aead:
-    """AES-256-GCM under one key material's secret, built once per material (blobs are sealed with
-    :meth:`~pytest_s3sse._internal.crypto.aead.Aead.seal_with` and the caller's nonce source)."""
-    return Aead(secret, _caller_draws_nonces)
+    return key.open(memoryview(blob)[len(head) :], head + canonical_context(context))
 
 
 def _caller_draws_nonces(n: int) -> bytes:  # pragma: no cover - seal_with takes the nonce

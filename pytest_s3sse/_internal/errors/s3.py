@@ -177,6 +177,16 @@ class IncompleteBody(S3Error):
     )
 
 
+class MalformedTrailerError(S3Error):
+    # A (reported): versity/versitygw#1600, #1626, #1690 quote S3's answer to a malformed trailer
+    # (no trailer line, an empty name, no ``:``); scality/Arsenal#2596 likewise.
+    status, code = 400, "MalformedTrailerError"
+    default_message = (
+        "The request contained trailing data that was not well-formed or did not conform to our "
+        "published schema."
+    )
+
+
 class InvalidPart(S3Error):
     status, code = 400, "InvalidPart"
     default_message = (

@@ -232,12 +232,12 @@ class CryptoOps(ServiceBase):
     ) -> bytes:
         use = material or key.current_material
         header = kms_blob.BlobHeader(key.arn, use.material_id)
-        return kms_blob.seal(use.secret, header, plaintext, context, self.entropy.bytes)
+        return kms_blob.seal(use.cipher, header, plaintext, context, self.entropy.bytes)
 
     @staticmethod
     def _open(material: KeyMaterial, blob: bytes, context: Mapping[str, str] | None) -> bytes:
         try:
-            return kms_blob.open_blob(material.secret, blob, context)
+            return kms_blob.open_blob(material.cipher, blob, context)
         except DecryptionError as exc:
             raise InvalidCiphertextException from exc
 

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from pytest_s3sse._internal import arn
+from pytest_s3sse._internal.crypto import kms_blob
+from pytest_s3sse._internal.crypto.aead import Aead
 from pytest_s3sse._internal.errors.kms import NotFoundException
 from pytest_s3sse._internal.kms.types import (
     ENCRYPT_DECRYPT,
@@ -121,12 +123,20 @@ def _parse_key_ref(raw: str) -> KeyRef:
 
 @dataclass(slots=True)
 class KeyMaterial:
-    """One version of a key's secret. ``rotation_type`` is None for the first material."""
+    """One version of a key's secret. ``rotation_type`` is None for the first material.
+
+    ``cipher`` is the material's AES-256-GCM, built once here and kept with it, so it lives exactly as
+    long as the key (and its engine): no module-level cache holds key material.
+    """
 
     material_id: str
     secret: bytes = field(repr=False)
     created: datetime
     rotation_type: str | None = None
+    cipher: Aead = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.cipher = kms_blob.cipher(self.secret)
 
 
 @dataclass(slots=True)

@@ -5,7 +5,9 @@ Encryption: an upload gets its data key once, at Create, from the same bucket-de
 PutObject, and keeps it only wrapped in its envelope. Each part opens that envelope and seals its body with
 PutObject's segment encryptor (random nonce per segment; the associated data binds the part number), so
 Complete re-encrypts nothing: the object's parts *are* the uploaded ciphertexts, in the order the request
-lists them, keeping the numbers they were uploaded with (decryption needs them). Opening the envelope per
+lists them, keeping the numbers they were uploaded with (decryption needs them); what Complete adds is
+a tag of that ordered part list in the object's envelope (:mod:`pytest_s3sse._internal.crypto.manifest`),
+so a read of stored parts reordered, dropped or replaced fails as tampering does. Opening the envelope per
 part, rather than keeping a cipher in the store, leaves only ciphertext and wrapped keys at rest, and is
 where SSE-KMS (S3 calls kms:Decrypt for every UploadPart) and SSE-C fit: an SSE-C upload's envelope is
 wrapped under the key sent at Create, and every UploadPart must send that key again (M1-M3, rules in
@@ -388,6 +390,7 @@ class MultipartService:
         if request.object_size is not None and request.object_size != str(size):
             raise InvalidRequest(MSG_OBJECT_SIZE.format(sent=request.object_size, actual=size))
         algorithm = upload.checksum_algorithm
+        sealed = tuple(p.sealed for p in parts)
         obj = StoredObject(
             bucket=upload.bucket,
             key=upload.key,
@@ -395,8 +398,10 @@ class MultipartService:
             etag=multipart_etag(parts),
             last_modified=self.clock.now(),
             attributes=upload.attributes,
-            envelope=upload.envelope,
-            parts=tuple(p.sealed for p in parts),
+            # The ordered part list is authenticated (a small tag, no re-encryption), so a stored
+            # part swapped, dropped or replaced fails the read (crypto/manifest.py).
+            envelope=self.objects.sse.sealer.bind_parts(upload.envelope, sealed),
+            parts=sealed,
             checksum=composite_checksum(algorithm, parts) if algorithm is not None else None,
         )
         conditions.check_write(request.conditions, current.etag if current else None, upload.key)

@@ -238,7 +238,7 @@ class ObjectService:
         :class:`~pytest_s3sse._internal.http.ChunkReader` reads either.
         """
         try:
-            chunks = plaintext(plan.open(), obj.parts, start, stop)
+            chunks = plaintext(plan.open_parts(obj.parts), obj.parts, start, stop)
             if stop - start <= EAGER_DECRYPT_LIMIT:
                 # One buffer, not a list of segments: the object is in memory once, not twice.
                 return collect(chunks, stop - start)

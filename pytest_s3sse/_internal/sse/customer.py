@@ -212,6 +212,7 @@ def check_customer_key(
         return "does not open with the given customer key"
     try:
         verify(sealer.open(envelope, customer_key=key), parts)
+        sealer.check_parts(envelope, parts)
     except DecryptionError as exc:
         return f"opens with the given key, but its ciphertext fails authentication ({exc})"
     if any(sealer.matches(envelope, CustomerKey(other)) for other in _one_bit_away(secret)):

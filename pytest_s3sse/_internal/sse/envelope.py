@@ -15,13 +15,19 @@ How the data key is wrapped depends on the mode, so :attr:`Envelope.wrapped` is 
 - :class:`DsseWrappedKey`: DSSE-KMS, two KMS blobs, one per layer
   (:class:`~pytest_s3sse._internal.crypto.layered.LayeredAead`).
 
+A multipart object's envelope also carries the tag of its ordered part list
+(:attr:`Envelope.parts_tag`, :mod:`pytest_s3sse._internal.crypto.manifest`), made at
+CompleteMultipartUpload and checked by :meth:`Sealer.check_parts` whenever the object is read, so a
+reordered, dropped or replaced stored part fails like a flipped bit.
+
 Opening a KMS envelope calls KMS (through :class:`~pytest_s3sse._internal.sse.kms.S3Kms`) as the requester of
 the read, so a disabled key, a throttled KMS or a missing permission fail the read as on S3.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import dataclasses
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -31,8 +37,10 @@ from pytest_s3sse._internal.crypto.bucket_key import SALT_SIZE, object_key
 from pytest_s3sse._internal.crypto.customer import CustomerKey, CustomerWrappedKey
 from pytest_s3sse._internal.crypto.keyring import RootKeyRing, WrappedKey
 from pytest_s3sse._internal.crypto.layered import LayeredAead
+from pytest_s3sse._internal.crypto.manifest import PartListKey
+from pytest_s3sse._internal.crypto.segments import SealedPart
 from pytest_s3sse._internal.entropy import Entropy
-from pytest_s3sse._internal.errors import S3SSEError
+from pytest_s3sse._internal.errors import DecryptionError, S3SSEError
 from pytest_s3sse._internal.sse.kms import KmsScope, S3Kms
 from pytest_s3sse._internal.sse.rules import WriteEncryption
 from pytest_s3sse._internal.types import ObjectEncryption, SseMode
@@ -84,11 +92,13 @@ WrappedDataKey = WrappedKey | CustomerWrappedKey | KmsWrapped
 
 @dataclass(frozen=True, slots=True, repr=False)
 class Envelope:
-    """What is stored beside an object's ciphertext to recover its data key."""
+    """What is stored beside an object's ciphertext to recover its data key (and, for a multipart
+    object, to authenticate its ordered part list: ``parts_tag``; None for a single-part object)."""
 
     encryption: ObjectEncryption
     object_id: bytes
     wrapped: WrappedDataKey
+    parts_tag: bytes | None = None
 
     @property
     def root_key_version(self) -> int | None:
@@ -126,6 +136,22 @@ class Sealer:
         self._keyring = keyring
         self._entropy = entropy
         self.kms = kms
+        self._parts_key = PartListKey(entropy.bytes(KEY_SIZE))
+
+    def bind_parts(self, envelope: Envelope, parts: Sequence[SealedPart]) -> Envelope:
+        """``envelope`` with the tag of ``parts`` in this order: a completed multipart object's."""
+        return dataclasses.replace(
+            envelope, parts_tag=self._parts_key.tag(envelope.object_id, parts)
+        )
+
+    def check_parts(self, envelope: Envelope, parts: Sequence[SealedPart]) -> None:
+        """Raise DecryptionError unless ``parts`` are the ones the object was stored with: the
+        parts its envelope's tag names, in order, or the one part of a single-part object."""
+        if envelope.parts_tag is not None:
+            self._parts_key.check(envelope.object_id, parts, envelope.parts_tag)
+        elif len(parts) != 1 or parts[0].part_number != 1:
+            msg = f"a single-part object has {len(parts)} stored parts"
+            raise DecryptionError(msg)
 
     def _aead(self, key: bytes) -> Aead:
         return Aead(key, self._entropy.bytes)

@@ -20,6 +20,7 @@ owner's root over TLS with SigV4, as the engine's test API does.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from pytest_s3sse._internal import arn
@@ -27,6 +28,7 @@ from pytest_s3sse._internal.clock import Clock
 from pytest_s3sse._internal.context import RequestContext
 from pytest_s3sse._internal.crypto.aead import Aead
 from pytest_s3sse._internal.crypto.customer import CustomerKey
+from pytest_s3sse._internal.crypto.segments import SealedPart
 from pytest_s3sse._internal.sse.customer import check_part, check_read, read_key, write_key
 from pytest_s3sse._internal.sse.envelope import Envelope, Sealer
 from pytest_s3sse._internal.sse.kms import KmsScope
@@ -121,6 +123,13 @@ class ReadPlan:
         if self.envelope.kms_wrapped:
             scope = self._planner.scope(self._bucket, self._key, self._context)
         return self._planner.sealer.open(self.envelope, customer_key=self.customer, kms=scope)
+
+    def open_parts(self, parts: Sequence[SealedPart]) -> Aead:
+        """:meth:`open`, then check that ``parts`` are the ones the object was stored with, in order
+        (DecryptionError otherwise, as for a flipped bit: :meth:`Sealer.check_parts`)."""
+        aead = self.open()
+        self._planner.sealer.check_parts(self.envelope, parts)
+        return aead
 
 
 class SsePlanner:

@@ -5,6 +5,13 @@ botocore (>= 1.36) sends PutObject and UploadPart bodies over https as ``aws-chu
 :class:`AwsChunkedReader` yields the payload and, at the end, fills the request's trailers (the
 ``x-amz-checksum-*`` the domain verifies) and checks the declared decoded length
 (``IncompleteBody`` on a mismatch, as S3 answers).
+
+A body is aws-chunked when its ``Content-Encoding`` says so or when its ``x-amz-content-sha256`` is one
+of SigV4's streaming values (``STREAMING-AWS4-HMAC-SHA256-PAYLOAD``, ``...-PAYLOAD-TRAILER``,
+``STREAMING-UNSIGNED-PAYLOAD-TRAILER``: P, S3 API "Signature Calculations for the Authorization
+Header: Transferring Payload in Multiple Chunks"), whose frames carry ``;chunk-signature=<sig>``: the
+framing is never stored as the object's bytes. The chunk and trailer signatures are not verified yet
+(as no request signature is).
 """
 
 from __future__ import annotations
@@ -12,9 +19,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from pytest_s3sse._internal.errors.s3 import IncompleteBody
+from pytest_s3sse._internal.errors.s3 import IncompleteBody, MalformedTrailerError
 
 BLOCK = 1024 * 1024
+STREAMING = "STREAMING-"  # the prefix of SigV4's streaming x-amz-content-sha256 values
+
+
+def is_aws_chunked(headers: dict[str, str]) -> bool:
+    """True when a request body is aws-chunked: ``Content-Encoding: aws-chunked``, or a streaming
+    ``x-amz-content-sha256`` (signed frames, with or without trailers; the unsigned-trailer form)."""
+    return "aws-chunked" in headers.get("content-encoding", "") or headers.get(
+        "x-amz-content-sha256", ""
+    ).startswith(STREAMING)
 
 
 def _blocks(raw: Any) -> Iterator[bytes]:
@@ -92,10 +108,24 @@ def _frames(blocks: Iterator[bytes], trailers: dict[str, str]) -> Iterator[bytes
 
 
 def _parse_trailers(block: bytes, trailers: dict[str, str]) -> None:
+    """The trailer lines, ``name:value`` each, in UTF-8.
+
+    A line without ``:``, with an empty name, or that is not UTF-8 is S3's MalformedTrailerError
+    (A (reported) for the first two, versity/versitygw#1690 and #1626; U for bytes that are not
+    UTF-8, which S3's trailer names and base64 values never contain).
+    """
     for line in block.split(b"\r\n"):
-        if b":" in line:
-            name, _, value = line.partition(b":")
-            trailers[name.decode().strip().lower()] = value.decode().strip()
+        if not line:
+            continue
+        name, colon, value = line.partition(b":")
+        try:
+            key = name.decode().strip().lower()
+            text = value.decode().strip()
+        except UnicodeDecodeError:
+            raise MalformedTrailerError from None
+        if not colon or not key:
+            raise MalformedTrailerError
+        trailers[key] = text
 
 
 class AwsChunkedReader:

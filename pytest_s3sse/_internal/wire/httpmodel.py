@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from pytest_s3sse._internal.http import HttpRequest, RequestBody
-from pytest_s3sse._internal.wire.chunked import AwsChunkedReader
+from pytest_s3sse._internal.wire.chunked import AwsChunkedReader, is_aws_chunked
 
 
 def build_request(
@@ -18,7 +18,7 @@ def build_request(
     declared = headers.get("x-amz-decoded-content-length") or headers.get("content-length")
     length = int(declared) if declared is not None and declared.isdigit() else None
     trailers: dict[str, str] = {}
-    if "aws-chunked" in headers.get("content-encoding", ""):
+    if is_aws_chunked(headers):
         body = AwsChunkedReader(chunked_source, trailers, length)
     return HttpRequest(
         method=method.upper(),
