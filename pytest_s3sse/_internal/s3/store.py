@@ -340,10 +340,16 @@ class Store:
                 check(bucket.current(obj.key))
             self._committed(obj, bucket._put(obj))
 
-    def remove(self, bucket: str, key: str) -> StoredObject | None:
-        """Delete ``key``; returns the version removed (None: there was none)."""
+    def remove(
+        self, bucket: str, key: str, check: Callable[[StoredObject | None], None] | None = None
+    ) -> StoredObject | None:
+        """Delete ``key`` once ``check(current version)`` (a conditional delete's rule, which raises
+        to refuse) passed; returns the version removed (None: there was none)."""
         with self._lock:
-            removed = self._bucket(bucket)._remove(key)
+            found = self._bucket(bucket)
+            if check is not None:
+                check(found.current(key))
+            removed = found._remove(key)
             if removed is not None and self._on_change is not None:
                 self._on_change(ObjectRemoved(bucket, key, removed.version_id))
         return removed

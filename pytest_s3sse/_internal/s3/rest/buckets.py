@@ -57,9 +57,10 @@ def default_algorithm(
         raise MalformedXML
     key_id = xmlio.child_text(by_default, "KMSMasterKeyID")
     if key_id is not None and mode is SseMode.SSE_S3:
-        raise InvalidArgument(
-            MSG_KMS_KEY_NOT_APPLICABLE, "ApplyServerSideEncryptionByDefault", "null"
-        )  # B7
+        # B7 (A): ArgumentName only, no ArgumentValue (a peer suite verified against AWS: issue 11).
+        raise InvalidArgument.naming(
+            MSG_KMS_KEY_NOT_APPLICABLE, "ApplyServerSideEncryptionByDefault"
+        )
     return mode, key_id or None
 
 
