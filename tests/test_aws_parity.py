@@ -101,3 +101,64 @@ def test_a_kms_key_on_an_aes256_default_names_the_argument_without_a_value(s3, b
     error = _error(info)[1]
     assert error["ArgumentName"] == "ApplyServerSideEncryptionByDefault"
     assert "ArgumentValue" not in error
+
+
+# -- a repeated CompleteMultipartUpload -----------------------------------------------------------
+
+
+@pytest.fixture
+def completed(s3, bucket):
+    """A two-part upload just completed: its id, its parts and Complete's answer."""
+    upload = s3.create_multipart_upload(Bucket=bucket, Key="k", ChecksumAlgorithm="SHA256")
+    parts = []
+    for number, body in ((1, b"a" * 5 * 1024 * 1024), (2, b"b")):
+        part = s3.upload_part(
+            Bucket=bucket,
+            Key="k",
+            UploadId=upload["UploadId"],
+            PartNumber=number,
+            Body=body,
+            ChecksumAlgorithm="SHA256",
+        )
+        parts.append(
+            {"PartNumber": number, "ETag": part["ETag"], "ChecksumSHA256": part["ChecksumSHA256"]}
+        )
+    first = s3.complete_multipart_upload(
+        Bucket=bucket, Key="k", UploadId=upload["UploadId"], MultipartUpload={"Parts": parts}
+    )
+    return upload["UploadId"], parts, first
+
+
+def test_repeating_complete_of_a_just_completed_upload_answers_the_same(s3, bucket, completed):
+    # A peer suite verified against AWS (issue 11): 200 with the same ETag, not NoSuchUpload.
+    upload_id, parts, first = completed
+    again = s3.complete_multipart_upload(
+        Bucket=bucket, Key="k", UploadId=upload_id, MultipartUpload={"Parts": parts}
+    )
+    assert again["ResponseMetadata"]["HTTPStatusCode"] == 200
+    assert (again["ETag"], again["ChecksumSHA256"], again["ServerSideEncryption"]) == (
+        first["ETag"],
+        first["ChecksumSHA256"],
+        "AES256",
+    )
+    assert s3.get_object(Bucket=bucket, Key="k")["ContentLength"] == 5 * 1024 * 1024 + 1
+
+
+def test_a_repeated_complete_for_another_key_is_still_no_such_upload(s3, bucket, completed):
+    upload_id, parts, _ = completed
+    with pytest.raises(ClientError) as info:
+        s3.complete_multipart_upload(
+            Bucket=bucket, Key="other", UploadId=upload_id, MultipartUpload={"Parts": parts}
+        )
+    assert _error(info)[1]["Code"] == "NoSuchUpload"
+
+
+def test_a_complete_repeated_after_the_window_is_no_such_upload(s3sse, s3, bucket, completed):
+    # U: how long S3 remembers is not published; the engine's window is 10 minutes of its clock.
+    upload_id, parts, _ = completed
+    s3sse.clock.advance(11 * 60)
+    with pytest.raises(ClientError) as info:
+        s3.complete_multipart_upload(
+            Bucket=bucket, Key="k", UploadId=upload_id, MultipartUpload={"Parts": parts}
+        )
+    assert _error(info)[1]["Code"] == "NoSuchUpload"
