@@ -47,8 +47,8 @@ THIRD_PARTY = {
     "pytest surface": {"pytest", "hypothesis", "_pytest"},
     "adapters": {"botocore", "wrapt", "responses", "requests", "urllib3"},
     "shared services": {"cryptography"},
-    # optional CRC32C/CRC64NVME accelerator in s3/checksums.py, imported lazily
-    "S3 domain": {"awscrt"},
+    # the CRCs of s3/checksums.py (CRC32, CRC32C, CRC64NVME and their combination)
+    "S3 domain": {"anycrc"},
 }
 
 

@@ -57,7 +57,11 @@ from pytest_s3sse._internal.s3.limits import (
     check_metadata,
     check_write_condition_values,
 )
-from pytest_s3sse._internal.s3.multipart_checksums import checksum_mode, composite_checksum
+from pytest_s3sse._internal.s3.multipart_checksums import (
+    check_full_object_claim,
+    checksum_mode,
+    object_checksum,
+)
 from pytest_s3sse._internal.s3.multipart_listing import UploadsPage, UploadsQuery
 from pytest_s3sse._internal.s3.objects import ObjectService
 from pytest_s3sse._internal.s3.pipeline import Ingested, ingest, no_claims, tampered
@@ -153,6 +157,8 @@ class CompleteRequest:
     checksum_type: str | None = None
     sse: SseHeaders = field(default_factory=SseHeaders)
     context: RequestContext | None = None
+    # The whole object's checksum the request claims (``x-amz-checksum-*``), checked for FULL_OBJECT.
+    checksum_claims: Mapping[ChecksumAlgorithm, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,6 +320,7 @@ class MultipartService:
             algorithm=algorithm,
             claims=request.checksum_claims,
             etag_md5=upload.encryption.mode is SseMode.SSE_S3,
+            default_crc=upload.checksum_algorithm is None,
         )
         return self._commit_part(upload, got)
 
@@ -345,6 +352,7 @@ class MultipartService:
                 algorithm=algorithm,
                 claims=no_claims,
                 etag_md5=upload.encryption.mode is SseMode.SSE_S3,
+                default_crc=upload.checksum_algorithm is None,
             )
         except DecryptionError as exc:  # a large source streams, so tampering shows up here
             raise tampered(source, exc) from exc
@@ -352,7 +360,7 @@ class MultipartService:
 
     def _commit_part(self, upload: MultipartUpload, got: Ingested) -> UploadedPart:
         etag = self.objects.etag(upload.encryption.mode, got.md5)  # SSE-C parts: not the MD5 (5.2)
-        part = UploadedPart(got.part, etag, self.clock.now(), got.checksum)
+        part = UploadedPart(got.part, etag, self.clock.now(), got.checksum, got.default_crc)
         self.store.add_part(upload, part)  # NoSuchUpload if aborted or completed meanwhile
         return part
 
@@ -410,8 +418,10 @@ class MultipartService:
             attributes=upload.attributes,
             envelope=upload.envelope,
             parts=tuple(p.sealed for p in parts),
-            checksum=composite_checksum(algorithm, parts) if algorithm is not None else None,
+            checksum=object_checksum(algorithm, upload.checksum_type, parts),
         )
+        if obj.checksum is not None and request.checksum_claims:
+            check_full_object_claim(obj.checksum, request.checksum_claims)
         conditions.check_write(request.conditions, current.etag if current else None, upload.key)
         return obj
 

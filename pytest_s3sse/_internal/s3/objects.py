@@ -36,6 +36,11 @@ from pytest_s3sse._internal.sse.plan import ReadPlan, SsePlanner
 from pytest_s3sse._internal.sse.rules import SseHeaders
 from pytest_s3sse._internal.types import ChecksumAlgorithm, SseMode
 
+# A write without an additional checksum gets S3's default, a full-object CRC64NVME (A, recorded AWS
+# answers cited in issue 11; P, S3 user guide "Checking object integrity": "Amazon S3 uses the
+# CRC-64/NVME checksum algorithm ... when you upload objects without a checksum").
+DEFAULT_CHECKSUM = ChecksumAlgorithm.CRC64NVME
+
 
 @dataclass(frozen=True, slots=True)
 class WriteRequest:
@@ -124,7 +129,7 @@ class ObjectService:
             aead,
             1,
             content_md5=request.content_md5,
-            algorithm=request.checksum_algorithm,
+            algorithm=request.checksum_algorithm or DEFAULT_CHECKSUM,
             claims=request.checksum_claims,
             etag_md5=plan.encryption.mode is SseMode.SSE_S3,
         )

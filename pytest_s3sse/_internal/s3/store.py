@@ -112,6 +112,7 @@ class UploadedPart:
     etag: str
     last_modified: datetime
     checksum: Checksum | None = None
+    default_crc: bytes | None = None  # CRC64NVME digest, for an upload without a checksum algorithm
 
     @property
     def number(self) -> int:

@@ -273,6 +273,7 @@ class MultipartOps:
                 checksum_type=request.headers.get("x-amz-checksum-type"),
                 sse=hdr.sse_headers(request),
                 context=call.context,
+                checksum_claims=hdr.checksum_claims(request),
             )
         )
         pairs: list[tuple[str, object | None]] = [
