@@ -158,3 +158,48 @@ def test_s3transfer_upload_and_managed_copy_send_nothing_refused(s3, bucket, tmp
     s3.upload_file(str(path), bucket, "k")
     s3.copy({"Bucket": bucket, "Key": "k"}, bucket, "k2")
     assert s3.get_object(Bucket=bucket, Key="k2")["Body"].read() == b"data"
+
+
+# -- CreateBucket: a bucket as S3 makes one by default -------------------------------------------
+
+
+def _no_bucket(s3, name="made"):
+    return name not in [b["Name"] for b in s3.list_buckets()["Buckets"]]
+
+
+@pytest.mark.parametrize(
+    "args", [{"ACL": "private"}, {"ObjectOwnership": "BucketOwnerEnforced"}, {}]
+)
+def test_create_bucket_as_s3_makes_it_by_default_is_accepted(s3, args):
+    s3.create_bucket(Bucket="made", **args)
+    assert not _no_bucket(s3)
+
+
+@pytest.mark.parametrize(
+    "args", [{"ACL": "public-read"}, {"GrantRead": 'uri="http://acs/AllUsers"'}]
+)
+def test_create_bucket_with_a_wider_acl_is_invalid_bucket_acl_with_object_ownership(s3, args):
+    # P: S3 user guide, Object Ownership "Troubleshooting"; S: the message as AWS answers it
+    # (awslabs/game-analytics-pipeline#8, aws-samples/lambdaedge-openidconnect-samples#57).
+    with pytest.raises(ClientError) as info:
+        s3.create_bucket(Bucket="made", **args)
+    assert _refusal(info) == (
+        400,
+        "InvalidBucketAclWithObjectOwnership",
+        "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting",
+    )
+    assert _no_bucket(s3)
+
+
+@pytest.mark.parametrize(
+    ("args", "header"),
+    [
+        ({"ObjectLockEnabledForBucket": True}, "x-amz-bucket-object-lock-enabled"),
+        ({"ObjectOwnership": "ObjectWriter"}, "x-amz-object-ownership"),
+    ],
+)
+def test_create_bucket_asking_for_an_unmodelled_feature_is_501_naming_it(s3, args, header):
+    with pytest.raises(ClientError) as info:
+        s3.create_bucket(Bucket="made", **args)
+    assert (_error(info)[0], _error(info)[1]["Header"]) == (501, header)
+    assert _no_bucket(s3)

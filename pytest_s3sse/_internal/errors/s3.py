@@ -241,6 +241,17 @@ class AccessControlListNotSupported(S3Error):
     default_message = "The bucket does not allow ACLs"
 
 
+class InvalidBucketAclWithObjectOwnership(S3Error):
+    """CreateBucket with an ACL that grants more than the owner's full control, on a bucket whose ACLs
+    are disabled (P, S3 user guide Object Ownership "Troubleshooting"; message S, quoted from AWS in
+    awslabs/game-analytics-pipeline#8 and others)."""
+
+    status, code = 400, "InvalidBucketAclWithObjectOwnership"
+    default_message = (
+        "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"
+    )
+
+
 class InternalError(S3Error):
     status, code = 500, "InternalError"
     default_message = "We encountered an internal error. Please try again."

@@ -8,6 +8,7 @@ from types import MappingProxyType
 from pytest_s3sse._internal.errors.s3 import (
     AccessControlListNotSupported,
     InvalidArgument,
+    InvalidBucketAclWithObjectOwnership,
     InvalidRequest,
     NotImplementedS3,
 )
@@ -114,6 +115,39 @@ def check_write_headers(request: HttpRequest) -> None:
     for name, feature in UNMODELLED_HEADERS.items():
         if h.get(name):  # an empty tag set asks for nothing
             raise NotImplementedS3.header(name, feature)
+
+
+BUCKET_GRANT_HEADERS = (*GRANT_HEADERS, "x-amz-grant-write")
+OWNERSHIP_HEADER = "x-amz-object-ownership"
+OBJECT_LOCK_HEADER = "x-amz-bucket-object-lock-enabled"
+_BUCKET_CHECKED = frozenset(
+    (ACL_HEADER, *BUCKET_GRANT_HEADERS, OWNERSHIP_HEADER, OBJECT_LOCK_HEADER)
+)
+
+
+def check_bucket_headers(request: HttpRequest) -> None:
+    """Refuse what a CreateBucket asks for that the engine would otherwise drop: a bucket is made as
+    S3 makes one by default (Object Ownership "bucket owner enforced", no Object Lock).
+
+    ``x-amz-object-ownership: BucketOwnerEnforced`` and ``x-amz-acl: private`` (the owner's full
+    control: U that AWS accepts it) change nothing; another ownership (ACLs enabled) or
+    ``x-amz-bucket-object-lock-enabled: true`` is 501 NotImplemented naming the header; any other ACL
+    is 400 InvalidBucketAclWithObjectOwnership (P, S).
+    """
+    h = request.headers
+    if _BUCKET_CHECKED.isdisjoint(h):
+        return
+    ownership = h.get(OWNERSHIP_HEADER)
+    if ownership is not None and ownership != "BucketOwnerEnforced":
+        raise NotImplementedS3.header(OWNERSHIP_HEADER, "buckets with ACLs enabled")
+    acl = h.get(ACL_HEADER)
+    grants = [name for name in BUCKET_GRANT_HEADERS if name in h]
+    if acl is not None and grants:
+        raise InvalidRequest(MSG_ACL_AND_GRANTS)
+    if grants or (acl is not None and acl.strip() != "private"):
+        raise InvalidBucketAclWithObjectOwnership
+    if h.get(OBJECT_LOCK_HEADER, "").strip().lower() == "true":
+        raise NotImplementedS3.header(OBJECT_LOCK_HEADER, "Object Lock")
 
 
 def requests_kms(request: HttpRequest) -> bool:
