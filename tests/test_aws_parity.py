@@ -162,3 +162,24 @@ def test_a_complete_repeated_after_the_window_is_no_such_upload(s3sse, s3, bucke
             Bucket=bucket, Key="k", UploadId=upload_id, MultipartUpload={"Parts": parts}
         )
     assert _error(info)[1]["Code"] == "NoSuchUpload"
+
+
+def test_a_remembered_completion_keeps_no_ciphertext_and_is_bounded(
+    s3sse, s3, bucket, completed, monkeypatch
+):
+    # What lets a repeat be answered must not keep overwritten objects' bytes alive, nor grow forever.
+    from pytest_s3sse._internal.s3 import store as store_module  # noqa: PLC0415
+
+    upload_id, _, _ = completed
+    remembered = s3sse.engine.store.bucket(bucket).completed
+    assert remembered[upload_id].parts == ()
+    monkeypatch.setattr(store_module, "COMPLETED_KEPT", 1)
+    other = s3.create_multipart_upload(Bucket=bucket, Key="k2")["UploadId"]
+    etag = s3.upload_part(Bucket=bucket, Key="k2", UploadId=other, PartNumber=1, Body=b"x")["ETag"]
+    s3.complete_multipart_upload(
+        Bucket=bucket,
+        Key="k2",
+        UploadId=other,
+        MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": etag}]},
+    )
+    assert list(remembered) == [other]
