@@ -298,7 +298,7 @@ def test_a_key_is_gone_with_its_aliases_once_its_deletion_window_ends(s3sse, kms
         kms.describe_key(KeyId=key["KeyId"])
     assert _error(info)[1]["Message"] == f"Key '{key['Arn']}' does not exist"
     assert kms.list_keys()["Keys"] == []
-    assert kms.list_aliases()["Aliases"] == []
+    assert _customer_aliases(kms) == []
 
 
 # -- tags ---------------------------------------------------------------------------------------------
@@ -420,10 +420,41 @@ def test_creating_an_alias_that_exists_is_already_exists(kms, key):
     }
 
 
+def _customer_aliases(kms):
+    """ListAliases less the predefined ``alias/aws/*`` aliases every account has."""
+    return [a for a in kms.list_aliases()["Aliases"] if not a["AliasName"].startswith("alias/aws/")]
+
+
+def test_an_alias_with_a_colon_is_a_validation_exception(kms, key):
+    # P: an alias name "can contain only alphanumeric characters, forward slashes (/), underscores
+    # (_), and dashes (-)" (CreateAlias); the model's pattern allows ":"; the text T (moto).
+    with pytest.raises(ClientError) as info:
+        kms.create_alias(AliasName="alias/my:alias", TargetKeyId=key["KeyId"])
+    assert _error(info)[1] == {
+        "Code": "ValidationException",
+        "Message": "alias/my:alias contains invalid characters for an alias",
+    }
+    assert _customer_aliases(kms) == []
+
+
+@pytest.mark.parametrize(
+    "name", ["alias/my alias", "alias/my-alias$", "alias/my-alias@", "alias/é"]
+)
+def test_an_alias_outside_the_model_pattern_is_a_validation_exception(kms, key, name):
+    # P: the model's AliasNameType pattern; the text KMS's model validation (T: moto, fakecloud).
+    with pytest.raises(ClientError) as info:
+        kms.create_alias(AliasName=name, TargetKeyId=key["KeyId"])
+    assert _error(info)[1]["Message"] == (
+        f"1 validation error detected: Value '{name}' at 'aliasName' failed to satisfy constraint: "
+        "Member must satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$"
+    )
+    assert _customer_aliases(kms) == []
+
+
 def test_list_aliases_shows_name_arn_and_target(kms, key):
     # P: AliasListEntry; the model's ListAliases example.
     kms.create_alias(AliasName="alias/app", TargetKeyId=key["Arn"])
-    [alias] = kms.list_aliases()["Aliases"]
+    [alias] = _customer_aliases(kms)
     assert (alias["AliasName"], alias["AliasArn"], alias["TargetKeyId"]) == (
         "alias/app", "arn:aws:kms:us-east-1:123456789012:alias/app", key["KeyId"],
     )  # fmt: skip
@@ -458,7 +489,7 @@ def test_delete_alias_removes_only_the_alias(kms, key):
     # A: LS-AWS test_create_list_delete_alias.
     kms.create_alias(AliasName="alias/app", TargetKeyId=key["KeyId"])
     kms.delete_alias(AliasName="alias/app")
-    assert kms.list_aliases()["Aliases"] == []
+    assert _customer_aliases(kms) == []
     assert kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["KeyState"] == "Enabled"
     with pytest.raises(ClientError) as info:
         kms.delete_alias(AliasName="alias/app")

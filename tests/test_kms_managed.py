@@ -47,12 +47,28 @@ def test_describing_alias_aws_s3_creates_the_aws_managed_key(managed):
     assert {k: managed[k] for k in expected} == expected
 
 
-def test_list_aliases_shows_aws_s3_once_its_key_exists(kms):
-    # P: the model's ListAliases example (alias/aws/s3 with a TargetKeyId).
-    assert kms.list_aliases()["Aliases"] == []
+def _aws_s3_alias(kms):
+    [alias] = [a for a in kms.list_aliases()["Aliases"] if a["AliasName"] == "alias/aws/s3"]
+    return alias
+
+
+def test_list_aliases_shows_aws_s3_without_a_target_until_its_key_exists(kms):
+    # P: ListAliases lists "predefined aliases that AWS has created but has not yet associated with a
+    # KMS key" without TargetKeyId; the model's example shows alias/aws/s3 with one once it exists.
+    assert _aws_s3_alias(kms) == {
+        "AliasName": "alias/aws/s3",
+        "AliasArn": "arn:aws:kms:us-east-1:123456789012:alias/aws/s3",
+    }
     key_id = kms.describe_key(KeyId="alias/aws/s3")["KeyMetadata"]["KeyId"]
-    [alias] = kms.list_aliases()["Aliases"]
-    assert (alias["AliasName"], alias["TargetKeyId"]) == ("alias/aws/s3", key_id)
+    assert _aws_s3_alias(kms)["TargetKeyId"] == key_id
+
+
+def test_list_aliases_lists_the_predefined_aws_aliases_in_a_fresh_account(kms):
+    # P (ListAliases: predefined aliases are listed); the names T (moto) and S (an account's listing).
+    names = [a["AliasName"] for a in kms.list_aliases()["Aliases"]]
+    assert {"alias/aws/ebs", "alias/aws/rds", "alias/aws/s3", "alias/aws/ssm"} <= set(names)
+    assert names == sorted(names)
+    assert all(name.startswith("alias/aws/") for name in names)
 
 
 def test_the_managed_key_is_made_once_per_account_and_region(s3sse, managed):

@@ -49,8 +49,8 @@ THIRD_PARTY = {
     "shared services": {"cryptography"},
     # the S3 edge parses request documents with a hardened parser (s3/rest/xmlio.py; issue 11)
     "protocol edges": {"defusedxml"},
-    # optional CRC32C/CRC64NVME accelerator in s3/checksums.py, imported lazily
-    "S3 domain": {"awscrt"},
+    # the CRCs of s3/checksums.py (CRC32, CRC32C, CRC64NVME and their combination)
+    "S3 domain": {"anycrc"},
 }
 
 

@@ -105,13 +105,16 @@ def test_contents_carry_etag_size_storage_class_and_checksum(s3, bucket):
     assert "Owner" not in entry
 
 
-def test_contents_of_an_object_without_checksum_name_no_algorithm(make_client, bucket):
+def test_contents_of_an_object_uploaded_without_checksum_name_the_default_crc64nvme(
+    make_client, bucket
+):
+    # A (issue 11): an upload without a checksum gets S3's default full-object CRC64NVME.
     client = make_client(
         config=NO_RETRY.merge(Config(request_checksum_calculation="when_required"))
     )
     client.put_object(Bucket=bucket, Key="k", Body=b"x")
     (entry,) = client.list_objects_v2(Bucket=bucket)["Contents"]
-    assert "ChecksumAlgorithm" not in entry
+    assert (entry["ChecksumAlgorithm"], entry["ChecksumType"]) == (["CRC64NVME"], "FULL_OBJECT")
 
 
 def test_v2_names_the_owner_only_with_fetch_owner(s3, bucket):

@@ -374,7 +374,7 @@ def test_a_refused_request_makes_no_aws_s3_key(s3sse, http_s3, kms):
     http_s3.create_bucket(Bucket="plain")
     with pytest.raises(ClientError):
         http_s3.put_object(Bucket="plain", Key="k", Body=BODY, **sse_kms())
-    assert kms.list_aliases()["Aliases"] == []
+    assert [a for a in kms.list_aliases()["Aliases"] if "TargetKeyId" in a] == []
 
 
 def test_a_kms_bucket_default_over_plain_http_is_w15(http_s3, key):

@@ -7,6 +7,8 @@ recordings against real AWS (``tests/aws/services/s3/*.snapshot.json``, A) and t
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pytest_s3sse._internal.errors import AwsError
 
 
@@ -129,6 +131,17 @@ class NotImplementedS3(S3Error):
         err.extra["Operation"] = name
         return err
 
+    @classmethod
+    def header(cls, name: str, feature: str | None = None) -> NotImplementedS3:
+        """S3's answer to a header whose functionality is not available (``Header`` names it, A:
+        docs/_research/s3-errors.md section 5c); ``feature`` adds, as ``additionalMessage``, what
+        pytest-s3sse does not model yet."""
+        err = cls()
+        err.extra["Header"] = name
+        if feature is not None:
+            err.extra["additionalMessage"] = f"pytest-s3sse does not model {feature} yet"
+        return err
+
 
 class MethodNotAllowed(S3Error):
     status, code = 405, "MethodNotAllowed"
@@ -155,10 +168,17 @@ class PreconditionFailed(S3Error):
 
 
 class NotModified(S3Error):
-    """304: rendered with no body (botocore reports Code "304")."""
+    """304: rendered with no body (botocore reports Code "304"). ``etag`` (unquoted) and
+    ``last_modified`` are the object's: the edge sends them as ``ETag`` and ``Last-Modified``, as S3
+    does (RFC 9110 section 15.4.5; A, a peer suite verified against AWS: issue 11)."""
 
     status, code = 304, "NotModified"
     default_message = "Not Modified"
+
+    def __init__(self, etag: str | None = None, last_modified: datetime | None = None) -> None:
+        super().__init__()
+        self.etag = etag
+        self.last_modified = last_modified
 
 
 class BadDigest(S3Error):
@@ -220,6 +240,26 @@ class KeyTooLong(S3Error):
 class MetadataTooLarge(S3Error):
     status, code = 400, "MetadataTooLarge"
     default_message = "Your metadata headers exceed the maximum allowed metadata size"
+
+
+class AccessControlListNotSupported(S3Error):
+    """An ACL on a write to a bucket whose ACLs are disabled (Object Ownership "bucket owner
+    enforced", the default of every new bucket since April 2023). Status and code P (S3 user guide,
+    "Troubleshooting" of Object Ownership); message S (cloudyr/aws.s3#435 quotes AWS's answer)."""
+
+    status, code = 400, "AccessControlListNotSupported"
+    default_message = "The bucket does not allow ACLs"
+
+
+class InvalidBucketAclWithObjectOwnership(S3Error):
+    """CreateBucket with an ACL that grants more than the owner's full control, on a bucket whose ACLs
+    are disabled (P, S3 user guide Object Ownership "Troubleshooting"; message S, quoted from AWS in
+    awslabs/game-analytics-pipeline#8 and others)."""
+
+    status, code = 400, "InvalidBucketAclWithObjectOwnership"
+    default_message = (
+        "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"
+    )
 
 
 class InternalError(S3Error):

@@ -18,6 +18,31 @@ from pytest_s3sse._internal.kms.keys import Alias, alias_arn
 from pytest_s3sse._internal.kms.managed import RESERVED_PREFIX
 from pytest_s3sse._internal.kms.types import AliasView, Caller, Page
 
+# The aliases AWS predefines in every account and region; ListAliases lists them, without a
+# TargetKeyId until their AWS managed key exists (P, ListAliases: "predefined aliases that AWS has
+# created but has not yet associated with a KMS key"). The list: T (moto RESERVED_ALIASES) and S (an
+# account's listing in eu-west-2 quoted in an aws-nuke issue, all of them but acm, lambda and
+# secretsmanager). It changes as AWS services adopt KMS; which names exist in a region is U.
+PREDEFINED_ALIASES = (
+    "alias/aws/acm",
+    "alias/aws/dynamodb",
+    "alias/aws/ebs",
+    "alias/aws/elasticfilesystem",
+    "alias/aws/es",
+    "alias/aws/glue",
+    "alias/aws/kinesisvideo",
+    "alias/aws/lambda",
+    "alias/aws/rds",
+    "alias/aws/redshift",
+    "alias/aws/s3",
+    "alias/aws/secretsmanager",
+    "alias/aws/ssm",
+    "alias/aws/xray",
+)
+# The model's AliasNameType pattern (checked at the edge, kms/jsonapi/shapes.py) lets a colon
+# through; CreateAlias does not (P: "It can contain only alphanumeric
+# characters, forward slashes (/), underscores (_), and dashes (-)"; the text T, moto).
+MSG_ALIAS_CHARACTERS = "{name} contains invalid characters for an alias"
 # A, LS-AWS test_create_alias.
 PREFIX_MESSAGE = (
     'Alias must start with the prefix "alias/". Please see '
@@ -32,6 +57,8 @@ class AliasOps(ServiceBase):
         """Name a key of the caller's account and region (key id or key ARN)."""
         with self._call("CreateAlias", caller) as call:
             _check_name(alias_name)
+            if ":" in alias_name:
+                raise ValidationException(MSG_ALIAS_CHARACTERS.format(name=alias_name))
             keys = self.store.region(caller.account, caller.region, self.clock.now())
             if alias_name in keys.aliases:
                 raise AlreadyExistsException(alias_arn(caller.account, caller.region, alias_name))
@@ -79,9 +106,16 @@ class AliasOps(ServiceBase):
             keys = self.store.region(caller.account, caller.region, self.clock.now())
             views = [
                 a.view()
-                for _, a in sorted(keys.aliases.items())
+                for a in keys.aliases.values()
                 if target is None or a.target_key_id == target
             ]
+            if target is None:
+                views += [
+                    AliasView(name, alias_arn(caller.account, caller.region, name), None)
+                    for name in PREDEFINED_ALIASES
+                    if name not in keys.aliases
+                ]
+            views.sort(key=lambda view: view.name)
             return page(views, limit, marker, 50, 100)
 
     def _alias(self, alias_name: str, caller: Caller) -> Alias:

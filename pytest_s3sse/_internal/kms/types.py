@@ -154,13 +154,14 @@ class Tag:
 
 @dataclass(frozen=True, slots=True)
 class AliasView:
-    """An alias as ListAliases shows it."""
+    """An alias as ListAliases shows it (a predefined ``alias/aws/*`` alias whose AWS managed key
+    does not exist yet has only its name and ARN)."""
 
     name: str
     arn: str
-    target_key_id: str
-    created: datetime
-    updated: datetime
+    target_key_id: str | None  # None: a predefined AWS alias whose key does not exist yet
+    created: datetime | None = None
+    updated: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,7 @@
 """Content-MD5 and the additional checksums (CRC32, CRC32C, CRC64NVME, SHA1, SHA256).
 
-CRC32, SHA1 and SHA256 come from the standard library. CRC32C and CRC64NVME use ``awscrt`` when it is
-installed (botocore itself needs it to send them) and a table-driven fallback otherwise.
+SHA1 and SHA256 come from the standard library, the CRCs from ``anycrc`` (a maintained C library that
+also combines two CRCs, which FULL_OBJECT multipart checksums need).
 Error texts: see ``docs/errors.md`` (BadDigest, InvalidDigest, InvalidRequest rows).
 """
 
@@ -10,9 +10,10 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Protocol
+
+import anycrc
 
 from pytest_s3sse._internal.errors.s3 import BadDigest, InvalidDigest, InvalidRequest
 from pytest_s3sse._internal.types import ChecksumAlgorithm
@@ -26,76 +27,63 @@ class Hasher(Protocol):
     def digest(self) -> bytes: ...  # pragma: no cover - protocol
 
 
-def _table(poly: int, width: int) -> list[int]:
-    mask = (1 << width) - 1
-    table = []
-    for byte in range(256):
-        crc = byte
-        for _ in range(8):
-            crc = (crc >> 1) ^ poly if crc & 1 else crc >> 1
-        table.append(crc & mask)
-    return table
+# The CRCs S3 uses, by anycrc's model names (its parameters are the RevEng catalogue's, the ones S3
+# and the SDKs use: CRC32 ISO-HDLC, CRC32C iSCSI, CRC64NVME).
+_MODELS = {
+    ChecksumAlgorithm.CRC32: "CRC32",
+    ChecksumAlgorithm.CRC32C: "CRC32C",
+    ChecksumAlgorithm.CRC64NVME: "CRC64-NVME",
+}
+_WIDTHS = {
+    ChecksumAlgorithm.CRC32: 32,
+    ChecksumAlgorithm.CRC32C: 32,
+    ChecksumAlgorithm.CRC64NVME: 64,
+}
+_crc_models: dict[ChecksumAlgorithm, anycrc.Model] = {}
 
 
-_CRC32C_TABLE: list[int] = []
-_CRC64_TABLE: list[int] = []
-
-
-def _crc_py(table_name: str, poly: int, width: int) -> Callable[[bytes | memoryview, int], int]:
-    def update(data: bytes | memoryview, crc: int) -> int:
-        table = globals()[table_name]
-        if not table:
-            table.extend(_table(poly, width))
-        mask = (1 << width) - 1
-        crc ^= mask
-        for byte in bytes(data):
-            crc = table[(crc ^ byte) & 0xFF] ^ (crc >> 8)
-        return crc ^ mask
-
-    return update
-
-
-def _crc_functions() -> tuple[Callable[[bytes | memoryview, int], int], ...]:
-    try:  # pragma: no cover - depends on the optional awscrt
-        from awscrt import checksums  # noqa: PLC0415
-
-        return (
-            lambda d, c: checksums.crc32c(bytes(d), c),
-            lambda d, c: checksums.crc64nvme(bytes(d), c),
-        )
-    except ImportError:
-        return (
-            _crc_py("_CRC32C_TABLE", 0x82F63B78, 32),
-            _crc_py("_CRC64_TABLE", 0x9A6C9329AC4BC9B5, 64),
-        )
-
-
-_CRC32C, _CRC64NVME = _crc_functions()
+def _model(algorithm: ChecksumAlgorithm) -> anycrc.Model:
+    """anycrc's model of a CRC algorithm (built once: ~10 µs)."""
+    model = _crc_models.get(algorithm)
+    if model is None:
+        model = _crc_models[algorithm] = anycrc.Model(_MODELS[algorithm])
+    return model
 
 
 class _Crc:
-    __slots__ = ("_crc", "_fn", "_width")
+    """An incremental CRC over anycrc (C, slice-by-16: ~0.5 µs a KiB, ~4 GB/s; a table-driven loop
+    in Python costs ~150 µs a KiB, which S3's default CRC64NVME on every write cannot afford)."""
 
-    def __init__(self, fn: Callable[[bytes | memoryview, int], int], width: int) -> None:
-        self._fn = fn
-        self._crc = 0
-        self._width = width
+    __slots__ = ("_calc", "_crc", "_size")
+
+    def __init__(self, algorithm: ChecksumAlgorithm) -> None:
+        model = _model(algorithm)
+        self._calc = model.calc
+        self._crc: int = model.calc(b"")
+        self._size = _WIDTHS[algorithm] // 8
 
     def update(self, data: bytes | memoryview) -> None:
-        self._crc = self._fn(data, self._crc)
+        self._crc = self._calc(data, self._crc)
 
     def digest(self) -> bytes:
-        return self._crc.to_bytes(self._width // 8, "big")
+        return self._crc.to_bytes(self._size, "big")
+
+
+def combine(algorithm: ChecksumAlgorithm, first: bytes, second: bytes, second_length: int) -> bytes:
+    """The CRC of ``a + b`` from the CRCs of ``a`` and ``b`` and the length of ``b``: how a
+    FULL_OBJECT checksum of a multipart object comes from its parts' checksums without reading them
+    again."""
+    size = _WIDTHS[algorithm] // 8
+    value = _model(algorithm).combine(
+        int.from_bytes(first, "big"), int.from_bytes(second, "big"), second_length
+    )
+    return int(value).to_bytes(size, "big")
 
 
 def new_hasher(algorithm: ChecksumAlgorithm) -> Hasher:
     """An incremental hasher for ``algorithm``."""
-    if algorithm is ChecksumAlgorithm.CRC32:
-        return _Crc(zlib.crc32, 32)
-    if algorithm is ChecksumAlgorithm.CRC32C:
-        return _Crc(_CRC32C, 32)
-    if algorithm is ChecksumAlgorithm.CRC64NVME:
-        return _Crc(_CRC64NVME, 64)
+    if algorithm in _MODELS:
+        return _Crc(algorithm)
     if algorithm is ChecksumAlgorithm.SHA1:
         return hashlib.sha1()  # noqa: S324 - S3's SHA1 checksum, not a security use
     return hashlib.sha256()

@@ -71,11 +71,11 @@ def evaluate(conditions: Conditions, etag: str, last_modified: datetime, *, now:
             raise PreconditionFailed(f"{prefix}Unmodified-Since")
     if conditions.if_none_match is not None:
         if etag_matches(conditions.if_none_match, etag):
-            raise NotModified
+            raise NotModified(etag, last_modified)
     else:
         since = _date(conditions.if_modified_since)
         if since is not None and since <= now and modified <= since:
-            raise NotModified
+            raise NotModified(etag, last_modified)
 
 
 def evaluate_copy_source(

@@ -23,7 +23,7 @@ from pytest_s3sse._internal.errors.s3 import (
 from pytest_s3sse._internal.http import ChunkReader
 from pytest_s3sse._internal.s3 import conditions
 from pytest_s3sse._internal.s3.limits import check_key, check_metadata
-from pytest_s3sse._internal.s3.objects import ObjectService
+from pytest_s3sse._internal.s3.objects import DEFAULT_CHECKSUM, ObjectService
 from pytest_s3sse._internal.s3.pipeline import ingest, no_claims, tampered
 from pytest_s3sse._internal.s3.store import Bucket, ObjectAttributes, StoredObject
 from pytest_s3sse._internal.sse.plan import ReadPlan
@@ -137,7 +137,8 @@ def target_checksum_algorithm(
     """
     if request.checksum_algorithm is not None:
         return request.checksum_algorithm
-    return source.checksum.algorithm if source.checksum is not None else None
+    # A source without a checksum (written before S3's default) gets the default, CRC64NVME (A).
+    return source.checksum.algorithm if source.checksum is not None else DEFAULT_CHECKSUM
 
 
 def _check_source(request: CopyRequest, source: StoredObject, objects: ObjectService) -> ReadPlan:

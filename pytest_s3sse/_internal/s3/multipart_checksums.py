@@ -4,8 +4,9 @@ object at Complete. Texts: ``docs/_research/s3-errors.md`` section 6 ("A" record
 from __future__ import annotations
 
 import base64
+from collections.abc import Mapping
 
-from pytest_s3sse._internal.errors.s3 import InternalError, InvalidRequest, NotImplementedS3
+from pytest_s3sse._internal.errors.s3 import BadDigest, InternalError, InvalidRequest
 from pytest_s3sse._internal.s3 import checksums
 from pytest_s3sse._internal.s3.store import Checksum, UploadedPart
 from pytest_s3sse._internal.types import ChecksumAlgorithm
@@ -46,11 +47,6 @@ def checksum_mode(algorithm: ChecksumAlgorithm | None, requested: str | None) ->
         raise InvalidRequest(
             MSG_TYPE_INCOMPATIBLE.format(mode=requested, algorithm=algorithm.value.lower())
         )
-    if requested == FULL_OBJECT:
-        raise NotImplementedS3(
-            "pytest-s3sse does not implement FULL_OBJECT multipart checksums yet; use a COMPOSITE "
-            "checksum (CRC32, CRC32C, SHA1 or SHA256)"
-        )
     return requested
 
 
@@ -63,3 +59,43 @@ def composite_checksum(algorithm: ChecksumAlgorithm, parts: list[UploadedPart]) 
     hasher = checksums.new_hasher(algorithm)
     hasher.update(b"".join(digests))
     return Checksum(algorithm, f"{checksums.encode(hasher.digest())}-{len(parts)}", COMPOSITE)
+
+
+def full_object_checksum(algorithm: ChecksumAlgorithm, parts: list[tuple[bytes, int]]) -> Checksum:
+    """The FULL_OBJECT checksum (CRC32, CRC32C or CRC64NVME) of an object made of parts, from each
+    part's CRC digest and size: the CRC of the whole plaintext, combined without reading it again."""
+    value, _ = parts[0]
+    for digest, size in parts[1:]:
+        value = checksums.combine(algorithm, value, digest, size)
+    return Checksum(algorithm, checksums.encode(value), FULL_OBJECT)
+
+
+def object_checksum(
+    algorithm: ChecksumAlgorithm | None, mode: str | None, parts: list[UploadedPart]
+) -> Checksum | None:
+    """The checksum CompleteMultipartUpload gives the object: COMPOSITE or FULL_OBJECT of the
+    upload's algorithm, or, for an upload without one, S3's default full-object CRC64NVME (A, issue
+    11: recorded AWS answers; P, S3 user guide "Checking object integrity")."""
+    if algorithm is None:
+        digests = [(p.default_crc, p.size) for p in parts if p.default_crc is not None]
+        if len(digests) != len(parts):  # a part stored without it (not made by UploadPart)
+            return None
+        return full_object_checksum(ChecksumAlgorithm.CRC64NVME, digests)
+    if mode == FULL_OBJECT:
+        crcs = [(base64.b64decode(p.checksum.value), p.size) for p in parts if p.checksum]
+        if len(crcs) != len(parts):  # Complete checked every part's checksum; this is a bug
+            msg = f"a part of this FULL_OBJECT {algorithm.value} upload has no checksum"
+            raise InternalError(msg)
+        return full_object_checksum(algorithm, crcs)
+    return composite_checksum(algorithm, parts)
+
+
+def check_full_object_claim(checksum: Checksum, claims: Mapping[ChecksumAlgorithm, str]) -> None:
+    """The whole object's checksum a CompleteMultipartUpload sends (``x-amz-checksum-<algorithm>``)
+    must be the FULL_OBJECT checksum computed from the parts: BadDigest otherwise (U: the text is
+    PutObject's, section 6)."""
+    claimed = claims.get(checksum.algorithm)
+    if checksum.type == FULL_OBJECT and claimed is not None and claimed != checksum.value:
+        raise BadDigest(
+            f"The {checksum.algorithm.value} you specified did not match the calculated checksum."
+        )

@@ -42,6 +42,7 @@ class Ingested:
     part: SealedPart
     md5: bytes | None  # None when nothing needed it (not SSE-S3, no Content-MD5)
     checksum: Checksum | None
+    default_crc: bytes | None = None  # the CRC64NVME digest, when ``default_crc`` asked for it
 
 
 class _BackgroundHash:
@@ -98,17 +99,24 @@ def ingest(
     algorithm: ChecksumAlgorithm | None,
     claims: Callable[[], Mapping[ChecksumAlgorithm, str]],
     etag_md5: bool = True,
+    default_crc: bool = False,
 ) -> Ingested:
     """Read ``body`` to its end into the encryptor and hashers, then check the digests it claims.
 
     The MD5 is computed only when something reads it: the ETag (``etag_md5``: SSE-S3) or a
     Content-MD5 to check. A body of more than one chunk is hashed in a worker thread (see
-    :class:`_BackgroundHash`).
+    :class:`_BackgroundHash`). ``default_crc``: also the CRC64NVME of the body (a part of an upload
+    without a checksum algorithm, whose object gets S3's default full-object CRC64NVME).
     """
     expected_md5 = checksums.parse_content_md5(content_md5)
     writer = SegmentWriter(aead, part_number)
     md5 = hashlib.md5() if etag_md5 or expected_md5 is not None else None  # noqa: S324 - S3's ETag
     hasher = checksums.new_hasher(algorithm) if algorithm is not None else None
+    crc64 = (
+        checksums.new_hasher(ChecksumAlgorithm.CRC64NVME)
+        if default_crc and algorithm is not ChecksumAlgorithm.CRC64NVME
+        else None
+    )
     chunk = body.read(READ_CHUNK)
     with _BackgroundHash.over(md5, big=len(chunk) >= READ_CHUNK) as background:
         while chunk:
@@ -116,6 +124,8 @@ def ingest(
             writer.write(chunk)
             if hasher is not None:
                 hasher.update(chunk)
+            if crc64 is not None:
+                crc64.update(chunk)
             chunk = body.read(READ_CHUNK)
     claimed = checksums.parse_claims(claims())
     digest = md5.digest() if md5 is not None else None
@@ -126,12 +136,15 @@ def ingest(
             # A (reported), versity/versitygw#1598: S3's answer to a mismatched SDK algorithm.
             raise InvalidRequest("Value for x-amz-sdk-checksum-algorithm header is invalid.")
     checksum = None
+    default = crc64.digest() if crc64 is not None else None
     if hasher is not None and algorithm is not None:
         actual = hasher.digest()
         if algorithm in claimed:
             checksums.check_claim(algorithm, claimed[algorithm], actual)
         checksum = Checksum(algorithm, checksums.encode(actual))
-    return Ingested(writer.close(), digest, checksum)
+        if default_crc and algorithm is ChecksumAlgorithm.CRC64NVME:
+            default = actual
+    return Ingested(writer.close(), digest, checksum, default)
 
 
 def tampered(obj: StoredObject, exc: DecryptionError) -> InternalError:

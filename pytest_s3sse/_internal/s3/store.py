@@ -28,7 +28,7 @@ from __future__ import annotations
 import bisect
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from types import MappingProxyType
 from typing import Concatenate, NamedTuple, ParamSpec, TypeVar
@@ -40,6 +40,7 @@ from pytest_s3sse._internal.sse.rules import IMPLICIT_DEFAULT, BucketDefault
 from pytest_s3sse._internal.types import ChecksumAlgorithm, ObjectEncryption, Principal
 
 EMPTY: Mapping[str, str] = MappingProxyType({})
+COMPLETED_KEPT = 1000  # completed uploads remembered per bucket (for a repeated Complete)
 P = ParamSpec("P")
 T = TypeVar("T")
 
@@ -111,6 +112,7 @@ class UploadedPart:
     etag: str
     last_modified: datetime
     checksum: Checksum | None = None
+    default_crc: bytes | None = None  # CRC64NVME digest, for an upload without a checksum algorithm
 
     @property
     def number(self) -> int:
@@ -212,6 +214,9 @@ class Bucket:
     objects: dict[str, list[StoredObject]] = field(default_factory=dict)
     sorted_keys: list[str] = field(default_factory=list)
     uploads: dict[str, MultipartUpload] = field(default_factory=dict)
+    # The latest completed uploads' results (upload id -> the object without its ciphertext), so a
+    # repeated CompleteMultipartUpload can be answered as S3 answers it (s3/multipart.py).
+    completed: dict[str, StoredObject] = field(default_factory=dict)
 
     def current(self, key: str) -> StoredObject | None:
         """The current version of ``key``, or None."""
@@ -340,10 +345,16 @@ class Store:
                 check(bucket.current(obj.key))
             self._committed(obj, bucket._put(obj))
 
-    def remove(self, bucket: str, key: str) -> StoredObject | None:
-        """Delete ``key``; returns the version removed (None: there was none)."""
+    def remove(
+        self, bucket: str, key: str, check: Callable[[StoredObject | None], None] | None = None
+    ) -> StoredObject | None:
+        """Delete ``key`` once ``check(current version)`` (a conditional delete's rule, which raises
+        to refuse) passed; returns the version removed (None: there was none)."""
         with self._lock:
-            removed = self._bucket(bucket)._remove(key)
+            found = self._bucket(bucket)
+            if check is not None:
+                check(found.current(key))
+            removed = found._remove(key)
             if removed is not None and self._on_change is not None:
                 self._on_change(ObjectRemoved(bucket, key, removed.version_id))
         return removed
@@ -419,8 +430,18 @@ class Store:
             obj = build(upload, bucket.current(upload.key))
             replaced = bucket._put(obj)
             del bucket.uploads[upload.upload_id]
+            bucket.completed[upload.upload_id] = replace(obj, parts=())  # no ciphertext kept
+            if len(bucket.completed) > COMPLETED_KEPT:
+                del bucket.completed[next(iter(bucket.completed))]  # the oldest
             self._committed(obj, replaced)
         return obj
+
+    def completed_upload(self, bucket: str, key: str, upload_id: str) -> StoredObject | None:
+        """What the completed upload ``upload_id`` of ``key`` made (without its ciphertext), while
+        it is among the bucket's latest :data:`COMPLETED_KEPT` completions; else None."""
+        with self._lock:
+            done = self._bucket(bucket).completed.get(upload_id)
+        return done if done is not None and done.key == key else None
 
     def abort_upload(self, bucket: str, key: str, upload_id: str) -> None:
         """Forget an upload and its parts (NoSuchBucket / NoSuchUpload)."""

@@ -18,6 +18,7 @@ credentials signs with the test credentials instead of failing with NoCredential
 
 from __future__ import annotations
 
+import inspect
 import io
 import os
 from collections.abc import Iterator
@@ -127,11 +128,26 @@ def to_aws_response(url: str, response: HttpResponse) -> AWSResponse:
     return AWSResponse(url, response.status, headers, RawBody(body, length))
 
 
+# An async body is aiobotocore's (its AioAwsChunkedWrapper, an async stream): not supported yet.
+MSG_ASYNC_BODY = (
+    "pytest-s3sse does not support aiobotocore (aioboto3, s3fs ...) yet: this request has an async "
+    "body, which the engine cannot read; it was stopped before it reached AWS. Use a boto3 or "
+    "botocore client in tests that run an s3sse engine for now."
+)
+
+
+def _is_async(body: Any) -> bool:
+    return hasattr(body, "__aiter__") or inspect.iscoroutinefunction(getattr(body, "read", None))
+
+
 def answer(request: AWSPreparedRequest) -> AWSResponse | None:
     """Answer ``request`` from the active engine; None when no engine is active."""
     engine = slot.current()
     if engine is None:
         return None
+    body = request.body
+    if body is not None and type(body) is not bytes and _is_async(body):
+        raise RealAWSCallBlockedError(MSG_ASYNC_BODY)
     http_request = to_http_request(request)
     response = dispatch(engine, http_request)
     if response is None:

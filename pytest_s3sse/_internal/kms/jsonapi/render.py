@@ -85,14 +85,15 @@ def key_entry(view: KeyView) -> dict[str, Any]:
 
 
 def alias_entry(view: AliasView) -> dict[str, Any]:
-    """A ListAliases entry."""
-    return {
-        "AliasName": view.name,
-        "AliasArn": view.arn,
-        "TargetKeyId": view.target_key_id,
-        "CreationDate": epoch(view.created),
-        "LastUpdatedDate": epoch(view.updated),
-    }
+    """A ListAliases entry (name and ARN only for a predefined alias without its key, P)."""
+    entry: dict[str, Any] = {"AliasName": view.name, "AliasArn": view.arn}
+    if view.target_key_id is not None:
+        entry["TargetKeyId"] = view.target_key_id
+    if view.created is not None:
+        entry["CreationDate"] = epoch(view.created)
+    if view.updated is not None:
+        entry["LastUpdatedDate"] = epoch(view.updated)
+    return entry
 
 
 def tag_entry(tag: Tag) -> dict[str, Any]:

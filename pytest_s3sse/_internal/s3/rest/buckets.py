@@ -8,6 +8,7 @@ from xml.etree.ElementTree import Element
 
 from pytest_s3sse._internal.errors.s3 import InvalidArgument, MalformedXML
 from pytest_s3sse._internal.http import HttpResponse
+from pytest_s3sse._internal.s3.rest import headers as hdr
 from pytest_s3sse._internal.s3.rest import xmlio
 from pytest_s3sse._internal.s3.rest.call import Call, Services, empty_response, xml_response
 from pytest_s3sse._internal.sse.rules import NONE_TYPE, SSE_C_TYPE
@@ -57,9 +58,10 @@ def default_algorithm(
         raise MalformedXML
     key_id = xmlio.child_text(by_default, "KMSMasterKeyID")
     if key_id is not None and mode is SseMode.SSE_S3:
-        raise InvalidArgument(
-            MSG_KMS_KEY_NOT_APPLICABLE, "ApplyServerSideEncryptionByDefault", "null"
-        )  # B7
+        # B7 (A): ArgumentName only, no ArgumentValue (a peer suite verified against AWS: issue 11).
+        raise InvalidArgument.naming(
+            MSG_KMS_KEY_NOT_APPLICABLE, "ApplyServerSideEncryptionByDefault"
+        )
     return mode, key_id or None
 
 
@@ -94,6 +96,7 @@ class BucketOps:
     def create_bucket(self, call: Call) -> HttpResponse:
         from pytest_s3sse._internal.s3.buckets import check_location  # noqa: PLC0415
 
+        hdr.check_bucket_headers(call.request)
         body = call.request.read_body()
         constraint = None
         if body.strip():

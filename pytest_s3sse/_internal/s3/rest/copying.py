@@ -42,6 +42,7 @@ def checksum_algorithm(request: HttpRequest) -> ChecksumAlgorithm | None:
 def copy_request(call: Call) -> CopyRequest:
     """The typed copy request of ``call``."""
     request = call.request
+    hdr.check_write_headers(request)
     source = copysource.parse(request.headers[copysource.HEADER])
     return CopyRequest(
         source_bucket=source.bucket,

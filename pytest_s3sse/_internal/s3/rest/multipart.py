@@ -177,6 +177,7 @@ class MultipartOps:
 
     def create_multipart_upload(self, call: Call) -> HttpResponse:
         request = call.request
+        hdr.check_write_headers(request)
         raw_algorithm = request.headers.get("x-amz-checksum-algorithm")
         upload = self.s.multipart.create(
             CreateRequest(
@@ -272,6 +273,7 @@ class MultipartOps:
                 checksum_type=request.headers.get("x-amz-checksum-type"),
                 sse=hdr.sse_headers(request),
                 context=call.context,
+                checksum_claims=hdr.checksum_claims(request),
             )
         )
         pairs: list[tuple[str, object | None]] = [
