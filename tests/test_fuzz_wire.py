@@ -18,8 +18,10 @@ Profiles (environment variable ``S3SSE_FUZZ``): ``ci`` (the default: a bounded, 
 about 15 seconds on one core, the same examples every time) and ``long`` (by hand, random, many
 more examples; e.g. ``S3SSE_FUZZ=long python -m pytest tests/test_fuzz_wire.py -p no:xdist``).
 
-Left to other branches of issue 11, and so not generated yet: non-UTF-8 bytes in aws-chunked
-trailer lines (``wire/chunked.py``) and XML in other encodings than UTF-8 (``s3/rest/xmlio.py``).
+Left to other branches of issue 11, and so not generated yet (add them here once fixed): non-UTF-8
+bytes in aws-chunked trailer lines (``wire/chunked.py``), XML in other encodings than UTF-8
+(``s3/rest/xmlio.py``), a DeleteObjects document with an empty ``<Object/>`` after a valid one (it
+deletes before it refuses) and signed aws-chunked frames on presigned PUTs.
 """
 
 from __future__ import annotations
@@ -340,11 +342,15 @@ def s3_requests(draw: st.DrawFn, upload: str) -> tuple[str, str, str, dict[str, 
     return method, path, query, headers, body
 
 
+def _containers(children: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.lists(children, max_size=3) | st.dictionaries(
+        st.text(max_size=8), children, max_size=3
+    )
+
+
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=10),
-    lambda children: (
-        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
-    ),
+    _containers,
     max_leaves=10,
 )
 KMS_MEMBERS = (
