@@ -20,7 +20,9 @@ _PAST_ANY_END = 10**19
 
 def offset(digits: str) -> int:
     """A byte offset written in ASCII digits (more than 19 of them: past the end of any object)."""
-    value = ascii_decimal(digits, 19)
+    if len(digits) <= 19:  # the usual case, the pattern matched ASCII digits
+        return int(digits)
+    value = ascii_decimal(digits, 19)  # leading zeros, or more digits than int() should read
     return _PAST_ANY_END if value is None else value
 
 
@@ -45,12 +47,15 @@ def resolve(header: str | None, size: int) -> tuple[int, int] | None:
         if suffix == 0 or size == 0:
             raise InvalidRange(header, size)
         return max(size - suffix, 0), size
-    if last != "" and magnitude(last) < magnitude(first):
-        return None  # syntactically invalid: ignored
     start = offset(first)
+    end = None if last == "" else offset(last)
+    if end is not None and (
+        end < start or (end == _PAST_ANY_END and magnitude(last) < magnitude(first))
+    ):
+        return None  # syntactically invalid: ignored
     if start >= size:
         raise InvalidRange(header, size)
-    return start, size if last == "" else min(offset(last) + 1, size)
+    return start, size if end is None else min(end + 1, size)
 
 
 def content_range(start: int, stop: int, size: int) -> str:

@@ -44,9 +44,11 @@ _PAST_ANY_LENGTH = 10**19
 
 def _length(declared: str) -> int | None:
     """A declared length: None unless ASCII digits; a number too long to read stays unmatched."""
-    if not (declared.isascii() and declared.isdigit()):
+    if not (declared.isascii() and declared.isdigit()):  # on every request: checked once, inline
         return None
-    value = ascii_decimal(declared, 19)
+    if len(declared) <= 19:
+        return int(declared)
+    value = ascii_decimal(declared, 19)  # leading zeros, or more digits than any body has
     return _PAST_ANY_LENGTH if value is None else value
 
 
