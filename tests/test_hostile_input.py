@@ -305,3 +305,31 @@ def test_a_range_whose_last_byte_is_before_its_first_by_thousands_of_digits_is_i
     # A (section 4: get-1-0): last < first is syntactically invalid, ignored (200), at any length.
     response = s3_request(engine, "GET", f"/{BUCKET}/k", headers={"range": f"bytes={HUGE}1-{HUGE}"})
     assert (response.status, response.content()) == (200, DATA)
+
+
+@pytest.mark.parametrize("value", ["\uff15", " 5", "1_0", "+5"])
+def test_a_presigned_expiry_in_other_than_ascii_digits_is_not_a_number(engine, value):
+    # T (MinIO, noobaa; docs/errors.md): "X-Amz-Expires should be a number". Before: int() read
+    # these as 5 and 10 and served the URL.
+    query = (
+        "X-Amz-Algorithm=AWS4-HMAC-SHA256"
+        "&X-Amz-Credential=AKIDTEST%2F20260101%2Fus-east-1%2Fs3%2Faws4_request"
+        f"&X-Amz-Date=20260101T000000Z&X-Amz-Expires={quote(value)}&X-Amz-SignedHeaders=host"
+        "&X-Amz-Signature=" + "0" * 64
+    )
+    response = s3_request(engine, "GET", f"/{BUCKET}/k", query, signed=False)
+    assert (response.status, error_code(response)) == (400, "AuthorizationQueryParametersError")
+    assert _message(response) == "X-Amz-Expires should be a number"
+
+
+def test_a_presigned_expiry_of_thousands_of_digits_is_more_than_a_week(engine):
+    # A (reported, docs/errors.md): over 604800 seconds, however many digits.
+    query = (
+        "X-Amz-Algorithm=AWS4-HMAC-SHA256"
+        "&X-Amz-Credential=AKIDTEST%2F20260101%2Fus-east-1%2Fs3%2Faws4_request"
+        f"&X-Amz-Date=20260101T000000Z&X-Amz-Expires={HUGE}&X-Amz-SignedHeaders=host"
+        "&X-Amz-Signature=" + "0" * 64
+    )
+    response = s3_request(engine, "GET", f"/{BUCKET}/k", query, signed=False)
+    assert (response.status, error_code(response)) == (400, "AuthorizationQueryParametersError")
+    assert _message(response).startswith("X-Amz-Expires must be less than a week")

@@ -31,7 +31,7 @@ from datetime import datetime, timedelta, timezone
 
 from pytest_s3sse._internal.clock import Clock
 from pytest_s3sse._internal.errors.s3 import AccessDenied, AuthorizationQueryParametersError
-from pytest_s3sse._internal.http import HttpRequest
+from pytest_s3sse._internal.http import HttpRequest, ascii_decimal
 
 V4_PARAMS = (
     "X-Amz-Algorithm",
@@ -111,12 +111,17 @@ def _check_v4(params: dict[str, str], now: datetime) -> frozenset[str]:
     except ValueError:
         raise AuthorizationQueryParametersError(BAD_DATE) from None
     raw = params["X-Amz-Expires"]
-    try:
-        seconds = int(raw)
-    except ValueError:
-        raise AuthorizationQueryParametersError(EXPIRES_NOT_A_NUMBER) from None
-    if seconds < 0:
+    # ASCII digits only (int() would also take " 5", "1_0" and a fullwidth digit), never so many
+    # that int() refuses them: anything longer than 10 digits is past the week anyway.
+    negative = raw.startswith("-")
+    digits = raw[1:] if negative else raw
+    if not (digits.isascii() and digits.isdigit()):
+        raise AuthorizationQueryParametersError(EXPIRES_NOT_A_NUMBER)
+    if negative and digits.strip("0"):
         raise AuthorizationQueryParametersError(EXPIRES_NEGATIVE)
+    seconds = ascii_decimal(digits, 10)
+    if seconds is None:
+        seconds = MAX_EXPIRES + 1
     if seconds > MAX_EXPIRES:
         raise AuthorizationQueryParametersError(EXPIRES_TOO_LONG)
     try:
@@ -138,8 +143,11 @@ def _check_v2(params: dict[str, str], now: datetime) -> None:
     if not all(name in params for name in V2_PARAMS):
         raise AccessDenied(V2_INCOMPLETE)
     raw = params["Expires"]
+    seconds = ascii_decimal(raw, 19)  # ASCII digits only; int() would take " 5" and "1_0"
     try:
-        expires = datetime.fromtimestamp(int(raw), timezone.utc)
+        if seconds is None:
+            raise ValueError(raw)
+        expires = datetime.fromtimestamp(seconds, timezone.utc)
     except (ValueError, OverflowError, OSError):
         raise AccessDenied(f"Invalid date (should be seconds since epoch): {raw}") from None
     if now > expires:
