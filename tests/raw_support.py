@@ -32,13 +32,15 @@ def s3_request(
     body: bytes = b"",
     *,
     signed: bool = True,
+    scheme: str = "https",
+    host: str = S3_HOST,
 ) -> HttpResponse:
-    """An S3 request (path style; signed in the header unless ``signed`` is False), built by the
-    adapters' own ``build_request``, answered."""
+    """An S3 request (path style unless ``host`` names the bucket; signed in the header unless
+    ``signed`` is False), built by the adapters' own ``build_request``, answered."""
     sent = {"authorization": S3_AUTH} if signed else {}
     sent["content-length"] = str(len(body))
     sent.update(headers or {})
-    url = f"https://{S3_HOST}{path}" + (f"?{query}" if query else "")
+    url = f"{scheme}://{host}{path}" + (f"?{query}" if query else "")
     request = build_request(method, url, sent, io.BytesIO(body), body)
     response = dispatch(engine, request)
     assert response is not None

@@ -3,7 +3,8 @@
 Raw ``HttpRequest`` values, built by the adapters' own ``wire.httpmodel.build_request`` and handed over
 through ``wire.dispatch.dispatch`` (which labels any engine bug InternalEngineError), go to one engine
 holding a bucket with SSE-S3, SSE-KMS, DSSE-KMS and SSE-C objects, a multipart upload in progress and
-a customer managed KMS key. The requests are S3 (methods, paths with unicode and very long keys,
+a customer managed KMS key. The requests are S3 (methods, http and https, path-style and
+virtual-hosted addressing, paths with unicode and very long keys,
 sub-resources and list parameters with odd values, every SSE header with garbage, huge, empty,
 non-ASCII or duplicated values, odd Range and conditional headers, malformed XML, broken aws-chunked
 framing) and KMS (operations, malformed and deeply nested JSON, members of the wrong type). For each:
@@ -33,7 +34,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from raw_support import kms_request, s3_request, snapshot
+from raw_support import S3_HOST, kms_request, s3_request, snapshot
 
 from pytest_s3sse._internal.engine import Engine
 from pytest_s3sse._internal.options import EngineOptions
@@ -307,8 +308,11 @@ CHUNKED = st.builds(
 )
 
 
+S3Request = tuple[str, str, str, dict[str, str], bytes, str, str]
+
+
 @st.composite
-def s3_requests(draw: st.DrawFn, upload: str) -> tuple[str, str, str, dict[str, str], bytes]:
+def s3_requests(draw: st.DrawFn, upload: str) -> S3Request:
     method = draw(
         st.sampled_from(["GET"] * 4 + ["HEAD", "POST", "DELETE"] + ["PUT"] * 4 + ["PATCH", "get"])
     )
@@ -339,7 +343,11 @@ def s3_requests(draw: st.DrawFn, upload: str) -> tuple[str, str, str, dict[str, 
         headers.setdefault("x-amz-decoded-content-length", draw(_DIGITS | st.just("5")))
     elif kind == "bytes":
         body = draw(st.binary(max_size=64))
-    return method, path, query, headers, body
+    scheme = draw(st.sampled_from(["https"] * 4 + ["http"]))  # SSE-KMS and SSE-C need TLS
+    host = S3_HOST
+    if path.startswith(f"/{bucket}") and draw(st.booleans()):  # virtual-hosted style
+        host, path = f"{bucket.lower()}.{S3_HOST}", path[len(bucket) + 1 :] or "/"
+    return method, path, query, headers, body, scheme, host
 
 
 def _containers(children: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
@@ -423,12 +431,12 @@ def test_no_s3_request_crashes_the_engine_or_changes_state_when_refused():
 
     @FUZZ
     @given(s3_requests(upload))
-    def run(request: tuple[str, str, str, dict[str, str], bytes]) -> None:
+    def run(request: S3Request) -> None:
         engine, _, seeded_upload = _seed()  # every example meets the whole seeded state
         assert seeded_upload == upload
-        method, path, query, headers, body = request
+        method, path, query, headers, body, scheme, host = request
         before = snapshot(engine)
-        response = s3_request(engine, method, path, query, headers, body)
+        response = s3_request(engine, method, path, query, headers, body, scheme=scheme, host=host)
         _check(before, engine, response.status, request)
 
     run()
