@@ -21,13 +21,13 @@ more examples; e.g. ``S3SSE_FUZZ=long python -m pytest tests/test_fuzz_wire.py -
 
 Left to other branches of issue 11, and so not generated yet (add them here once fixed): non-UTF-8
 bytes in aws-chunked trailer lines (``wire/chunked.py``), XML in other encodings than UTF-8
-(``s3/rest/xmlio.py``), a DeleteObjects document with an empty ``<Object/>`` after a valid one (it
-deletes before it refuses) and signed aws-chunked frames on presigned PUTs.
+(``s3/rest/xmlio.py``) and signed aws-chunked frames on presigned PUTs.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
 from typing import Any
@@ -64,8 +64,6 @@ SSE_C = {
 
 def _seed() -> tuple[Engine, str, str]:
     """An engine with one object per SSE mode, an upload in progress and a customer managed key."""
-    import hashlib  # noqa: PLC0415
-
     engine = Engine(EngineOptions(seed=SEED))
     key = json.loads(kms_request(engine, "CreateKey", {}).content())["KeyMetadata"]["KeyId"]
     kms_request(engine, "CreateAlias", {"AliasName": "alias/fuzz", "TargetKeyId": key})
@@ -262,6 +260,8 @@ def _xml(tag: str) -> st.SearchStrategy[bytes]:
                     "<Part><PartNumber>" + "1" * 5000 + "</PartNumber><ETag>x</ETag></Part>",
                     "<Object><Key>sse-s3</Key></Object>",
                     "<Object><Key>nope</Key></Object>",
+                    "<Object/>",  # after a valid one: refused before anything is deleted
+                    "<Object><VersionId>x</VersionId></Object>",
                     "<Quiet>true</Quiet>",
                     "<Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>aws:kms"
                     "</SSEAlgorithm></ApplyServerSideEncryptionByDefault></Rule>",
@@ -288,6 +288,49 @@ XML = st.one_of(
     ).flatmap(_xml),
     st.binary(max_size=64),
 )
+
+
+_OBJECT = st.sampled_from(KEYS).map("<Object><Key>{}</Key></Object>".format)
+_DELETE_OBJECTS = st.lists(
+    _OBJECT
+    | _OBJECT
+    | _OBJECT
+    | st.sampled_from(["<Object/>", "<Object><Key></Key></Object>", "<Quiet>true</Quiet>", "<x/>"]),
+    min_size=1,
+    max_size=4,
+).map(lambda parts: f"<Delete>{''.join(parts)}</Delete>".encode())
+_COMPLETE_PARTS = st.lists(
+    st.builds(
+        "<Part><PartNumber>{}</PartNumber><ETag>{}</ETag></Part>".format,
+        _DIGITS | st.just("1"),
+        st.sampled_from(["x", '"83878c91171338902e0fe0fb97a8c47a"']),
+    ),
+    max_size=3,
+).map(lambda parts: f"<CompleteMultipartUpload>{''.join(parts)}</CompleteMultipartUpload>".encode())
+
+
+@st.composite
+def _aimed(draw: st.DrawFn, upload: str) -> tuple[str, str, str, bytes]:
+    """Method, path, query and body of a well-formed request for an operation that changes the
+    store (its headers are still fuzzed): DeleteObjects, Complete, UploadPart(Copy), CopyObject,
+    PutBucketEncryption, DeleteObject, PutObject."""
+    from urllib.parse import urlencode  # noqa: PLC0415
+
+    target = draw(st.sampled_from(["delete", "complete", "part", "copy", "encryption", "one"]))
+    key = draw(st.sampled_from(KEYS))
+    if target == "delete":
+        return "POST", f"/{BUCKET}", "delete=", draw(_DELETE_OBJECTS)
+    if target == "complete":
+        return "POST", f"/{BUCKET}/mp", f"uploadId={upload}", draw(_COMPLETE_PARTS)
+    if target == "part":
+        number = draw(st.sampled_from(["1", "2"]) | GARBAGE)
+        query = urlencode({"partNumber": number, "uploadId": upload})
+        return "PUT", f"/{BUCKET}/mp", query, draw(st.binary(max_size=16))
+    if target == "copy":
+        return "COPY", f"/{BUCKET}/{key}", "", b""  # PUT with an x-amz-copy-source
+    if target == "encryption":
+        return "PUT", f"/{BUCKET}", "encryption=", draw(_xml("ServerSideEncryptionConfiguration"))
+    return draw(st.sampled_from(["DELETE", "PUT"])), f"/{BUCKET}/{key}", "", b""
 
 
 def _frame(payload: bytes, size_line: bytes) -> bytes:
@@ -334,9 +377,23 @@ def s3_requests(draw: st.DrawFn, upload: str) -> S3Request:
     query = urlencode(params)
     headers = draw(HEADERS)
     body = b""
-    kind = draw(st.sampled_from(["none", "xml", "chunked", "bytes"]))
+    if draw(st.integers(0, 2)) == 0:  # a third aim at an operation that changes the store
+        method, path, query, body = draw(_aimed(upload))
+        bucket = BUCKET
+        if body:
+            headers["content-md5"] = base64.b64encode(hashlib.md5(body).digest()).decode()
+        if method == "COPY":
+            method = "PUT"
+            headers["x-amz-copy-source"] = draw(
+                st.sampled_from(KEYS).map(f"{BUCKET}/{{}}".format) | _value("x-amz-copy-source")
+            )
+        kind = "aimed"
+    else:
+        kind = draw(st.sampled_from(["none", "xml", "chunked", "bytes"]))
     if kind == "xml":
         body = draw(XML)
+        if draw(st.booleans()):  # DeleteObjects and PutBucketEncryption read no body without it
+            headers["content-md5"] = base64.b64encode(hashlib.md5(body).digest()).decode()
     elif kind == "chunked":
         body = draw(CHUNKED)
         headers["content-encoding"] = "aws-chunked"
