@@ -224,3 +224,20 @@ def collect(chunks: Iterable[bytes], size: int | None = None) -> bytes:
         out.write(chunk)
     out.truncate()  # at the position: drops what a too-large ``size`` allocated
     return out.getvalue()
+
+
+def ascii_decimal(text: str, max_digits: int) -> int | None:
+    """``text`` as a non-negative integer when it is written in ASCII digits ``0``-``9`` only, with at
+    most ``max_digits`` significant digits (leading zeros are free); None otherwise.
+
+    Every number the engine reads off the wire goes through here. ``str.isdigit`` is not enough:
+    ``'²'`` passes it and ``int`` refuses it, a fullwidth one (U+FF11) passes both and is no number in
+    HTTP, and ``int`` refuses more than 4,300 digits (Python's integer-string limit). Bounding the
+    digits keeps ``int`` cheap and never lets it raise.
+    """
+    if not (text.isascii() and text.isdigit()):
+        return None
+    digits = text.lstrip("0")
+    if len(digits) > max_digits:
+        return None
+    return int(digits) if digits else 0

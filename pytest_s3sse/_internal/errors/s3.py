@@ -207,6 +207,13 @@ class MalformedTrailerError(S3Error):
     )
 
 
+class MissingContentLength(S3Error):
+    # P (ErrorResponses: MissingContentLength, 411 Length Required); A (reported) that an aws-chunked
+    # body whose x-amz-decoded-content-length is not a number gets it (versitygw#1656).
+    status, code = 411, "MissingContentLength"
+    default_message = "You must provide the Content-Length HTTP header."
+
+
 class InvalidPart(S3Error):
     status, code = 400, "InvalidPart"
     default_message = (

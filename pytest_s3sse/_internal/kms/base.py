@@ -26,6 +26,7 @@ from pytest_s3sse._internal.errors.kms import (
     KMSInvalidStateException,
     NotFoundException,
 )
+from pytest_s3sse._internal.http import ascii_decimal
 from pytest_s3sse._internal.kms import rotation
 from pytest_s3sse._internal.kms.keys import (
     Alias,
@@ -299,6 +300,8 @@ def _decode_marker(marker: str) -> int:
         text = base64.urlsafe_b64decode(marker.encode()).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
         raise InvalidMarkerException from exc
-    if not text.startswith(_MARKER_PREFIX) or not text[len(_MARKER_PREFIX) :].isdigit():
+    # ASCII digits of a plausible length only: "s3sse:²" passes str.isdigit and fails int().
+    offset = ascii_decimal(text.removeprefix(_MARKER_PREFIX), 19)
+    if not text.startswith(_MARKER_PREFIX) or offset is None:
         raise InvalidMarkerException
-    return int(text[len(_MARKER_PREFIX) :])
+    return offset

@@ -51,8 +51,11 @@ def _date(value: str | None) -> datetime | None:
         return None
     try:
         parsed = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None  # an unparsable date is ignored, as HTTP says
+    except (TypeError, ValueError, IndexError, OverflowError):
+        # An unparsable date is ignored, as HTTP says (RFC 9110 13.1.3, 13.1.4); so is one whose
+        # year or hour does not fit a C integer (OverflowError): U for S3, which ignores invalid
+        # dates (P, RFC behaviour S3's GetObject reference follows).
+        return None
     return parsed if parsed.tzinfo is not None else None
 
 

@@ -144,7 +144,9 @@ def parse_context(raw: str | None) -> Mapping[str, str] | None:
         return None
     try:
         decoded = json.loads(base64.b64decode(raw, validate=True).decode())
-    except (binascii.Error, ValueError):  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+    except (binascii.Error, ValueError, RecursionError):
+        # UnicodeDecodeError and JSONDecodeError are ValueErrors; JSON nested deeper than the parser
+        # recurses is no string-to-string map either (U: AWS's answer to it is not recorded).
         decoded = None
     if not isinstance(decoded, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in decoded.items()

@@ -132,7 +132,9 @@ def _body(request: HttpRequest) -> dict[str, Any]:
         return {}
     try:
         body = json.loads(raw)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
+        # RecursionError: nested deeper than the parser recurses (U: AWS's answer to a body nested
+        # 100,000 deep is not recorded; the awsJson protocol's error for a body it cannot read).
         raise SerializationException("The request body is not valid JSON") from exc
     if not isinstance(body, dict):
         raise SerializationException("The request body is not a JSON object")

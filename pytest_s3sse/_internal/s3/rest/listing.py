@@ -13,12 +13,11 @@ v1 always and in v2 with ``fetch-owner=true``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from urllib.parse import quote
 
 from pytest_s3sse._internal.errors.s3 import InvalidArgument
-from pytest_s3sse._internal.http import HttpResponse
+from pytest_s3sse._internal.http import HttpResponse, ascii_decimal
 from pytest_s3sse._internal.s3 import listing
 from pytest_s3sse._internal.s3.listing import ListPage, ListQuery
 from pytest_s3sse._internal.s3.rest import xmlio
@@ -28,7 +27,6 @@ from pytest_s3sse._internal.s3.store import StoredObject
 
 Encoder = Callable[[str], str]
 MAX_KEYS_LIMIT = 2**31 - 1
-_DIGITS = re.compile(r"[0-9]+")
 # A (reported: floci PR #3510 quoting AWS; ceph s3-tests test_bucket_list_maxkeys_invalid).
 MSG_BAD_MAX_KEYS = "Argument maxKeys must be an integer between 0 and 2147483647"
 # A (LocalStack snapshot test_list_ops_encoding_type_validation[list_objects(_v2)]).
@@ -40,9 +38,10 @@ def max_keys(params: dict[str, str]) -> int:
     raw = params.get("max-keys")
     if raw is None:
         return listing.MAX_KEYS
-    if not _DIGITS.fullmatch(raw) or int(raw) > MAX_KEYS_LIMIT:
+    value = ascii_decimal(raw, 10)  # ASCII digits only, never more than int() reads
+    if value is None or value > MAX_KEYS_LIMIT:
         raise InvalidArgument(MSG_BAD_MAX_KEYS, "maxKeys", raw)
-    return int(raw)
+    return value
 
 
 def url_encoding(params: dict[str, str]) -> bool:

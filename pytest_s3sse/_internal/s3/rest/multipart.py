@@ -18,8 +18,8 @@ from pytest_s3sse._internal.errors.s3 import (
     MalformedXML,
     NoSuchUpload,
 )
-from pytest_s3sse._internal.http import HttpRequest, HttpResponse
-from pytest_s3sse._internal.s3 import checksums, conditions
+from pytest_s3sse._internal.http import HttpRequest, HttpResponse, ascii_decimal
+from pytest_s3sse._internal.s3 import checksums, conditions, ranges
 from pytest_s3sse._internal.s3.multipart import (
     CompletedPart,
     CompleteRequest,
@@ -36,8 +36,7 @@ from pytest_s3sse._internal.types import ChecksumAlgorithm, Principal
 
 COPY_RANGE_HEADER = "x-amz-copy-source-range"
 MAX_LISTED = 1000
-MAX_INT = 2147483647
-_COPY_RANGE = re.compile(r"^bytes=([0-9]+)-([0-9]+)$")
+_COPY_RANGE = re.compile(r"bytes=([0-9]+)-([0-9]+)")
 
 # Section 8, A: LocalStack snapshot test_upload_part_copy_range (upload-part-copy-wrong-format and the
 # upload-part-copy-range-exc-* rows; open-ended and suffix ranges are refused too).
@@ -61,26 +60,22 @@ def part_number(request: HttpRequest) -> int:
     return number
 
 
-def _count(request: HttpRequest, name: str, argument: str, *, cap: int | None) -> int | None:
-    """A non-negative integer query parameter (U: worded like ListObjects' maxKeys answer, A reported)."""
-    raw = request.params.get(name)
-    if raw is None:
-        return None
-    if not raw.isdigit() or int(raw) > MAX_INT:
-        raise InvalidArgument(
-            f"Argument {argument} must be an integer between 0 and {MAX_INT}", argument, raw
-        )
-    return int(raw) if cap is None else min(int(raw), cap)
+def _count(request: HttpRequest, name: str, *, cap: int | None) -> int | None:
+    """A non-negative 32-bit count in the query (:func:`headers.int32_count`), capped at ``cap``."""
+    value = hdr.int32_count(request.params, name) if request.query else None
+    return value if value is None or cap is None else min(value, cap)
 
 
 def copy_range(header: str | None, size: int) -> tuple[int, int]:
     """``(start, stop)`` of ``x-amz-copy-source-range`` (strictly ``bytes=first-last``) on ``size``."""
     if header is None:
         return 0, size
-    match = _COPY_RANGE.match(header)
-    if match is None or int(match.group(1)) > int(match.group(2)):
+    match = _COPY_RANGE.fullmatch(header)
+    if match is None:
         raise InvalidArgument(MSG_COPY_RANGE_FORM, COPY_RANGE_HEADER, header)
-    first, last = int(match.group(1)), int(match.group(2))
+    if ranges.magnitude(match.group(1)) > ranges.magnitude(match.group(2)):
+        raise InvalidArgument(MSG_COPY_RANGE_FORM, COPY_RANGE_HEADER, header)
+    first, last = ranges.offset(match.group(1)), ranges.offset(match.group(2))
     if first >= size:
         raise InvalidRequest(MSG_COPY_RANGE_START)
     if last >= size:
@@ -92,7 +87,8 @@ def completed_parts(body: bytes) -> tuple[CompletedPart, ...]:
     """The parts a CompleteMultipartUpload document names (empty: no body at all).
 
     An empty part list or a part without a numeric PartNumber or an ETag is MalformedXML (T: moto for
-    the empty list; U otherwise).
+    the empty list; U otherwise, also for a PartNumber that is not ASCII digits or does not fit S3's
+    32-bit integer: such a document does not match the schema).
     """
     if not body.strip():
         return ()
@@ -103,11 +99,12 @@ def completed_parts(body: bytes) -> tuple[CompletedPart, ...]:
     for node in root.findall("Part"):
         number = (xmlio.child_text(node, "PartNumber") or "").strip()
         etag = xmlio.child_text(node, "ETag")
-        if not number.isdigit() or etag is None:
+        value = ascii_decimal(number, 10)
+        if value is None or value > hdr.INT32_MAX or etag is None:
             raise MalformedXML
         found = {a: xmlio.child_text(node, "Checksum" + a.value) for a in ChecksumAlgorithm}
         sums = {a: v.strip() for a, v in found.items() if v is not None}
-        parts.append(CompletedPart(int(number), etag.strip().strip('"'), sums))
+        parts.append(CompletedPart(value, etag.strip().strip('"'), sums))
     if not parts:
         raise MalformedXML
     return tuple(parts)
@@ -294,8 +291,8 @@ class MultipartOps:
 
     def list_parts(self, call: Call) -> HttpResponse:
         request = call.request
-        marker = _count(request, "part-number-marker", "partNumberMarker", cap=None) or 0
-        max_parts = _count(request, "max-parts", "maxParts", cap=MAX_LISTED)
+        marker = _count(request, "part-number-marker", cap=None) or 0
+        max_parts = _count(request, "max-parts", cap=MAX_LISTED)
         max_parts = MAX_LISTED if max_parts is None else max_parts
         page = self.s.multipart.list_parts(
             call.bucket, call.key, self._upload_id(call), marker=marker, max_parts=max_parts
@@ -322,7 +319,7 @@ class MultipartOps:
         encoding = params.get("encoding-type")
         if encoding is not None and encoding != "url":
             raise InvalidArgument(MSG_ENCODING, "encoding-type", encoding)
-        max_uploads = _count(call.request, "max-uploads", "maxUploads", cap=MAX_LISTED)
+        max_uploads = _count(call.request, "max-uploads", cap=MAX_LISTED)
         max_uploads = MAX_LISTED if max_uploads is None else max_uploads
         prefix, delimiter = params.get("prefix", ""), params.get("delimiter", "")
         key_marker = params.get("key-marker", "")

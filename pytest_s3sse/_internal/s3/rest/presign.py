@@ -17,7 +17,8 @@ reads one shape whichever flavour or SDK made the URL.
 **Signatures are not verified**: the engine holds no secret keys (any access key id is accepted, see
 ``Engine.identify``), so a URL signed with a wrong secret, or tampered with after signing, is served.
 "X-Amz-Date in the future" (S3's "Request is not yet valid") is not checked either, so an engine clock
-frozen in the past still serves URLs that botocore signs with the real time.
+frozen in the past still serves URLs that botocore signs with the real time; only a URL that would expire
+after the year 9999 (``X-Amz-Date=99991231T235959Z``), in the future of any clock, is refused so.
 
 Sources (``docs/errors.md``): LocalStack's AWS-validated snapshots (``TestS3PresignedUrl``), AWS answers
 quoted in aws/aws-sdk-php#1333 (SigV4 expired) and aws/aws-sdk-js#3493 (SigV2 expired), and for the
@@ -30,7 +31,7 @@ from datetime import datetime, timedelta, timezone
 
 from pytest_s3sse._internal.clock import Clock
 from pytest_s3sse._internal.errors.s3 import AccessDenied, AuthorizationQueryParametersError
-from pytest_s3sse._internal.http import HttpRequest
+from pytest_s3sse._internal.http import HttpRequest, ascii_decimal
 
 V4_PARAMS = (
     "X-Amz-Algorithm",
@@ -64,6 +65,9 @@ EXPIRES_TOO_LONG = (
     "less than 604800 seconds"
 )
 EXPIRED = "Request has expired"
+# S: AWS's answer quoted in minio/minio#2638 and dmjio/s3-signer#16 (403 AccessDenied, with
+# X-Amz-Date in epoch milliseconds, Expires and ServerTime).
+NOT_YET_VALID = "Request is not yet valid"
 
 
 def _maybe_presigned(query: str) -> bool:
@@ -107,15 +111,27 @@ def _check_v4(params: dict[str, str], now: datetime) -> frozenset[str]:
     except ValueError:
         raise AuthorizationQueryParametersError(BAD_DATE) from None
     raw = params["X-Amz-Expires"]
-    try:
-        seconds = int(raw)
-    except ValueError:
-        raise AuthorizationQueryParametersError(EXPIRES_NOT_A_NUMBER) from None
-    if seconds < 0:
+    # ASCII digits only (int() would also take " 5", "1_0" and a fullwidth digit), never so many
+    # that int() refuses them: anything longer than 10 digits is past the week anyway.
+    negative = raw.startswith("-")
+    digits = raw[1:] if negative else raw
+    if not (digits.isascii() and digits.isdigit()):
+        raise AuthorizationQueryParametersError(EXPIRES_NOT_A_NUMBER)
+    if negative and digits.strip("0"):
         raise AuthorizationQueryParametersError(EXPIRES_NEGATIVE)
+    seconds = ascii_decimal(digits, 10)
+    if seconds is None:
+        seconds = MAX_EXPIRES + 1
     if seconds > MAX_EXPIRES:
         raise AuthorizationQueryParametersError(EXPIRES_TOO_LONG)
-    expires = signed_at + timedelta(seconds=seconds)
+    try:
+        expires = signed_at + timedelta(seconds=seconds)
+    except OverflowError:
+        # Signed so late that the URL would expire after the year 9999: in the future of any clock
+        # a test can set (the one "not yet valid" case the engine checks, see the module docstring).
+        signed_ms = str(int(signed_at.timestamp()) * 1000)
+        extra = {"X-Amz-Date": signed_ms, "ServerTime": _iso(now)}
+        raise AccessDenied(NOT_YET_VALID, extra=extra) from None
     if now > expires:
         extra = {"X-Amz-Expires": str(seconds), "Expires": _iso(expires), "ServerTime": _iso(now)}
         raise AccessDenied(EXPIRED, extra=extra)
@@ -127,8 +143,11 @@ def _check_v2(params: dict[str, str], now: datetime) -> None:
     if not all(name in params for name in V2_PARAMS):
         raise AccessDenied(V2_INCOMPLETE)
     raw = params["Expires"]
+    seconds = ascii_decimal(raw, 19)  # ASCII digits only; int() would take " 5" and "1_0"
     try:
-        expires = datetime.fromtimestamp(int(raw), timezone.utc)
+        if seconds is None:
+            raise ValueError(raw)
+        expires = datetime.fromtimestamp(seconds, timezone.utc)
     except (ValueError, OverflowError, OSError):
         raise AccessDenied(f"Invalid date (should be seconds since epoch): {raw}") from None
     if now > expires:
