@@ -19,9 +19,8 @@ Profiles (environment variable ``S3SSE_FUZZ``): ``ci`` (the default: a bounded, 
 about 15 seconds on one core, the same examples every time) and ``long`` (by hand, random, many
 more examples; e.g. ``S3SSE_FUZZ=long python -m pytest tests/test_fuzz_wire.py -p no:xdist``).
 
-Left to other branches of issue 11, and so not generated yet (add them here once fixed): non-UTF-8
-bytes in aws-chunked trailer lines (``wire/chunked.py``), XML in other encodings than UTF-8
-(``s3/rest/xmlio.py``) and signed aws-chunked frames on presigned PUTs.
+Also generated: non-UTF-8 bytes in aws-chunked trailer lines, XML documents in UTF-16 (with and
+without a DTD), and signed aws-chunked frames announced only by ``x-amz-content-sha256``.
 """
 
 from __future__ import annotations
@@ -277,6 +276,12 @@ def _xml(tag: str) -> st.SearchStrategy[bytes]:
     return inner.map(lambda parts: f"<{tag}>{''.join(parts)}</{tag}>".encode())
 
 
+_DTD = st.sampled_from(
+    [
+        '<!DOCTYPE d [<!ENTITY k "sse-s3">]><Delete><Object><Key>&k;</Key></Object></Delete>',
+        '<?xml version="1.0"?><!DOCTYPE x SYSTEM "file:///etc/passwd"><Delete/>',
+    ]
+)
 XML = st.one_of(
     st.sampled_from(
         [
@@ -287,6 +292,11 @@ XML = st.one_of(
         ]
     ).flatmap(_xml),
     st.binary(max_size=64),
+    # Documents in other encodings than UTF-8, DTDs included (a UTF-16 DTD once got past the parser).
+    st.tuples(
+        _DTD | st.sampled_from(["<Delete><Object><Key>sse-s3</Key></Object></Delete>"]),
+        st.sampled_from(["utf-16", "utf-16-le", "utf-8"]),
+    ).map(lambda pair: pair[0].encode(pair[1])),
 )
 
 
@@ -347,7 +357,16 @@ CHUNKED = st.builds(
         st.binary(max_size=6).filter(lambda b: b"\r\n" not in b),
     ),
     st.sampled_from([b"0\r\n", b"", b"0;chunk-signature=x\r\n", b"\r\n"]),
-    st.sampled_from([b"", b"x-amz-checksum-crc32:AAAAAA==", b"x-amz-checksum-crc32:", b"bad"]),
+    st.sampled_from(
+        [
+            b"",
+            b"x-amz-checksum-crc32:AAAAAA==",
+            b"x-amz-checksum-crc32:",
+            b"bad",
+            b"x-amz-checksum-crc32:\xff\xfe",  # not UTF-8
+            b"\xc3\x28:AAAAAA==",
+        ]
+    ),
 )
 
 
@@ -396,7 +415,18 @@ def s3_requests(draw: st.DrawFn, upload: str) -> S3Request:
             headers["content-md5"] = base64.b64encode(hashlib.md5(body).digest()).decode()
     elif kind == "chunked":
         body = draw(CHUNKED)
-        headers["content-encoding"] = "aws-chunked"
+        if draw(st.booleans()):
+            headers["content-encoding"] = "aws-chunked"
+        else:  # signed frames announced by the payload hash alone (a presigned PUT)
+            headers["x-amz-content-sha256"] = draw(
+                st.sampled_from(
+                    [
+                        "STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
+                        "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER",
+                        "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
+                    ]
+                )
+            )
         headers.setdefault("x-amz-decoded-content-length", draw(_DIGITS | st.just("5")))
     elif kind == "bytes":
         body = draw(st.binary(max_size=64))
