@@ -155,28 +155,31 @@ _GUARD: pytest.StashKey[Guard] = pytest.StashKey()
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """Watch which engines the test starts (its fixture's included), for its report; with
-    ``--s3sse-block-aws``, put the guard below them (before any fixture runs)."""
+    ``--s3sse-block-aws``, make the guard below them name this test (before any fixture runs)."""
     item.stash[_STARTED] = report.watch_starts()
-    if item.config.stash.get(_BLOCK_AWS, False):
-        from pytest_s3sse._internal.wire import activation  # noqa: PLC0415 - see the module doc
-        from pytest_s3sse._internal.wire.guard import Guard  # noqa: PLC0415
+    config = item.config
+    if config.stash.get(_BLOCK_AWS, False):
+        guard = config.stash.get(_GUARD, None)
+        if guard is None:
+            # Activated once, at the first test, and kept until the session ends: activating
+            # per test would cost ~0.3 ms a test (installing the adapters); this costs nothing.
+            from pytest_s3sse._internal.wire import activation  # noqa: PLC0415 - see the module doc
+            from pytest_s3sse._internal.wire.guard import Guard  # noqa: PLC0415
 
-        region = item.config.getoption("s3sse_region") or item.config.getini("s3sse_region")
-        guard = Guard(item.nodeid, region or "us-east-1")
-        activation.activate(guard)
-        item.stash[_GUARD] = guard
+            region = config.getoption("s3sse_region") or config.getini("s3sse_region")
+            guard = config.stash[_GUARD] = Guard(item.nodeid, region or "us-east-1")
+            activation.activate(guard)
+        guard.test = item.nodeid
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, None, None]:
-    """Take the guard away after the test's fixtures are torn down."""
-    yield
-    guard = item.stash.get(_GUARD, None)
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Take the guard away: botocore, ``requests`` and the environment are as they were."""
+    guard = session.config.stash.get(_GUARD, None)
     if guard is not None:
         from pytest_s3sse._internal.wire import activation  # noqa: PLC0415 - see the module doc
 
         activation.deactivate(guard)
-        del item.stash[_GUARD]
+        del session.config.stash[_GUARD]
 
 
 def _seed_line(item: pytest.Item, handle: report.Watched) -> str:

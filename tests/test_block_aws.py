@@ -146,3 +146,25 @@ def test_it():
 """
     )
     result.assert_outcomes(passed=1)
+
+
+def test_the_error_names_the_test_that_made_the_call_not_an_earlier_one(run):
+    result = run(
+        """
+import boto3
+
+def test_first(s3sse):
+    boto3.client("s3").list_buckets()
+
+def test_second():
+    pass
+
+def test_third():
+    boto3.client("s3").list_buckets()
+""",
+        "--s3sse-block-aws",
+    )
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(
+        ["*made by test_user.py::test_third, which does not use the engine*"]
+    )
