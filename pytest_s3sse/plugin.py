@@ -152,23 +152,29 @@ _STARTED = pytest.StashKey[list[report.Watched]]()
 _GUARD: pytest.StashKey[Guard] = pytest.StashKey()
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """With ``--s3sse-block-aws``, put the guard in place for the whole session, collection included
+    (a test module that calls AWS at import is stopped too). Activating it per test would cost ~0.3 ms
+    a test (installing the adapters); telling it which test runs costs nothing."""
+    config = session.config
+    if config.stash.get(_BLOCK_AWS, False):
+        from pytest_s3sse._internal.wire import activation  # noqa: PLC0415 - see the module doc
+        from pytest_s3sse._internal.wire.guard import Guard  # noqa: PLC0415
+
+        region = config.getoption("s3sse_region") or config.getini("s3sse_region")
+        guard = config.stash[_GUARD] = Guard(
+            "collection (no test was running)", region or "us-east-1"
+        )
+        activation.activate(guard)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """Watch which engines the test starts (its fixture's included), for its report; with
     ``--s3sse-block-aws``, make the guard below them name this test (before any fixture runs)."""
     item.stash[_STARTED] = report.watch_starts()
-    config = item.config
-    if config.stash.get(_BLOCK_AWS, False):
-        guard = config.stash.get(_GUARD, None)
-        if guard is None:
-            # Activated once, at the first test, and kept until the session ends: activating
-            # per test would cost ~0.3 ms a test (installing the adapters); this costs nothing.
-            from pytest_s3sse._internal.wire import activation  # noqa: PLC0415 - see the module doc
-            from pytest_s3sse._internal.wire.guard import Guard  # noqa: PLC0415
-
-            region = config.getoption("s3sse_region") or config.getini("s3sse_region")
-            guard = config.stash[_GUARD] = Guard(item.nodeid, region or "us-east-1")
-            activation.activate(guard)
+    guard = item.config.stash.get(_GUARD, None)
+    if guard is not None:
         guard.test = item.nodeid
 
 

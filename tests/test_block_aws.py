@@ -168,3 +168,21 @@ def test_third():
     result.stdout.fnmatch_lines(
         ["*made by test_user.py::test_third, which does not use the engine*"]
     )
+
+
+def test_a_call_at_import_time_is_blocked_during_collection(run):
+    result = run(
+        """
+import boto3
+
+BUCKETS = boto3.client("s3", region_name="us-east-1").list_buckets()
+
+def test_it():
+    pass
+""",
+        "--s3sse-block-aws",
+    )
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(
+        ["*RealAWSCallBlockedError*made by collection (no test was running)*"]
+    )

@@ -1,7 +1,7 @@
 """The guard of ``--s3sse-block-aws``: a dispatcher that serves nothing.
 
-With the option on, the plugin activates one :class:`Guard` at the first test and keeps it until the
-session ends, below any engine a test starts, and tells it which test runs. Any botocore request, and any ``requests`` call addressed to AWS, that reaches the adapters while
+With the option on, the plugin activates one :class:`Guard` when the session starts and keeps it until
+the session ends, below any engine a test starts, and tells it which test runs. Any botocore request, and any ``requests`` call addressed to AWS, that reaches the adapters while
 only the guard is active is stopped with :class:`RealAWSCallBlockedError` naming the test: the test forgot
 the ``s3sse`` fixture (or ``mock_s3sse()``), and without the guard its request would have gone to AWS with
 whatever credentials the machine has. An engine activated on top of the guard answers as usual.
