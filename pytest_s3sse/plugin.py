@@ -178,8 +178,10 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         guard.test = item.nodeid
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    """Take the guard away: botocore, ``requests`` and the environment are as they were."""
+    """Take the guard away, after session-scoped fixtures are torn down (pytest's own hook, which runs
+    earlier, does that): botocore, ``requests`` and the environment are as they were."""
     guard = session.config.stash.get(_GUARD, None)
     if guard is not None:
         from pytest_s3sse._internal.wire import activation  # noqa: PLC0415 - see the module doc

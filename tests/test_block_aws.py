@@ -186,3 +186,23 @@ def test_it():
     result.stdout.fnmatch_lines(
         ["*RealAWSCallBlockedError*made by collection (no test was running)*"]
     )
+
+
+def test_a_call_from_a_session_fixtures_teardown_is_blocked(run):
+    result = run(
+        """
+import boto3
+import pytest
+
+@pytest.fixture(scope="session")
+def late():
+    yield
+    boto3.client("s3", region_name="us-east-1").list_buckets()
+
+def test_it(late):
+    pass
+""",
+        "--s3sse-block-aws",
+    )
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(["*RealAWSCallBlockedError*test_user.py::test_it*"])
