@@ -3,6 +3,11 @@
 Options merge from the command line / ini (``--s3sse-account-id``, ``s3sse_region`` ...) and the
 markers closest to the test (function over class over module). A misspelt marker option is a
 TypeError at fixture set-up.
+
+Loading this module must stay cheap (every pytest run of a project that installed the plugin pays
+for it): it imports the engine, botocore, ``requests`` and ``cryptography`` only when a test first
+uses them (the fixture, ``--s3sse-block-aws``, a failing test's report). ``tests/test_startup.py``
+keeps it so and ``benchmarks/startup.py`` measures it.
 """
 
 from __future__ import annotations
@@ -10,36 +15,49 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Generator, Iterator
-from dataclasses import fields
 from operator import methodcaller
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from pytest_s3sse._internal.options import EngineOptions
-from pytest_s3sse._internal.report import SECTION, format_requests
-from pytest_s3sse._internal.testapi import S3SSE, unwatch, watch_starts
+from pytest_s3sse._internal import report
 
-MARKER_HELP = (  # the options and their defaults, from EngineOptions: never a second list
-    "s3sse(*, "
-    + ", ".join(
-        f"{field.name}={repr(field.default).removeprefix('datetime.')}"
-        for field in fields(EngineOptions)
+if TYPE_CHECKING:
+    from pytest_s3sse._internal.options import EngineOptions
+    from pytest_s3sse._internal.testapi import S3SSE
+    from pytest_s3sse._internal.wire.guard import Guard
+
+
+def marker_help() -> str:
+    """The marker's help: the options and their defaults, from EngineOptions (never a second list)."""
+    from dataclasses import fields  # noqa: PLC0415 - see the module doc
+
+    from pytest_s3sse._internal.options import EngineOptions  # noqa: PLC0415
+
+    return (
+        "s3sse(*, "
+        + ", ".join(
+            f"{field.name}={repr(field.default).removeprefix('datetime.')}"
+            for field in fields(EngineOptions)
+        )
+        + "): options of the s3sse fixture's engine for this test (pytest_s3sse.EngineOptions; "
+        "closest marker wins, option by option)."
     )
-    + "): options of the s3sse fixture's engine for this test (pytest_s3sse.EngineOptions; closest "
-    "marker wins, option by option)."
-)
-_OPTION_NAMES = frozenset(field.name for field in fields(EngineOptions))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    """``--s3sse-account-id``, ``--s3sse-region``, ``--s3sse-seed`` and their ini twins."""
+    """``--s3sse-account-id``, ``--s3sse-region``, ``--s3sse-seed``, ``--s3sse-block-aws`` and their
+    ini twins."""
     group = parser.getgroup("s3sse", "in-process S3 with server-side encryption")
     group.addoption("--s3sse-account-id", default=None, help="default account of the s3sse engine")
     group.addoption("--s3sse-region", default=None, help="default region of the s3sse engine")
     group.addoption(
         "--s3sse-seed", default=None, type=int,
         help="base seed: each test's engine seed derives from it and the test id (reproducible keys)",
+    )  # fmt: skip
+    group.addoption(
+        "--s3sse-block-aws", action="store_true", default=None,
+        help="fail any botocore/requests call to AWS from a test that does not use the engine",
     )  # fmt: skip
     parser.addini("s3sse_account_id", "default account of the s3sse engine", default=None)
     parser.addini("s3sse_region", "default region of the s3sse engine", default=None)
@@ -48,11 +66,26 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "block SSE-C writes on new buckets, as S3 does since April 2026 (false: legacy buckets)",
         type="bool", default=True,
     )  # fmt: skip
+    parser.addini(
+        "s3sse_block_aws",
+        "fail any botocore/requests call to AWS from a test that does not use the engine",
+        type="bool", default=False,
+    )  # fmt: skip
+
+
+_BASE_SEED = pytest.StashKey[int]()
+_BLOCK_AWS = pytest.StashKey[bool]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Register the marker (so ``--strict-markers`` accepts it)."""
-    config.addinivalue_line("markers", MARKER_HELP)
+    """Register the marker (so ``--strict-markers`` accepts it); fix the run's base seed."""
+    config.addinivalue_line("markers", marker_help())
+    seed = config.getoption("s3sse_seed", None)
+    # Without --s3sse-seed, the run draws its base seed: a failing test's report names it, so the
+    # same engine seed can be had again with --s3sse-seed (each xdist worker draws its own).
+    config.stash[_BASE_SEED] = seed if seed is not None else int.from_bytes(os.urandom(4), "big")
+    block = config.getoption("s3sse_block_aws", None)
+    config.stash[_BLOCK_AWS] = bool(block) or bool(config.getini("s3sse_block_aws"))
 
 
 def _derived_seed(base: int, nodeid: str) -> int:
@@ -62,6 +95,10 @@ def _derived_seed(base: int, nodeid: str) -> int:
 
 def options_for(request: pytest.FixtureRequest) -> EngineOptions:
     """Merge ini, command line and markers (closest first) into the engine's options."""
+    from dataclasses import fields  # noqa: PLC0415 - see the module doc
+
+    from pytest_s3sse._internal.options import EngineOptions  # noqa: PLC0415
+
     config = request.config
     merged: dict[str, Any] = {}
     account = config.getoption("s3sse_account_id") or config.getini("s3sse_account_id")
@@ -72,7 +109,7 @@ def options_for(request: pytest.FixtureRequest) -> EngineOptions:
         merged["region"] = region
     if not config.getini("s3sse_block_ssec_on_new_buckets"):
         merged["block_ssec_on_new_buckets"] = False
-    base_seed = config.getoption("s3sse_seed")
+    base_seed = config.stash.get(_BASE_SEED, None)
     if base_seed is not None:
         merged["seed"] = _derived_seed(base_seed, request.node.nodeid)
     marker_options: dict[str, Any] = {}
@@ -81,7 +118,7 @@ def options_for(request: pytest.FixtureRequest) -> EngineOptions:
             msg = "the s3sse marker takes keyword arguments only"
             raise TypeError(msg)
         marker_options = marker.kwargs | marker_options
-    unknown = set(marker_options) - _OPTION_NAMES
+    unknown = set(marker_options) - {field.name for field in fields(EngineOptions)}
     if unknown:
         msg = f"unknown s3sse marker option(s): {sorted(unknown)}"
         raise TypeError(msg)
@@ -92,45 +129,92 @@ def options_for(request: pytest.FixtureRequest) -> EngineOptions:
 def s3sse(request: pytest.FixtureRequest) -> Iterator[S3SSE]:
     """A fresh in-process S3 with real SSE, active for the test; botocore is restored afterwards."""
     __tracebackhide__ = methodcaller("errisinstance", TypeError)
+    from pytest_s3sse._internal.testapi import S3SSE  # noqa: PLC0415 - see the module doc
+
     engine = S3SSE.from_options(options_for(request))
     with engine:
         yield engine
 
 
-def pytest_report_header(config: pytest.Config) -> str | None:
-    """Say which worker runs (xdist) when a base seed is used."""
+def pytest_report_header(config: pytest.Config) -> list[str] | None:
+    """Say which worker runs (xdist) when a base seed is given, and that AWS calls are blocked."""
+    lines = []
     seed = config.getoption("s3sse_seed")
-    if seed is None:
-        return None
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "master")
-    return f"s3sse: base seed {seed} (worker {worker})"
+    if seed is not None:
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "master")
+        lines.append(f"s3sse: base seed {seed} (worker {worker})")
+    if config.stash.get(_BLOCK_AWS, False):
+        lines.append("s3sse: AWS calls from tests that do not use the engine are blocked")
+    return lines or None
 
 
-_STARTED = pytest.StashKey[list[S3SSE]]()
+_STARTED = pytest.StashKey[list[report.Watched]]()
+_GUARD: pytest.StashKey[Guard] = pytest.StashKey()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """With ``--s3sse-block-aws``, put the guard in place for the whole session, collection included
+    (a test module that calls AWS at import is stopped too). Activating it per test would cost ~0.3 ms
+    a test (installing the adapters); telling it which test runs costs nothing."""
+    config = session.config
+    if config.stash.get(_BLOCK_AWS, False):
+        from pytest_s3sse._internal.wire import activation  # noqa: PLC0415 - see the module doc
+        from pytest_s3sse._internal.wire.guard import Guard  # noqa: PLC0415
+
+        region = config.getoption("s3sse_region") or config.getini("s3sse_region")
+        guard = config.stash[_GUARD] = Guard(
+            "collection (no test was running)", region or "us-east-1"
+        )
+        activation.activate(guard)
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    """Watch which engines the test starts (its fixture's included), for its report."""
-    item.stash[_STARTED] = watch_starts()
+    """Watch which engines the test starts (its fixture's included), for its report; with
+    ``--s3sse-block-aws``, make the guard below them name this test (before any fixture runs)."""
+    item.stash[_STARTED] = report.watch_starts()
+    guard = item.config.stash.get(_GUARD, None)
+    if guard is not None:
+        guard.test = item.nodeid
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Take the guard away, after session-scoped fixtures are torn down (pytest's own hook, which runs
+    earlier, does that): botocore, ``requests`` and the environment are as they were."""
+    guard = session.config.stash.get(_GUARD, None)
+    if guard is not None:
+        from pytest_s3sse._internal.wire import activation  # noqa: PLC0415 - see the module doc
+
+        activation.deactivate(guard)
+        del session.config.stash[_GUARD]
+
+
+def _seed_line(item: pytest.Item, handle: report.Watched) -> str:
+    base = item.config.stash.get(_BASE_SEED, None)
+    if base is not None and handle.seed == _derived_seed(base, item.nodeid):
+        return report.seed_line(handle.seed, base)
+    return report.seed_line(handle.seed, None)
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, Any, None]:
-    """A failing test's report shows its S3/KMS requests (section "s3sse requests"), like a network
-    log: operation, bucket/key, status or error code, and the KMS calls S3 made for each."""
+    """A failing test's report shows, per engine it used, the engine's seed (to replay it) and its
+    S3/KMS requests (section "s3sse requests"), like a network log: operation, bucket/key, status or
+    error code, and the KMS calls S3 made for each."""
     outcome = yield
-    report: pytest.TestReport = outcome.get_result()
+    rep: pytest.TestReport = outcome.get_result()
     started = item.stash.get(_STARTED, None)
     if started is None:
         return
-    if report.failed and started:
-        logs = [format_requests(handle.engine.events) for handle in started]
-        text = "\n\n".join(log for log in logs if log)
-        if text:
-            report.sections.append((f"{SECTION} ({report.when})", text))
-    if report.when == "teardown":
-        unwatch(started)
+    if rep.failed and started:
+        logs = []
+        for handle in started:
+            requests = report.format_requests(handle.engine.events)
+            logs.append(_seed_line(item, handle) + ("\n" + requests if requests else ""))
+        rep.sections.append((f"{report.SECTION} ({rep.when})", "\n\n".join(logs)))
+    if rep.when == "teardown":
+        report.unwatch(started)
         del item.stash[_STARTED]

@@ -289,3 +289,48 @@ def test_it():
     )
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*s3sse requests (call)*", "*1  S3   CreateBucket*inner*200"])
+
+
+def test_a_failing_tests_report_shows_the_engine_seed_and_the_base_seed_that_replays_it(run):
+    # Issue 12, point 10: the seed, so a failure that depends on keys or ids can be replayed.
+    result = run(
+        """
+def test_it(s3sse):
+    print("SEED", s3sse.seed)
+    assert False
+"""
+    )
+    result.assert_outcomes(failed=1)
+    out = result.stdout.str()
+    seed = int(out.split("SEED ")[1].split()[0])
+    result.stdout.fnmatch_lines(
+        [
+            "*s3sse requests (call)*",
+            f"engine seed {seed} (replay: pytest --s3sse-seed=* <this test>)",
+        ]
+    )
+    base = out.split("--s3sse-seed=")[1].split()[0]
+    replay = run(
+        """
+def test_it(s3sse):
+    print("SEED", s3sse.seed)
+    assert False
+""",
+        f"--s3sse-seed={base}",
+    )
+    assert f"SEED {seed}" in replay.stdout.str()
+
+
+def test_an_engine_started_inside_the_test_reports_the_seed_to_pass_back(run):
+    result = run(
+        """
+from pytest_s3sse import mock_s3sse
+
+def test_it():
+    with mock_s3sse(seed=42):
+        pass
+    assert False
+"""
+    )
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["engine seed 42 (replay: mock_s3sse(seed=42)*"])

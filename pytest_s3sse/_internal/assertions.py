@@ -54,19 +54,28 @@ class StoredView:
         return f"<StoredView {self.describe()} size={self.size} stored={self.stored_size}B>"
 
 
-def check_encrypted(view: StoredView, mode: SseMode | str | None, kms_key: str | None) -> None:
-    """Raise S3SSEAssertionError unless ``view`` is encrypted as expected."""
+def check_encrypted(
+    view: StoredView,
+    mode: SseMode | str | None,
+    kms_key: str | None = None,
+    *,
+    kms_key_arn: str | None = None,
+    found_key: str | None = None,
+) -> None:
+    """Raise S3SSEAssertionError unless ``view`` is encrypted as expected.
+
+    ``kms_key`` is the key as the test named it, ``kms_key_arn`` the ARN it resolves to, and
+    ``found_key`` the key at rest in words (None when it is that key).
+    """
+    __tracebackhide__ = True
     problems = []
     if mode is not None:
         wanted = SseMode.parse(mode.value if isinstance(mode, SseMode) else mode)
         if view.mode != wanted.value:
             problems.append(f"expected mode {wanted.value}, found {view.mode}")
-    if (
-        kms_key is not None
-        and view.kms_key_arn != kms_key
-        and not (view.kms_key_arn and view.kms_key_arn.endswith("/" + kms_key))
-    ):
-        problems.append(f"expected KMS key {kms_key}, found {view.kms_key_arn}")
+    if kms_key is not None and found_key is not None:
+        named = "" if kms_key_arn in (None, kms_key) else f" ({kms_key_arn})"
+        problems.append(f"expected KMS key {kms_key}{named}, found {found_key}")
     if problems:
         raise S3SSEAssertionError(
             f"s3://{view.bucket}/{view.key} is not encrypted as expected: "

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from pytest_s3sse._internal.clock import Clock
-from pytest_s3sse._internal.crypto.keyring import DEFAULT_ROTATION
+from pytest_s3sse._internal.crypto.defaults import DEFAULT_ROTATION
 from pytest_s3sse._internal.sse.bucket_keys import DEFAULT_PERIOD
 
 DEFAULT_ACCOUNT = "123456789012"
@@ -30,8 +30,9 @@ class EngineOptions:
 
     - ``account_id`` (12 digits): the account that owns buckets created with any credentials that
       ``add_credentials`` does not map elsewhere.
-    - ``region``: the default region, used only by requests that carry none of their own; a signed
-      request uses the region it was signed for, as S3 does.
+    - ``region``: the default region: clients built without a region while the engine is active use
+      it (unless ``AWS_DEFAULT_REGION`` or ``AWS_REGION`` is set in the environment), and so do
+      unsigned requests; a signed request uses the region it was signed for, as S3 does.
     - ``seed``: the seed of the engine's random source (data keys, nonces, ids); None draws one from
       the operating system. Pass ``s3sse.seed`` back to replay a run.
     - ``clock``: the engine clock. None gives each engine a new clock that starts at the real time.

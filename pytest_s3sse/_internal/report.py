@@ -3,18 +3,73 @@
 Read from the engine's event stream (:mod:`pytest_s3sse._internal.audit`): one line per S3 or KMS request with its
 operation, bucket/key, status and error code, and under each S3 request the KMS calls S3 made for it
 (joined by the S3 request id). The newest requests are kept when there are many.
+
+It also keeps the watch lists: the plugin watches each test, so a failing test's report can show the
+requests (and the seed) of every engine the test started. This module is imported when pytest starts,
+so what it needs of the engine is imported only when a report is written.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Protocol
 
-from pytest_s3sse._internal.audit import RequestRecord
-from pytest_s3sse._internal.kms.types import KmsCall
-from pytest_s3sse._internal.types import ObjectEncryption
+if TYPE_CHECKING:
+    from pytest_s3sse._internal.audit import RequestRecord
+    from pytest_s3sse._internal.kms.types import KmsCall
 
 SECTION = "s3sse requests"
 MAX_LINES = 60
+
+
+class _Recorder(Protocol):
+    @property
+    def events(self) -> Iterable[object]: ...  # pragma: no cover
+
+
+class Watched(Protocol):
+    """What the report needs of a started handle (``testapi.S3SSE``): its seed and its events."""
+
+    @property
+    def seed(self) -> int: ...  # pragma: no cover
+
+    @property
+    def engine(self) -> _Recorder: ...  # pragma: no cover
+
+
+# Lists that collect every handle started while they are watched. Nothing is kept while nobody
+# watches (code that starts engines outside pytest).
+_WATCHERS: list[list[Watched]] = []
+
+
+def watch_starts() -> list[Watched]:
+    """Collect the handles started from now on, until :func:`unwatch`."""
+    started: list[Watched] = []
+    _WATCHERS.append(started)
+    return started
+
+
+def unwatch(started: list[Watched]) -> None:
+    """Stop collecting into ``started``."""
+    for index, watcher in enumerate(_WATCHERS):
+        if watcher is started:
+            del _WATCHERS[index]
+            return
+
+
+def note_started(handle: Watched) -> None:
+    """Called by a handle as it starts: every open watch list gets it."""
+    for watcher in _WATCHERS:
+        watcher.append(handle)
+
+
+def seed_line(seed: int, base_seed: int | None) -> str:
+    """How to replay an engine: its seed and, for the fixture's engine, the run's base seed."""
+    if base_seed is not None:
+        return f"engine seed {seed} (replay: pytest --s3sse-seed={base_seed} <this test>)"
+    return (
+        f"engine seed {seed} (replay: mock_s3sse(seed={seed}) or @pytest.mark.s3sse(seed={seed}))"
+    )
 
 
 def _target(record: RequestRecord) -> str:
@@ -30,6 +85,8 @@ def _outcome(record: RequestRecord) -> str:
 
 
 def _detail(record: RequestRecord) -> str:
+    from pytest_s3sse._internal.types import ObjectEncryption  # noqa: PLC0415 - see the module doc
+
     parts = []
     encryption = record.facts.get("encryption")
     if isinstance(encryption, ObjectEncryption):
@@ -55,6 +112,9 @@ def _kms_line(call: KmsCall) -> str:
 
 def format_requests(events: Iterable[object], *, limit: int = MAX_LINES) -> str:
     """The log of ``events`` (an engine's stream), oldest first; empty when there was no request."""
+    from pytest_s3sse._internal.audit import RequestRecord  # noqa: PLC0415 - see the module doc
+    from pytest_s3sse._internal.kms.types import KmsCall  # noqa: PLC0415
+
     made_by_s3: dict[str, list[KmsCall]] = {}
     records: list[RequestRecord] = []
     for event in events:

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import functools
 import inspect
+import unittest
 from collections.abc import Callable
 from dataclasses import fields, replace
 from types import TracebackType
-from typing import Any, Concatenate, Literal, ParamSpec, TypeVar
+from typing import Any, Concatenate, Literal, ParamSpec, Protocol, TypeVar, cast, overload
 
+from pytest_s3sse._internal import report
 from pytest_s3sse._internal.assertions import S3SSEAssertionError, StoredView, check_encrypted
 from pytest_s3sse._internal.clock import Clock
 from pytest_s3sse._internal.crypto.segments import SealedPart
@@ -17,6 +19,7 @@ from pytest_s3sse._internal.engine import Engine
 from pytest_s3sse._internal.errors import KmsKeyNotFoundError, ObjectNotFoundError
 from pytest_s3sse._internal.errors.kms import KmsError
 from pytest_s3sse._internal.errors.s3 import NoSuchBucket
+from pytest_s3sse._internal.kms.operations import operation_name
 from pytest_s3sse._internal.kms.service import KmsService
 from pytest_s3sse._internal.kms.types import KmsCall
 from pytest_s3sse._internal.options import EngineOptions
@@ -29,6 +32,7 @@ P = ParamSpec("P")
 Knobs = ParamSpec("Knobs")
 R = TypeVar("R")
 S = TypeVar("S")
+T = TypeVar("T")
 
 
 # ``S3SSE(**options)`` and ``mock_s3sse(**options)`` take exactly the keywords of EngineOptions. Rather
@@ -62,27 +66,6 @@ def _init_keywords_of(
     return borrow
 
 
-# Lists that collect every handle started while they are watched: the plugin watches each test, so a
-# failing test's report can show the requests of every engine the test used (``report.py``). Nothing is
-# kept while nobody watches.
-_WATCHERS: list[list[S3SSE]] = []
-
-
-def watch_starts() -> list[S3SSE]:
-    """Collect the handles started from now on, until :func:`unwatch`."""
-    started: list[S3SSE] = []
-    _WATCHERS.append(started)
-    return started
-
-
-def unwatch(started: list[S3SSE]) -> None:
-    """Stop collecting into ``started``."""
-    for index, watcher in enumerate(_WATCHERS):
-        if watcher is started:
-            del _WATCHERS[index]
-            return
-
-
 class S3SSE:
     """An in-process S3 with real server-side encryption, and the test API around it.
 
@@ -109,8 +92,7 @@ class S3SSE:
         if not self._active:
             activation.activate(self.engine)
             self._active = True
-            for watcher in _WATCHERS:
-                watcher.append(self)
+            report.note_started(self)
         return self
 
     def stop(self) -> None:
@@ -135,15 +117,36 @@ class S3SSE:
     ) -> None:
         self.stop()
 
-    def __call__(self, func: Callable[P, R]) -> Callable[P, R]:
-        """Decorate ``func``: each call runs with a fresh engine built from the same options.
+    @overload
+    def __call__(self, target: type[T]) -> type[T]: ...
+
+    @overload
+    def __call__(self, target: Callable[P, R]) -> Callable[P, R]: ...
+
+    def __call__(self, target: Callable[P, R] | type[T]) -> Callable[P, R] | type[T]:
+        """Decorate a function or a test class: each call runs with a fresh engine built from the
+        same options.
 
         Fresh means a new store, keys and random source (from ``seed`` when one was given). A ``clock``
         that was given is the exception, by design: it is the caller's clock, so every call's engine
         reads and moves that one clock (without one, each call gets a new clock at the real time).
+
+        On a class, as ``moto``'s ``mock_aws`` does: every method whose name starts with ``test``
+        (its own and inherited) runs with its own engine; the class stays a class, so pytest still
+        collects each test. A ``unittest.TestCase`` gets one engine per test that spans ``setUp``,
+        the test and ``tearDown`` (its ``run`` is decorated). pytest's ``setup_method`` runs outside
+        the engine: use the ``s3sse`` fixture for set-up that needs it.
         """
+        if isinstance(target, type):
+            return self._decorate_class(target)
+        return self._decorate(target)
+
+    def _decorate(self, func: Callable[P, R]) -> Callable[P, R]:
         if inspect.iscoroutinefunction(func):
-            msg = "mock_s3sse does not decorate coroutine functions; use it as a context manager"
+            msg = (
+                f"mock_s3sse does not decorate coroutine functions ({func.__qualname__}); use it as a "
+                "context manager"
+            )
             raise TypeError(msg)
 
         options = self.options
@@ -153,7 +156,24 @@ class S3SSE:
             with S3SSE.from_options(options):
                 return func(*args, **kwargs)
 
+        wrapper.__s3sse_decorated__ = True  # type: ignore[attr-defined]
         return wrapper
+
+    def _decorate_class(self, cls: type[T]) -> type[T]:
+        if issubclass(cls, unittest.TestCase):
+            cls.run = self._decorate(cls.run)  # type: ignore[method-assign]
+            return cls
+        for name in dir(cls):
+            if not name.startswith("test"):
+                continue
+            raw = inspect.getattr_static(cls, name)
+            if isinstance(raw, (staticmethod, classmethod)):
+                inner = raw.__func__
+                if callable(inner) and not getattr(inner, "__s3sse_decorated__", False):
+                    setattr(cls, name, type(raw)(self._decorate(inner)))
+            elif inspect.isfunction(raw) and not getattr(raw, "__s3sse_decorated__", False):
+                setattr(cls, name, self._decorate(raw))
+        return cls
 
     # -- identity and time ---------------------------------------------------------------------
     @property
@@ -193,6 +213,7 @@ class S3SSE:
 
     # -- at rest -------------------------------------------------------------------------------
     def _object(self, bucket: str, key: str) -> StoredObject:
+        __tracebackhide__ = True
         try:
             obj = self.engine.store.current(bucket, key)
         except NoSuchBucket:
@@ -206,6 +227,7 @@ class S3SSE:
 
     def stored(self, bucket: str, key: str) -> StoredView:
         """The object as it is at rest: mode, key ARN, context and ciphertext."""
+        __tracebackhide__ = True
         obj = self._object(bucket, key)
         enc = obj.encryption
         return StoredView(
@@ -225,10 +247,18 @@ class S3SSE:
     def assert_encrypted(
         self, bucket: str, key: str, mode: SseMode | str | None = None, kms_key: str | None = None
     ) -> StoredView:
-        """Assert the object is stored encrypted (in ``mode``, under ``kms_key``); returns its view."""
+        """Assert the object is stored encrypted (in ``mode``, under ``kms_key``); returns its view.
+
+        ``kms_key`` takes every form :meth:`kms_call_count` takes (key id, key ARN, alias name, alias
+        ARN, ``alias/aws/s3``). A failure says which key was found, in words."""
         __tracebackhide__ = True
         view = self.stored(bucket, key)
-        check_encrypted(view, mode, kms_key)
+        if kms_key is None:
+            check_encrypted(view, mode)
+        else:
+            arn = self._known_key_arn(kms_key)
+            found = None if view.kms_key_arn == arn else self._key_in_words(view.kms_key_arn)
+            check_encrypted(view, mode, kms_key, kms_key_arn=arn, found_key=found)
         return view
 
     def assert_readable_only_with(
@@ -287,16 +317,54 @@ class S3SSE:
         return self.engine.kms.calls
 
     def kms_call_count(self, operation: str | None = None, *, key: str | None = None) -> int:
-        """How many KMS calls were made: of ``operation`` (``"Decrypt"`` ...; any when None), using
-        ``key``, which is resolved as KMS would (key id, key ARN, alias name or alias ARN, in the
-        engine's account and region unless an ARN says otherwise). Failed and throttled calls count,
-        as AWS bills and throttles them."""
+        """How many KMS calls were made: of ``operation`` (any when None), using ``key``.
+
+        ``operation`` is a KMS API name (``"Decrypt"``) or boto3's method name (``"decrypt"``); one
+        that is neither is a ValueError naming the closest, so ``== 0`` never holds for a typo.
+        ``key`` is resolved as KMS would (key id, key ARN, alias name or alias ARN, ``alias/aws/s3``,
+        in the engine's account and region unless an ARN says otherwise); a key that does not exist
+        there, and never did, is a :class:`KmsKeyNotFoundError`, whatever the form. Failed and
+        throttled calls count, as AWS bills and throttles them."""
+        __tracebackhide__ = True
+        wanted = operation_name(operation) if operation is not None else None
+        arn = self._known_key_arn(key) if key is not None else None
+        return self.engine.kms.call_count(
+            wanted, key=arn, account=self.account_id, region=self.region
+        )
+
+    def _known_key_arn(self, key: str) -> str:
+        """The ARN of the key ``key`` names (any form); KmsKeyNotFoundError when there is none."""
+        __tracebackhide__ = True
+        kms = self.engine.kms
         try:
-            return self.engine.kms.call_count(
-                operation, key=key, account=self.account_id, region=self.region
-            )
+            return kms.known_key_arn(key, account=self.account_id, region=self.region)
         except KmsError as err:
-            raise KmsKeyNotFoundError(f"no KMS key is named {key!r}: {err.message}") from err
+            where = f"account {self.account_id}, region {self.region}"
+            hint = ""
+            if not key.startswith(("arn:", "alias/")):
+                elsewhere = [f"{a}/{r}" for a, r in kms.regions_holding(key)]
+                if elsewhere:
+                    hint = f" (a key with this id exists in {', '.join(elsewhere)}: pass its ARN)"
+            else:
+                where = "the account and region it names" if key.startswith("arn:") else where
+            msg = f"no KMS key is named {key!r} in {where}{hint}"
+            raise KmsKeyNotFoundError(msg) from err
+
+    def _key_in_words(self, arn: str | None) -> str:
+        """How a failed assertion names the key it found: "the AWS managed key aws/s3" (the usual
+        bug: SSE-KMS requested without SSEKMSKeyId), or the ARN with its aliases."""
+        if arn is None:
+            return "no KMS key"
+        aliases = self.engine.kms.alias_names(arn)
+        managed = [a for a in aliases if a.startswith("alias/aws/")]
+        if managed:
+            name = managed[0].removeprefix("alias/")
+            return (
+                f"the AWS managed key {name} ({arn}): was the object written without SSEKMSKeyId "
+                "(or a bucket default key)?"
+            )
+        named = f" ({', '.join(aliases)})" if aliases else ""
+        return f"{arn}{named}"
 
     def kms_quota(
         self,
@@ -323,12 +391,52 @@ class S3SSE:
         return f"<S3SSE account={self.account_id} region={self.region} {state}>"
 
 
-@_keywords_of(EngineOptions)
-def mock_s3sse(**options: Any) -> S3SSE:
-    """A fresh engine, as a context manager (``with mock_s3sse() as s3sse:``) or decorator.
+class _MockS3SSE(Protocol[Knobs]):
+    """The type of :func:`mock_s3sse`: keywords give a handle; a bare decorator works too."""
 
-    Takes the keywords of :class:`~pytest_s3sse._internal.options.EngineOptions` (defaults, checks and meaning
-    there); a misspelt one is a TypeError. As a decorator, see :meth:`S3SSE.__call__` for what each
-    call shares.
+    # mypy cannot see that the options are keyword-only, so a positional target never matches them.
+    @overload
+    def __call__(self, target: type[T], /) -> type[T]: ...  # type: ignore[overload-overlap]
+
+    @overload
+    def __call__(self, target: Callable[P, R], /) -> Callable[P, R]: ...  # type: ignore[overload-overlap]
+
+    @overload
+    def __call__(self, *args: Knobs.args, **kwargs: Knobs.kwargs) -> S3SSE: ...
+
+
+def _bare_or_keywords(
+    options: Callable[Knobs, EngineOptions],
+) -> Callable[[Callable[..., Any]], _MockS3SSE[Knobs]]:
+    """Borrow the keywords of ``options`` (as :func:`_keywords_of`) for a function that also takes
+    one positional argument: the function or class it decorates when used without parentheses."""
+
+    def borrow(func: Callable[..., Any]) -> _MockS3SSE[Knobs]:
+        target = inspect.Parameter("target", inspect.Parameter.POSITIONAL_ONLY, default=None)
+        keywords = inspect.signature(options).parameters.values()
+        func.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+            [target, *keywords], return_annotation="S3SSE"
+        )
+        return cast("_MockS3SSE[Knobs]", func)
+
+    return borrow
+
+
+@_bare_or_keywords(EngineOptions)
+def mock_s3sse(target: Any = None, /, **options: Any) -> Any:
+    """A fresh engine, as a context manager (``with mock_s3sse() as s3sse:``) or decorator of a
+    function or a test class (``@mock_s3sse()``, or bare ``@mock_s3sse`` for the default options).
+
+    Takes the keywords of :class:`~pytest_s3sse.EngineOptions` (defaults, checks and meaning there); a
+    misspelt one is a TypeError. As a decorator, see :meth:`S3SSE.__call__` for what each call shares
+    and how a class is decorated.
     """
-    return S3SSE(**options)
+    if target is None:
+        return S3SSE(**options)
+    if options or not callable(target):
+        msg = (
+            f"mock_s3sse takes keyword options only, got the positional {target!r}: write "
+            "@mock_s3sse, @mock_s3sse() or @mock_s3sse(region=...)"
+        )
+        raise TypeError(msg)
+    return S3SSE()(target)

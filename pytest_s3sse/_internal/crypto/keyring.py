@@ -13,9 +13,8 @@ from datetime import datetime, timedelta
 
 from pytest_s3sse._internal.clock import Clock
 from pytest_s3sse._internal.crypto.aead import KEY_SIZE, Aead
+from pytest_s3sse._internal.crypto.defaults import DEFAULT_ROTATION
 from pytest_s3sse._internal.errors import DecryptionError
-
-DEFAULT_ROTATION = timedelta(days=30)
 
 
 @dataclass(frozen=True, slots=True)

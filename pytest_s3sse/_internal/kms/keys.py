@@ -256,6 +256,11 @@ class KeyStore:
     def __init__(self) -> None:
         self._regions: dict[tuple[str, str], RegionKeys] = {}
 
+    def regions_holding(self, key_id: str) -> list[tuple[str, str]]:
+        """The (account, region) pairs that hold a key with id ``key_id`` (the test API's hint when
+        a bare id is looked up in the wrong region)."""
+        return [where for where, keys in self._regions.items() if key_id in keys.keys]
+
     def region(self, account: str, region: str, now: datetime) -> RegionKeys:
         """The keys of ``account`` in ``region``, with deletions due by ``now`` applied."""
         found = self._regions.get((account, region))

@@ -68,6 +68,36 @@ class KmsService(CryptoOps, KeyOps, AliasOps, RotationOps):
                 raise NotFoundException.alias(alias_arn(owner, where, ref.name))
             return key_arn(owner, where, alias.target_key_id)
 
+    def known_key_arn(self, key_ref: str, *, account: str, region: str) -> str:
+        """:meth:`key_arn`, for the test API: the key must exist, have been deleted, or have been used
+        by a recorded call; NotFoundException otherwise (a count or assertion about a key that never
+        was would hold for the wrong reason)."""
+        arn = self.key_arn(key_ref, account=account, region=region)
+        ref = KeyRef.parse(arn)
+        owner, where = ref.account or account, ref.region or region
+        with self.lock:
+            keys = self.store.region(owner, where, self.clock.now())
+            if ref.name in keys.keys or arn in keys.deleted:
+                return arn
+            if any(call.involves(arn) for call in self._log):
+                return arn
+        raise NotFoundException.key(arn)
+
+    def regions_holding(self, key_id: str) -> list[tuple[str, str]]:
+        """The (account, region) pairs that hold a key with id ``key_id``."""
+        with self.lock:
+            return self.store.regions_holding(key_id)
+
+    def alias_names(self, key_arn_: str) -> list[str]:
+        """The aliases that name the key ``key_arn_`` in its account and region, sorted (read only:
+        nothing is created, no call recorded)."""
+        ref = KeyRef.parse(key_arn_)
+        if ref.account is None or ref.region is None:
+            return []
+        with self.lock:
+            keys = self.store.region(ref.account, ref.region, self.clock.now())
+            return sorted(n for n, a in keys.aliases.items() if a.target_key_id == ref.name)
+
     def call_count(
         self, operation: str | None = None, *, key: str | None = None, account: str, region: str
     ) -> int:

@@ -9,18 +9,25 @@ Both are installed when the first engine activates and removed when the last one
 module registers itself as the adapter "botocore", first in ``wire/registry.py``), leaving botocore
 exactly as it was. A handler already copied into a session's emitter stays dormant there.
 
-So that tests run on a machine with no AWS credentials or config at all, while active: test credentials
-are put in the environment when none are there (and the engine's region when no region is configured
-anywhere) (and EC2 instance-metadata look-ups are switched off, so
-botocore never probes the network for credentials or a region), and a client built earlier without
-credentials signs with the test credentials instead of failing with NoCredentialsError.
+Hermetic while active, so that tests run alike on a bare CI machine and on a laptop with a real
+``~/.aws``: botocore reads neither the user's config nor credentials file (``AWS_CONFIG_FILE`` and
+``AWS_SHARED_CREDENTIALS_FILE`` point at an empty file), nor a profile (``AWS_PROFILE`` and
+``AWS_DEFAULT_PROFILE`` are taken out); test credentials are put in the environment when none are
+there, and the engine's region when the environment names none (``AWS_DEFAULT_REGION``/``AWS_REGION``
+set by the user win); EC2 instance-metadata look-ups are switched off, so botocore never probes the
+network for credentials or a region. A client built earlier without credentials signs with the test
+credentials instead of failing with NoCredentialsError. The last deactivation puts every variable back
+as it was (a variable the test itself changed meanwhile is left as the test set it).
 """
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import inspect
 import io
 import os
+import tempfile
 from collections.abc import Iterator
 from typing import Any, cast
 
@@ -46,7 +53,10 @@ from pytest_s3sse._internal.wire.httpmodel import build_request
 _HANDLER_ENTRY: tuple[str, Any] | None = None
 _ORIGINAL_SEND: Any = None
 _ORIGINAL_AUTH: Any = None
-_ENV_SET: dict[str, str] = {}
+_ENV_SET: dict[str, str | None] = {}  # what install put in the environment (None: took out)
+_ENV_SAVED: dict[str, str | None] = {}  # what was there before (None: absent)
+_PROFILE_VARIABLES = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE")
+_empty_file: str | None = None
 TEST_ACCESS_KEY_ID = "AKIAS3SSETESTING0000"
 TEST_SECRET_ACCESS_KEY = "s3sse-test-secret-access-key"  # noqa: S105 - a dummy, never sent anywhere
 TEST_CREDENTIALS = Credentials(TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY)
@@ -191,32 +201,69 @@ def _make_auth_wrapper(original: Any) -> Any:
     return get_auth_instance
 
 
-def _region_configured(env: os._Environ[str]) -> bool:
-    if "AWS_DEFAULT_REGION" in env or "AWS_REGION" in env:
-        return True
-    config = env.get("AWS_CONFIG_FILE") or os.path.join("~", ".aws", "config")
-    return os.path.exists(os.path.expanduser(config))  # it may name a region: leave it in charge
+def _remove(path: str) -> None:
+    with contextlib.suppress(OSError):  # removed by someone else meanwhile
+        os.remove(path)
+
+
+def _empty_config_file() -> str:
+    """An empty file, made once per process and removed at exit: botocore's view of the AWS
+    config and credentials files while an engine is active."""
+    global _empty_file  # noqa: PLW0603
+    if _empty_file is None or not os.path.isfile(_empty_file):
+        handle, path = tempfile.mkstemp(prefix="s3sse-empty-aws-", suffix=".ini")
+        os.close(handle)
+        atexit.register(_remove, path)
+        _empty_file = path
+    return _empty_file
+
+
+def _put(name: str, value: str | None) -> None:
+    env = os.environ
+    if name not in _ENV_SAVED:
+        _ENV_SAVED[name] = env.get(name)
+    if value is None:
+        env.pop(name, None)
+    else:
+        env[name] = value
+    _ENV_SET[name] = value
+
+
+def _ours(name: str) -> bool:
+    return name in _ENV_SET and os.environ.get(name) == _ENV_SET[name]
 
 
 def _set_test_environment(region: str | None) -> None:
     env = os.environ
-    wanted = {"AWS_EC2_METADATA_DISABLED": "true"}
+    empty = _empty_config_file()
+    _put("AWS_CONFIG_FILE", empty)
+    _put("AWS_SHARED_CREDENTIALS_FILE", empty)
+    for name in _PROFILE_VARIABLES:
+        if name in env:
+            _put(name, None)
+    if "AWS_EC2_METADATA_DISABLED" not in env:
+        _put("AWS_EC2_METADATA_DISABLED", "true")
     if "AWS_ACCESS_KEY_ID" not in env and "AWS_SECRET_ACCESS_KEY" not in env:
-        wanted["AWS_ACCESS_KEY_ID"] = TEST_ACCESS_KEY_ID
-        wanted["AWS_SECRET_ACCESS_KEY"] = TEST_SECRET_ACCESS_KEY
-    if region is not None and not _region_configured(env):
-        wanted["AWS_DEFAULT_REGION"] = region  # boto3.client("kms") needs one; S3 does not
-    for name, value in wanted.items():
-        if name not in env:
-            env[name] = value
-            _ENV_SET[name] = value
+        _put("AWS_ACCESS_KEY_ID", TEST_ACCESS_KEY_ID)
+        _put("AWS_SECRET_ACCESS_KEY", TEST_SECRET_ACCESS_KEY)
+    user_region = ("AWS_DEFAULT_REGION" in env and not _ours("AWS_DEFAULT_REGION")) or (
+        "AWS_REGION" in env
+    )
+    if region is not None and not user_region:
+        _put("AWS_DEFAULT_REGION", region)  # boto3.client("kms") needs one; S3 does not
 
 
 def _restore_environment() -> None:
+    env = os.environ
     for name, value in _ENV_SET.items():
-        if os.environ.get(name) == value:
-            del os.environ[name]
+        if env.get(name) == value:  # still what install left (a test may have changed it since)
+            original = _ENV_SAVED[name]
+            if original is None:
+                env.pop(name, None)
+            else:
+                env[name] = original
     _ENV_SET.clear()
+    _ENV_SAVED.clear()
 
 
 def _is_ours(entry: tuple[str, Any]) -> bool:

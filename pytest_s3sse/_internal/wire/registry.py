@@ -94,7 +94,8 @@ def install_all(region: str | None) -> None:
     for name in tuple(_entries):
         try:
             adapter = _resolve(name)
-            _installed.append(adapter)  # first: a half-done install is undone too (idempotent)
+            if adapter not in _installed:  # installed below a guard already: install() again only
+                _installed.append(adapter)  # first: a half-done install is undone too (idempotent)
             adapter.install(region)
         except BaseException:
             uninstall_all()

@@ -28,10 +28,16 @@ def current() -> Dispatcher | None:
     return stack[-1] if stack else None
 
 
+def _serves(engine: Dispatcher) -> bool:
+    return getattr(engine, "serves", True) is not False
+
+
 def push(engine: Dispatcher, on_first: Callable[[], None]) -> None:
-    """Make ``engine`` active; ``on_first`` runs (under the lock) when nothing was active before."""
+    """Make ``engine`` active; ``on_first`` runs (under the lock) when nothing was active before, and
+    again when the first engine that serves is pushed above dispatchers that serve nothing (the guard
+    of ``--s3sse-block-aws``, ``wire/guard.py``), so that engine's region configures clients."""
     with _lock:
-        if not _stack:
+        if not _stack or (_serves(engine) and not any(_serves(e) for e in _stack)):
             on_first()
         _stack.append(engine)
 
