@@ -67,6 +67,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         type="bool", default=True,
     )  # fmt: skip
     parser.addini(
+        "s3sse_verify_signatures",
+        "verify request signatures against the registered secrets (wrong secret: SignatureDoesNotMatch)",
+        type="bool", default=False,
+    )  # fmt: skip
+    parser.addini(
+        "s3sse_default_principal",
+        "ARN of the caller behind unknown access keys (default: the account's root)",
+        default=None,
+    )  # fmt: skip
+    parser.addini(
         "s3sse_block_aws",
         "fail any botocore/requests call to AWS from a test that does not use the engine",
         type="bool", default=False,
@@ -109,6 +119,11 @@ def options_for(request: pytest.FixtureRequest) -> EngineOptions:
         merged["region"] = region
     if not config.getini("s3sse_block_ssec_on_new_buckets"):
         merged["block_ssec_on_new_buckets"] = False
+    if config.getini("s3sse_verify_signatures"):
+        merged["verify_signatures"] = True
+    default_principal = config.getini("s3sse_default_principal")
+    if default_principal:
+        merged["default_principal"] = default_principal
     base_seed = config.stash.get(_BASE_SEED, None)
     if base_seed is not None:
         merged["seed"] = _derived_seed(base_seed, request.node.nodeid)

@@ -26,7 +26,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
         ("__init__", "plugin", "assertions", "strategies", "testapi", "passthru", "report"),
     ),
     ("adapters", ("wire",)),
-    ("composition", ("engine", "options")),
+    ("composition", ("engine", "options", "authn")),
     ("protocol edges", ("s3.rest", "kms.jsonapi")),
     ("S3 domain", ("s3",)),
     ("SSE", ("sse",)),
@@ -34,7 +34,19 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("shared services", ("policy", "audit", "crypto")),
     (
         "vocabulary",
-        ("errors", "types", "clock", "http", "entropy", "sigv4", "arn", "context", "_internal"),
+        (
+            "errors",
+            "types",
+            "clock",
+            "http",
+            "entropy",
+            "sigv4",
+            "signing",
+            "principals",
+            "arn",
+            "context",
+            "_internal",
+        ),
     ),
 ]
 # The adapters know the engine only as wire.slot.Dispatcher: they import wire/, the HTTP model and

@@ -8,9 +8,12 @@ header, the host), never from a client library's operation name. None means "not
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from pytest_s3sse._internal.arn import root as root_arn
 from pytest_s3sse._internal.audit import EventStream
+from pytest_s3sse._internal.authn import Authenticator
 from pytest_s3sse._internal.clock import Clock
 from pytest_s3sse._internal.context import LOCAL_ADDRESS, RequestContext
 from pytest_s3sse._internal.crypto.keyring import RootKeyRing
@@ -21,6 +24,12 @@ from pytest_s3sse._internal.kms.jsonapi.api import KmsApi
 from pytest_s3sse._internal.kms.service import KmsService
 from pytest_s3sse._internal.options import EngineOptions
 from pytest_s3sse._internal.policy import Authorizer, DefaultAuthorizer
+from pytest_s3sse._internal.principals import (
+    ClientKwargs,
+    CredentialRegistry,
+    Credentials,
+    default_principal,
+)
 from pytest_s3sse._internal.s3.access import S3Access
 from pytest_s3sse._internal.s3.buckets import BucketService
 from pytest_s3sse._internal.s3.multipart import MultipartService
@@ -82,12 +91,22 @@ class Engine:
         planner = SsePlanner(self.sealer, self.clock)
         self.objects = ObjectService(self.store, planner, self.clock, self.entropy, self.access)
         self.multipart = MultipartService(self.store, self.clock, self.entropy, self.objects)
-        self._credentials: dict[str, Principal] = {}
-        self.default_principal = Principal(account_id, root_arn(account_id, region))
+        self.credentials = CredentialRegistry(
+            self.entropy, default_principal(account_id, region, options.default_principal)
+        )
+        # With verify_signatures off, the edges get no check at all (nothing added per request).
+        authenticator = Authenticator(self.credentials, routing._virtual_bucket)
+        verify = options.verify_signatures
         services = Services(
             self.buckets, self.objects, self.clock, self.entropy, self.multipart, self.access
         )
-        self.s3 = S3Api(services, default_region=region, identify=self.identify, events=self.events)
+        self.s3 = S3Api(
+            services,
+            default_region=region,
+            identify=self.identify,
+            events=self.events,
+            authenticate=authenticator.s3 if verify else None,
+        )
         self.kms = KmsService(
             self.clock, self.entropy, on_call=self.events.emit, authorizer=self.authorizer
         )
@@ -99,21 +118,37 @@ class Engine:
             identify=self.identify,
             entropy=self.entropy,
             events=self.events,
+            authenticate=authenticator.kms if verify else None,
         )
 
+    @property
+    def default_principal(self) -> Principal:
+        """The caller behind access keys the engine does not know (``default_principal`` option;
+        the root of the engine's account unless set)."""
+        return self.credentials.default_principal
+
     def add_credentials(
-        self, access_key_id: str, *, account_id: str, arn: str | None = None
+        self,
+        access_key_id: str,
+        *,
+        account_id: str,
+        arn: str | None = None,
+        secret: str | None = None,
     ) -> Principal:
-        """Map an access key id to a principal of ``account_id`` (default: every key is the root of
-        the engine's account)."""
+        """Map an access key id to a principal of ``account_id`` (its root unless ``arn`` says
+        otherwise). ``secret`` is the key's secret, needed only with ``verify_signatures``."""
         principal = Principal(account_id, arn or root_arn(account_id), access_key_id)
-        self._credentials[access_key_id] = principal
+        self.credentials.add(Credentials(access_key_id, secret, principal))
         return principal
 
+    def principal(self, arn: str, *, policy: str | Mapping[str, Any] | None = None) -> ClientKwargs:
+        """New credentials for an IAM user, role (an assumed-role session) or account root of any
+        account, as boto3 client keyword arguments (``pytest_s3sse/_internal/principals.py``)."""
+        return self.credentials.register(arn, policy=policy)
+
     def principal_for(self, access_key_id: str) -> Principal:
-        """The principal behind an access key id (unknown keys: the engine account's root)."""
-        found = self._credentials.get(access_key_id)
-        return found if found is not None else self.default_principal
+        """The principal behind an access key id (unknown keys: the default principal)."""
+        return self.credentials.principal_for(access_key_id)
 
     def identify(self, request: HttpRequest, *, request_id: str, region: str) -> RequestContext:
         """The context of ``request`` (one per request, built here for S3 and KMS alike): a signed
@@ -127,7 +162,7 @@ class Engine:
                 ANONYMOUS, request_id, now, region, request.secure, None, None, address, agent
             )
         access_key_id, version, method = auth
-        principal = self.principal_for(access_key_id)
+        principal = self.credentials.principal_for(access_key_id)
         return RequestContext(
             principal, request_id, now, region, request.secure, version, method, address, agent
         )

@@ -19,6 +19,7 @@ from pytest_s3sse._internal.sse.bucket_keys import DEFAULT_PERIOD
 DEFAULT_ACCOUNT = "123456789012"
 DEFAULT_REGION = "us-east-1"
 _ACCOUNT = re.compile(r"^\d{12}$")
+_CALLER = re.compile(r"^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:(?:root|user/[\w+=,.@/-]+)$")
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -46,6 +47,14 @@ class EngineOptions:
     - ``bucket_key_period``: how long S3 holds an S3 Bucket Key before it asks KMS for a new one (not
       published; one hour by default, docs/sse-kms.md). It must be positive; the bucket-key cache,
       which owns that rule, refuses any other with a ValueError when the engine is built.
+    - ``verify_signatures``: check every signed request's signature against the secret of its access
+      key (SigV4 header, query and streaming chunks, SigV2), as AWS does: a key the engine does not
+      know is InvalidAccessKeyId (S3) / UnrecognizedClientException (KMS), a wrong secret
+      SignatureDoesNotMatch / InvalidSignatureException. Off by default: any key is accepted and
+      belongs to its registered principal or to ``default_principal``.
+    - ``default_principal``: the ARN of the caller behind access keys the engine does not know
+      (``arn:aws:iam::<acct>:root``, ``...:user/<name>``); None is the root of ``account_id``. The
+      default test credentials the plugin puts in the environment are this principal's.
 
     Users read the same list as a table in ``docs/getting-started.md#options`` (a test keeps the two
     in step).
@@ -58,11 +67,19 @@ class EngineOptions:
     root_key_rotation: timedelta = DEFAULT_ROTATION
     block_ssec_on_new_buckets: bool = True
     bucket_key_period: timedelta = DEFAULT_PERIOD
+    verify_signatures: bool = False
+    default_principal: str | None = None
 
     def __post_init__(self) -> None:
         """Refuse an account id AWS would never issue: ARNs and ownership checks are built from it."""
         if not _ACCOUNT.match(self.account_id):
             msg = f"account_id must be 12 digits, got {self.account_id!r}"
+            raise ValueError(msg)
+        if self.default_principal is not None and not _CALLER.match(self.default_principal):
+            msg = (
+                "default_principal must be the ARN of an account root or IAM user "
+                f"(arn:aws:iam::<12 digits>:root or ...:user/<name>), got {self.default_principal!r}"
+            )
             raise ValueError(msg)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import inspect
 import unittest
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import fields, replace
 from types import TracebackType
 from typing import Any, Concatenate, Literal, ParamSpec, Protocol, TypeVar, cast, overload
@@ -23,6 +23,7 @@ from pytest_s3sse._internal.kms.operations import operation_name
 from pytest_s3sse._internal.kms.service import KmsService
 from pytest_s3sse._internal.kms.types import KmsCall
 from pytest_s3sse._internal.options import EngineOptions
+from pytest_s3sse._internal.principals import ClientKwargs
 from pytest_s3sse._internal.s3.store import StoredObject
 from pytest_s3sse._internal.sse.customer import check_customer_key
 from pytest_s3sse._internal.types import Principal, SseMode
@@ -202,10 +203,35 @@ class S3SSE:
         return self.engine.entropy.seed
 
     def add_credentials(
-        self, access_key_id: str, *, account_id: str, arn: str | None = None
+        self,
+        access_key_id: str,
+        *,
+        account_id: str,
+        arn: str | None = None,
+        secret: str | None = None,
     ) -> Principal:
-        """Requests signed with ``access_key_id`` come from ``account_id`` (another account's buckets)."""
-        return self.engine.add_credentials(access_key_id, account_id=account_id, arn=arn)
+        """Requests signed with ``access_key_id`` come from ``account_id`` (another account's buckets);
+        ``secret`` is needed only when signatures are verified (``verify_signatures``)."""
+        return self.engine.add_credentials(
+            access_key_id, account_id=account_id, arn=arn, secret=secret
+        )
+
+    def principal(self, arn: str, *, policy: str | Mapping[str, Any] | None = None) -> ClientKwargs:
+        """Credentials for the IAM user, role or account root ``arn`` of any account, as the keyword
+        arguments of ``boto3.client("s3", **s3sse.principal(arn))``.
+
+        A user (``arn:aws:iam::<acct>:user/<name>``) or root (``...:root``) gets an ``AKIA...`` key; a
+        role (``...:role/<name>``) authenticates as its assumed-role session
+        (``arn:aws:sts::<acct>:assumed-role/<name>/s3sse-session``) with an ``ASIA...`` key and a
+        session token. The mapping also says ``.arn``, ``.account_id`` and ``.session_arn``.
+        ``policy`` is the principal's identity policy (a JSON string or a dict), kept with it."""
+        return self.engine.principal(arn, policy=policy)
+
+    @property
+    def default_principal(self) -> Principal:
+        """Who calls with credentials the engine does not know (the ``default_principal`` option;
+        the root of :attr:`account_id` unless set). Unsigned requests are anonymous instead."""
+        return self.engine.default_principal
 
     def rotate_root_key(self) -> int:
         """Force a new SSE-S3 root key version now; returns its number."""

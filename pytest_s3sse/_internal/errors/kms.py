@@ -222,3 +222,25 @@ class MissingAuthenticationTokenException(KmsError):
 
     code = "MissingAuthenticationTokenException"
     default_message = "Missing Authentication Token"
+
+
+class InvalidSignatureException(KmsError):
+    """A KMS request whose signature is not the one its access key's secret gives
+    (``verify_signatures``; S: the JSON KMS and other awsJson services send, quoted in
+    aws/aws-sdk-js#168 and smithy545/aws-apps-scripts#12; 400 as KMS's other client errors)."""
+
+    code = "InvalidSignatureException"
+    default_message = (
+        "The request signature we calculated does not match the signature you provided. Check "
+        "your AWS Secret Access Key and signing method. Consult the service documentation for "
+        "details."
+    )
+
+
+class UnrecognizedClientException(KmsError):
+    """A KMS request with an access key or session token the engine does not know
+    (``verify_signatures``; S: "The security token included in the request is invalid.", 400,
+    aws/aws-encryption-sdk-java#9 for KMS, aws/aws-sdk-net#343)."""
+
+    code = "UnrecognizedClientException"
+    default_message = "The security token included in the request is invalid."

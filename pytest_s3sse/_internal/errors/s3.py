@@ -313,3 +313,65 @@ class InvalidLocationConstraint(S3Error):
 class InvalidPartNumber(S3Error):
     status, code = 416, "InvalidPartNumber"
     default_message = "The requested partnumber is not satisfiable"
+
+
+class SignatureDoesNotMatch(S3Error):
+    """The request's signature is not the one its access key's secret gives (``verify_signatures``).
+
+    S: the text AWS sends, quoted in aws/aws-cli's issue template "SignatureDoesNotMatch error report";
+    the extra elements ``AWSAccessKeyId``, ``StringToSign``, ``SignatureProvided``,
+    ``StringToSignBytes`` and, for SigV4, ``CanonicalRequest`` / ``CanonicalRequestBytes``: S (S3's
+    answers quoted in SDK issues) and T (LocalStack's S3 presign validation)."""
+
+    status, code = 403, "SignatureDoesNotMatch"
+    default_message = (
+        "The request signature we calculated does not match the signature you provided. "
+        "Check your key and signing method."
+    )
+
+    @classmethod
+    def of(
+        cls,
+        access_key_id: str,
+        string_to_sign: str,
+        signature_provided: str,
+        canonical_request: str | None,
+    ) -> SignatureDoesNotMatch:
+        """The error with S3's extra elements (the bytes as S3 shows them: two hex digits each)."""
+        extra = {
+            "AWSAccessKeyId": access_key_id,
+            "StringToSign": string_to_sign,
+            "SignatureProvided": signature_provided,
+            "StringToSignBytes": " ".join(f"{b:02x}" for b in string_to_sign.encode()),
+        }
+        if canonical_request is not None:
+            extra["CanonicalRequest"] = canonical_request
+            extra["CanonicalRequestBytes"] = " ".join(
+                f"{b:02x}" for b in canonical_request.encode()
+            )
+        return cls(extra=extra)
+
+
+class InvalidAccessKeyId(S3Error):
+    """The access key is not one the engine knows (``verify_signatures``; P, "Amazon S3 error
+    responses": 403 InvalidAccessKeyId, "The AWS access key ID you provided does not exist in our
+    records."; S the exact capitalisation "Access Key Id" and the ``AWSAccessKeyId`` element, as S3's
+    answers are quoted in SDK issues; T LocalStack's S3 presign validation)."""
+
+    status, code = 403, "InvalidAccessKeyId"
+    default_message = "The AWS Access Key Id you provided does not exist in our records."
+
+    def __init__(self, access_key_id: str) -> None:
+        super().__init__(extra={"AWSAccessKeyId": access_key_id})
+
+
+class InvalidToken(S3Error):
+    """A role session's request whose session token is not the session's (``verify_signatures``;
+    P, "Amazon S3 error responses": 400 InvalidToken "The provided token is malformed or otherwise
+    invalid.")."""
+
+    status, code = 400, "InvalidToken"
+    default_message = "The provided token is malformed or otherwise invalid."
+
+    def __init__(self, token: str) -> None:
+        super().__init__(extra={"Token-0": token})

@@ -10,13 +10,16 @@ A body is aws-chunked when its ``Content-Encoding`` says so or when its ``x-amz-
 of SigV4's streaming values (``STREAMING-AWS4-HMAC-SHA256-PAYLOAD``, ``...-PAYLOAD-TRAILER``,
 ``STREAMING-UNSIGNED-PAYLOAD-TRAILER``: P, S3 API "Signature Calculations for the Authorization
 Header: Transferring Payload in Multiple Chunks"), whose frames carry ``;chunk-signature=<sig>``: the
-framing is never stored as the object's bytes. The chunk and trailer signatures are not verified yet
-(as no request signature is).
+framing is never stored as the object's bytes. With the engine's ``verify_signatures`` on, the engine
+hands the reader a check (:meth:`AwsChunkedReader.verify_chunks`) that gets each chunk's
+``chunk-signature`` and the SHA-256 of its data, the zero-length chunk's included, as it is read;
+the engine knows the secret, the decoder only the framing. Trailer signatures are not checked.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import hashlib
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from pytest_s3sse._internal.errors.s3 import IncompleteBody, MalformedTrailerError
@@ -49,7 +52,20 @@ def _blocks(raw: Any) -> Iterator[bytes]:
         yield block if isinstance(block, bytes) else bytes(block)
 
 
-def _frames(blocks: Iterator[bytes], trailers: dict[str, str]) -> Iterator[bytes]:
+ChunkCheck = Callable[[str, str], None]  # (chunk-signature, hex SHA-256 of the chunk's data)
+_EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
+
+
+def _signature(line: bytes) -> str:
+    """The ``chunk-signature`` of a size line, "" when it carries none."""
+    _, _, extension = line.partition(b";")
+    name, _, value = extension.partition(b"=")
+    return value.strip().decode("ascii", "replace") if name.strip() == b"chunk-signature" else ""
+
+
+def _frames(
+    blocks: Iterator[bytes], trailers: dict[str, str], checks: list[ChunkCheck]
+) -> Iterator[bytes]:
     """The payload of each chunk, as it arrives.
 
     Each block is parsed in place: a payload is one slice of its block (the only copy of the bytes
@@ -59,6 +75,8 @@ def _frames(blocks: Iterator[bytes], trailers: dict[str, str]) -> Iterator[bytes
     carry = b""  # the unparsed end of the previous block (a cut size line or trailer)
     pending = 0  # payload bytes of the current chunk still to come
     final = -1  # where the zero-length chunk's line ends in ``carry``, once it has been seen
+    signature = ""  # the current chunk's signature (only kept when ``checks`` holds a check)
+    digest: Any = None  # the running SHA-256 of the current chunk's data, likewise
     for block in blocks:
         data = carry + block if carry else block
         end = len(data)
@@ -69,11 +87,16 @@ def _frames(blocks: Iterator[bytes], trailers: dict[str, str]) -> Iterator[bytes
                 take = min(pending, end - pos)
                 if take <= 0:
                     break
-                yield data[pos : pos + take]
+                piece = data[pos : pos + take]
+                if digest is not None:
+                    digest.update(piece)
+                yield piece
                 pos += take
                 pending -= take
                 if pending:
                     break
+                if digest is not None:
+                    checks[0](signature, digest.hexdigest())
                 continue
             if data.startswith(b"\r\n", pos):  # the CRLF after a chunk's data
                 pos += 2
@@ -81,16 +104,17 @@ def _frames(blocks: Iterator[bytes], trailers: dict[str, str]) -> Iterator[bytes
             eol = data.find(b"\r\n", pos)
             if eol < 0:
                 break
-            line = data[pos:eol].split(b";", 1)[0].strip()
-            try:
-                size = int(line, 16)
-            except ValueError:
-                raise IncompleteBody("The request body terminated unexpectedly") from None
+            line = data[pos:eol]
+            size = _size(line)
+            if checks:
+                signature, digest = _signature(line), hashlib.sha256()
             if size == 0:
                 stop = data.find(b"\r\n\r\n", eol)
                 if stop < 0:  # the trailers may still be coming: wait for the next block
                     final = eol - pos
                     break
+                if checks:
+                    checks[0](signature, _EMPTY_SHA256)
                 _parse_trailers(data[eol + 2 : stop], trailers)
                 for _ in blocks:  # the sender's stream is read to its end, as before
                     pass
@@ -98,13 +122,29 @@ def _frames(blocks: Iterator[bytes], trailers: dict[str, str]) -> Iterator[bytes
             pos = eol + 2
             pending = size
         carry = data[pos:]
+    _end(carry, final, trailers, checks, signature)
+
+
+def _end(
+    carry: bytes, final: int, trailers: dict[str, str], checks: list[ChunkCheck], signature: str
+) -> None:
+    """The stream ended without the blank line after the zero-length chunk's trailers."""
     if final >= 0 and carry.endswith(b"\r\n", final):
-        # The stream ended after the zero-length chunk without the blank line that closes the
-        # trailers: take the trailer lines there are.
+        # It ended after the zero-length chunk: take the trailer lines there are.
+        if checks:
+            checks[0](signature, _EMPTY_SHA256)
         _parse_trailers(carry[final + 2 :], trailers)
         return
     # No final zero-length chunk: the body was cut short (versitygw#1660, #1666).
     raise IncompleteBody("The request body terminated unexpectedly")
+
+
+def _size(line: bytes) -> int:
+    """A chunk's size from its size line (hex, before any ``;`` extension)."""
+    try:
+        return int(line.split(b";", 1)[0].strip(), 16)
+    except ValueError:
+        raise IncompleteBody("The request body terminated unexpectedly") from None
 
 
 def _parse_trailers(block: bytes, trailers: dict[str, str]) -> None:
@@ -132,11 +172,17 @@ class AwsChunkedReader:
     """A file-like view of an aws-chunked body's payload."""
 
     def __init__(self, raw: Any, trailers: dict[str, str], declared_length: int | None) -> None:
-        self._frames = _frames(_blocks(raw), trailers)
+        self._checks: list[ChunkCheck] = []
+        self._frames = _frames(_blocks(raw), trailers, self._checks)
         self._declared = declared_length
         self._seen = 0
         self._rest = b""
         self._eof = False
+
+    def verify_chunks(self, check: ChunkCheck) -> None:
+        """Call ``check(chunk_signature, sha256_hex)`` for each chunk from now on (before the body is
+        read: the engine's signature check); the check raises to refuse the body."""
+        self._checks[:] = [check]
 
     def read(self, size: int = -1, /) -> bytes:
         """Up to ``size`` payload bytes (everything left when ``size`` < 0); b"" at the end."""

@@ -68,12 +68,15 @@ class KmsApi:
         identify: Identify,
         entropy: Entropy,
         events: EventStream,
+        authenticate: Callable[[HttpRequest], None] | None = None,
     ) -> None:
         self.service = service
         self.default_region = default_region
         self.identify = identify
         self.entropy = entropy
         self.events = events
+        # The engine's signature check (verify_signatures), None when signatures are not verified.
+        self.authenticate = authenticate
 
     def handle(self, request: HttpRequest) -> HttpResponse:
         """Answer one KMS request, and record it."""
@@ -84,6 +87,8 @@ class KmsApi:
         operation: str | None = None
         error: AwsError | None = None
         try:
+            if self.authenticate is not None:
+                self.authenticate(request)  # identify -> authenticate -> route -> authorise
             operation = _operation(request)
             handler = HANDLERS.get(operation)
             if handler is None:

@@ -8,6 +8,7 @@ operation, never a fake success.
 from __future__ import annotations
 
 import binascii
+from collections.abc import Callable
 
 from pytest_s3sse._internal.audit import NO_FACTS, EventStream, RequestRecord
 from pytest_s3sse._internal.context import Identify
@@ -113,8 +114,11 @@ class S3Api:
         default_region: str,
         identify: Identify,
         events: EventStream,
+        authenticate: Callable[[HttpRequest], None] | None = None,
     ) -> None:
         self.services = services
+        # The engine's signature check (verify_signatures), None when signatures are not verified.
+        self.authenticate = authenticate
         self.default_region = default_region
         self.identify = identify
         self.events = events
@@ -186,6 +190,8 @@ class S3Api:
         error: AwsError | None = None
         try:
             presign.authorize(request, self.services.clock)  # before anything else, as S3
+            if self.authenticate is not None:
+                self.authenticate(request)  # identify -> authenticate -> route -> authorise
             target = routing.target(request)
             name = self.resolve(request, target)
             handler = self.handlers.get(name)
