@@ -26,7 +26,7 @@ mocks stop out of order. The wrapper is set once per outermost activation, is ex
 whatever is there, so a mock started before the engine is chained, not hidden. A ``RequestsMock``
 started *after* the engine hides the wrapper; :func:`add_s3sse_passthru` lets S3 through it.
 
-Signatures are not verified (the engine has no secret keys); the S3 edge checks presigned expiry.
+Signatures are the engine's business (``verify_signatures``); the S3 edge checks presigned expiry.
 """
 
 from __future__ import annotations

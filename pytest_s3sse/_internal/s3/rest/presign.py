@@ -14,9 +14,9 @@ the same against its own clock (``s3sse.clock``), so a test moves time instead o
 ``x-amz-*`` query parameters into headers (never over a header actually sent), so every rule downstream
 reads one shape whichever flavour or SDK made the URL.
 
-**Signatures are not verified**: the engine holds no secret keys (any access key id is accepted, see
-``Engine.identify``), so a URL signed with a wrong secret, or tampered with after signing, is served.
-"X-Amz-Date in the future" (S3's "Request is not yet valid") is not checked either, so an engine clock
+**Signatures are not verified here**: with the engine's ``verify_signatures`` option the engine's
+check (``authn.py``) runs right after this one; without it a URL signed with a wrong secret, or tampered
+with after signing, is served. "X-Amz-Date in the future" (S3's "Request is not yet valid") is not checked either, so an engine clock
 frozen in the past still serves URLs that botocore signs with the real time; only a URL that would expire
 after the year 9999 (``X-Amz-Date=99991231T235959Z``), in the future of any clock, is refused so.
 
