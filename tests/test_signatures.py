@@ -453,3 +453,33 @@ def test_mock_s3sse_takes_verify_signatures():
         with pytest.raises(ClientError) as exc:
             client(wrong_secret(creds)).list_buckets()
         assert error_of(exc) == MISMATCH
+
+
+# -- hostile authentication ----------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "authorization",
+    [
+        "AWS4-HMAC-SHA256 Credential={key}/20260101/us-east-1/s3/aws4_request, "
+        "SignedHeaders=host, Signature=\u00e9\u00e9",
+        "AWS4-HMAC-SHA256 Credential={key}/2026\u00e9/us-east-1/s3/aws4_request, "
+        "SignedHeaders=host;x-missing, Signature=00",
+        "AWS4-HMAC-SHA256 Credential={key}/bad, SignedHeaders=, Signature=",
+        "AWS4-HMAC-SHA256 Credential={key}",
+        "AWS {key}:\u00e9",
+        "AWS {key}",
+    ],
+    ids=[
+        "non-ascii-signature",
+        "non-ascii-scope",
+        "short-scope",
+        "no-fields",
+        "v2-non-ascii",
+        "v2-bare",
+    ],
+)
+def test_a_malformed_signature_is_an_s3_error_never_a_crash(s3sse, authorization):
+    key = s3sse.principal(USER)["aws_access_key_id"]
+    headers = {"Authorization": authorization.format(key=key).encode()}
+    response = requests.get("https://s3.amazonaws.com/", headers=headers, timeout=TIMEOUT)
+    assert response.status_code in (400, 403)
+    assert b"<Code>" in response.content

@@ -36,6 +36,7 @@ from pytest_s3sse._internal.signing import (
     check_v4,
     chunk_string_to_sign,
     parse_v4_header,
+    same,
     signing_key,
 )
 from pytest_s3sse._internal.sigv4 import SIGV2, authentication
@@ -74,7 +75,7 @@ class Authenticator:
             token = _token(request)
             if token is None:
                 raise InvalidAccessKeyId(access_key_id)
-            if not hmac.compare_digest(token.encode(), credentials.session_token.encode()):
+            if not same(credentials.session_token, token):
                 raise InvalidToken(token)
         secret = credentials.secret
         if version == SIGV2:
@@ -110,7 +111,7 @@ class Authenticator:
         def check(signature: str, digest: str) -> None:
             string_to_sign = chunk_string_to_sign(amz_date, parts.scope, chain[0], digest)
             expected = hmac.new(key, string_to_sign.encode(), hashlib.sha256).hexdigest()
-            if not hmac.compare_digest(expected, signature):
+            if not same(expected, signature):
                 raise SignatureDoesNotMatch.of(access_key_id, string_to_sign, signature, None)
             chain[0] = signature
 

@@ -66,6 +66,12 @@ class SigV4Parts(NamedTuple):
     amz_date: str
 
 
+def same(expected: str, provided: str) -> bool:
+    """Constant-time equality of a computed value and one from the wire (any text: a header decoded
+    with ``surrogateescape`` or non-ASCII is simply unequal, never a TypeError)."""
+    return hmac.compare_digest(expected.encode(), provided.encode("utf-8", "surrogateescape"))
+
+
 def _hmac(key: bytes, msg: str) -> bytes:
     return hmac.new(key, msg.encode(), hashlib.sha256).digest()
 
@@ -73,7 +79,7 @@ def _hmac(key: bytes, msg: str) -> bytes:
 def signing_key(secret: str, scope: str) -> bytes:
     """The SigV4 signing key of ``secret`` for ``<date>/<region>/<service>/aws4_request``."""
     date, region, service, _ = scope.split("/")
-    key = _hmac(("AWS4" + secret).encode(), date)
+    key = _hmac(("AWS4" + secret).encode(), date)  # text that cannot be encoded: a ValueError
     key = _hmac(key, region)
     key = _hmac(key, service)
     return _hmac(key, "aws4_request")
@@ -170,15 +176,16 @@ def check_v4(
             payload,
         )
     )
-    string_to_sign = "\n".join(
-        (ALGORITHM, parts.amz_date, parts.scope, hashlib.sha256(canonical.encode()).hexdigest())
-    )
+    digest = hashlib.sha256(canonical.encode("utf-8", "surrogateescape")).hexdigest()
+    string_to_sign = "\n".join((ALGORITHM, parts.amz_date, parts.scope, digest))
     try:
         key = signing_key(secret, parts.scope)
     except ValueError:  # a scope without four parts: no key can sign it
         return Mismatch(string_to_sign, parts.signature, canonical)
-    expected = hmac.new(key, string_to_sign.encode(), hashlib.sha256).hexdigest()
-    if hmac.compare_digest(expected, parts.signature):
+    expected = hmac.new(
+        key, string_to_sign.encode("utf-8", "surrogateescape"), hashlib.sha256
+    ).hexdigest()
+    if same(expected, parts.signature):
         return None
     return Mismatch(string_to_sign, parts.signature, canonical)
 
@@ -213,9 +220,11 @@ def check_v2(request: HttpRequest, secret: str, *, resource_path: str) -> Mismat
     lines.extend(f"{k}:{amz[k]}" for k in sorted(amz))
     lines.append(resource)
     string_to_sign = "\n".join(lines)
-    digest = hmac.new(secret.encode(), string_to_sign.encode(), hashlib.sha1).digest()
+    digest = hmac.new(
+        secret.encode(), string_to_sign.encode("utf-8", "surrogateescape"), hashlib.sha1
+    ).digest()
     expected = base64.b64encode(digest).decode()
-    if hmac.compare_digest(expected.encode(), provided.encode()):
+    if same(expected, provided):
         return None
     return Mismatch(string_to_sign, provided, None)
 
@@ -243,5 +252,6 @@ __all__ = [
     "check_v4",
     "chunk_string_to_sign",
     "parse_v4_header",
+    "same",
     "signing_key",
 ]
