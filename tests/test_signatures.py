@@ -483,3 +483,31 @@ def test_a_malformed_signature_is_an_s3_error_never_a_crash(s3sse, authorization
     response = requests.get("https://s3.amazonaws.com/", headers=headers, timeout=TIMEOUT)
     assert response.status_code in (400, 403)
     assert b"<Code>" in response.content
+
+
+# -- canonicalisation over more of the API -------------------------------------------------------
+@pytest.mark.parametrize("config", [V4, V2], ids=["sigv4", "sigv2"])
+def test_copy_and_multipart_requests_are_served_under_verification(s3sse, config):
+    s3 = client(s3sse.principal(USER), config=config)
+    s3.create_bucket(Bucket="bkt")
+    s3.put_object(Bucket="bkt", Key="src key/é=1&x", Body=b"data")
+    s3.copy_object(Bucket="bkt", Key="dst", CopySource={"Bucket": "bkt", "Key": "src key/é=1&x"})
+    upload = s3.create_multipart_upload(Bucket="bkt", Key="mp")["UploadId"]
+    part = s3.upload_part(Bucket="bkt", Key="mp", UploadId=upload, PartNumber=1, Body=b"p")
+    s3.complete_multipart_upload(
+        Bucket="bkt",
+        Key="mp",
+        UploadId=upload,
+        MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": part["ETag"]}]},
+    )
+    assert s3.get_object(Bucket="bkt", Key="dst")["Body"].read() == b"data"
+    assert s3.get_object(Bucket="bkt", Key="mp")["Body"].read() == b"p"
+
+
+def test_a_role_sessions_sigv2_presigned_url_carries_its_token_and_is_served(s3sse):
+    role = client(s3sse.principal("arn:aws:iam::123456789012:role/r"), config=V2)
+    role.create_bucket(Bucket="bkt")
+    role.put_object(Bucket="bkt", Key="k", Body=b"data")
+    url = role.generate_presigned_url("get_object", Params={"Bucket": "bkt", "Key": "k"})
+    assert "x-amz-security-token=" in url
+    assert requests.get(url, timeout=TIMEOUT).content == b"data"
