@@ -19,8 +19,10 @@ Sources of the answers (docs/errors.md, docs/kms.md):
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
+import zlib
 from typing import Any
 
 import boto3
@@ -313,31 +315,37 @@ def _signing_key(secret: str, scope: str) -> bytes:
     return key
 
 
+STREAMING = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"
+
+
 class StreamingSigV4(S3SigV4Auth):
     """botocore's S3 signer, signing the streaming payload literal as the seed request does."""
 
     def payload(self, request: AWSRequest) -> str:
-        return "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"
+        return str(request.context["payload"])
 
 
-def streaming_put(creds: dict[str, str], chunks: list[bytes], *, tamper: bool = False) -> Any:
-    """PUT ``chunks`` as a streaming-signed (STREAMING-AWS4-HMAC-SHA256-PAYLOAD) body, sent raw."""
+def streaming_put(
+    creds: dict[str, str], chunks: list[bytes], *, tamper: bool = False, trailer: bool = False
+) -> Any:
+    """PUT ``chunks`` as a streaming-signed (STREAMING-AWS4-HMAC-SHA256-PAYLOAD) body, sent raw;
+    with ``trailer``, the -TRAILER form with a CRC32 trailer (its trailer signature is not checked)."""
     url = "https://bkt.s3.amazonaws.com/streamed"
     total = sum(len(c) for c in chunks)
-    request = AWSRequest(
-        "PUT",
-        url,
-        headers={
-            "x-amz-content-sha256": "STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
-            "content-encoding": "aws-chunked",
-            "x-amz-decoded-content-length": str(total),
-        },
-    )
+    headers = {
+        "x-amz-content-sha256": STREAMING + ("-TRAILER" if trailer else ""),
+        "content-encoding": "aws-chunked",
+        "x-amz-decoded-content-length": str(total),
+    }
+    if trailer:
+        headers["x-amz-trailer"] = "x-amz-checksum-crc32"
+    request = AWSRequest("PUT", url, headers=headers)
+    request.context["payload"] = headers["x-amz-content-sha256"]
     secret = creds["aws_secret_access_key"]
     StreamingSigV4(Credentials(creds["aws_access_key_id"], secret), "s3", "us-east-1").add_auth(
         request
     )
-    assert request.headers["X-Amz-Content-SHA256"] == "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"
+    assert request.headers["X-Amz-Content-SHA256"].startswith(STREAMING)
     headers = dict(request.headers.items())
     amz_date = headers["X-Amz-Date"]
     seed = headers["Authorization"].rsplit("Signature=", 1)[1]
@@ -348,7 +356,12 @@ def streaming_put(creds: dict[str, str], chunks: list[bytes], *, tamper: bool = 
         signature = _chunk_signature(key, amz_date, scope, previous, data)
         previous = signature
         sent = data.replace(b"a", b"b") if tamper and data else data
-        body += f"{len(data):x};chunk-signature={signature}\r\n".encode() + sent + b"\r\n"
+        body += f"{len(data):x};chunk-signature={signature}\r\n".encode() + sent
+        body += b"\r\n" if data or not trailer else b""
+    if trailer:
+        crc = base64.b64encode(zlib.crc32(b"".join(chunks)).to_bytes(4, "big"))
+        body += b"x-amz-checksum-crc32:" + crc + b"\r\nx-amz-trailer-signature:" + b"0" * 64
+        body += b"\r\n\r\n"
     headers["Content-Length"] = str(len(body))
     return requests.put(url, data=body, headers=headers, timeout=TIMEOUT)
 
@@ -369,6 +382,17 @@ def test_a_streaming_signed_body_with_good_chunk_signatures_is_stored(s3sse, siz
     response = streaming_put(creds, chunks)
     assert response.status_code == 200, response.content
     assert s3.get_object(Bucket="bkt", Key="streamed")["Body"].read() == b"".join(chunks)
+
+
+def test_a_streaming_signed_body_with_a_trailer_is_stored_after_its_chunks_are_checked(s3sse):
+    creds = s3sse.principal(USER)
+    s3 = client(creds)
+    s3.create_bucket(Bucket="bkt")
+    response = streaming_put(creds, [b"a" * 100], trailer=True)
+    assert response.status_code == 200, response.content
+    assert s3.get_object(Bucket="bkt", Key="streamed")["Body"].read() == b"a" * 100
+    tampered = streaming_put(creds, [b"a" * 100], trailer=True, tamper=True)
+    assert tampered.status_code == 403
 
 
 def test_a_streaming_signed_chunk_whose_data_changed_is_signature_does_not_match(s3sse):
