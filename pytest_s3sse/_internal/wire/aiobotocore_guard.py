@@ -50,7 +50,7 @@ def install(region: str | None = None) -> None:
     global _original  # noqa: PLW0603
     module = sys.modules.get("aiobotocore.endpoint")
     if module is None:
-        if importlib.util.find_spec("aiobotocore") is None:
+        if not registry.is_installed("aiobotocore"):
             return
         try:
             module = importlib.import_module("aiobotocore.endpoint")

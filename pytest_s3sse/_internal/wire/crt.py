@@ -53,7 +53,7 @@ def _loaded(name: str) -> ModuleType | None:
     if module is not None:
         return module
     top = name.partition(".")[0]
-    if top not in sys.modules and importlib.util.find_spec(top) is None:
+    if not registry.is_installed(top):
         return None
     try:
         return importlib.import_module(name)
@@ -95,11 +95,7 @@ def install(region: str | None = None) -> None:
     transfer = _loaded("boto3.s3.transfer")
     if transfer is not None:
         _patch(transfer, "_should_use_crt", _classic_while_active)
-    crt = (
-        _loaded("s3transfer.crt")
-        if "awscrt" in sys.modules or importlib.util.find_spec("awscrt") is not None
-        else None
-    )
+    crt = _loaded("s3transfer.crt") if registry.is_installed("awscrt") else None
     if crt is not None:
         _patch(crt.CRTTransferManager, "_submit_transfer", _refused_while_active)
 

@@ -20,7 +20,10 @@ first activation.
 
 from __future__ import annotations
 
+import functools
 import importlib
+import importlib.util
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -116,3 +119,11 @@ register_lazy("botocore", "pytest_s3sse._internal.wire.botocore_adapter")
 register_lazy("requests", "pytest_s3sse._internal.wire.requests_adapter")
 register_lazy("crt", "pytest_s3sse._internal.wire.crt")
 register_lazy("aiobotocore", "pytest_s3sse._internal.wire.aiobotocore_guard")
+
+
+@functools.cache
+def is_installed(package: str) -> bool:
+    """True when the top-level ``package`` can be imported. Asked at every activation by the guards
+    of optional clients (aiobotocore, CRT) and remembered for the process: a search of ``sys.path``
+    costs ~100 us, and what is installed does not change during a test run."""
+    return package in sys.modules or importlib.util.find_spec(package) is not None
