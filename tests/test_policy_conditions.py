@@ -103,7 +103,10 @@ def test_if_exists_on_a_present_key_evaluates_normally():
 def test_null_true_holds_when_the_key_is_absent():
     # L5 (P): "true" holds when the key is absent.
     assert holds({"Null": {"s3:x-amz-server-side-encryption": "true"}}, {})
-    assert not holds({"Null": {"s3:x-amz-server-side-encryption": "true"}}, {"s3:x-amz-server-side-encryption": "AES256"})
+    assert not holds(
+        {"Null": {"s3:x-amz-server-side-encryption": "true"}},
+        {"s3:x-amz-server-side-encryption": "AES256"},
+    )
 
 
 def test_null_false_holds_when_the_key_is_present_and_not_null():
@@ -185,7 +188,9 @@ def test_binary_equals_compares_base64_decoded_bytes():
 def test_ip_address_matches_cidr_ranges(cidr, address, expected):
     # O8 (P): RFC 4632 CIDR for IPv4 or IPv6; an address with no prefix is /32.
     assert holds({"IpAddress": {"aws:SourceIp": cidr}}, {"aws:SourceIp": address}) is expected
-    assert holds({"NotIpAddress": {"aws:SourceIp": cidr}}, {"aws:SourceIp": address}) is not expected
+    assert (
+        holds({"NotIpAddress": {"aws:SourceIp": cidr}}, {"aws:SourceIp": address}) is not expected
+    )
 
 
 def test_ip_address_with_a_bad_cidr_is_refused_when_compiled():
@@ -198,16 +203,24 @@ def test_ip_address_with_a_bad_cidr_is_refused_when_compiled():
 def test_arn_like_matches_each_part_and_star_does_not_span_colons():
     # O9 (P): each of the six parts separately; "*" cannot span colons, unlike StringLike.
     role = "arn:aws:iam::123456789012:role/app"
-    assert holds({"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/*"}}, {"aws:PrincipalArn": role})
-    assert not holds({"ArnLike": {"aws:PrincipalArn": "arn:aws:*:role/app"}}, {"aws:PrincipalArn": role})
-    assert holds({"StringLike": {"aws:PrincipalArn": "arn:aws:*:role/app"}}, {"aws:PrincipalArn": role})
+    assert holds(
+        {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/*"}}, {"aws:PrincipalArn": role}
+    )
+    assert not holds(
+        {"ArnLike": {"aws:PrincipalArn": "arn:aws:*:role/app"}}, {"aws:PrincipalArn": role}
+    )
+    assert holds(
+        {"StringLike": {"aws:PrincipalArn": "arn:aws:*:role/app"}}, {"aws:PrincipalArn": role}
+    )
 
 
 def test_arn_equals_and_arn_not_equals_are_arn_like_forms():
     # O9 (P): ArnEquals = ArnLike; ArnNotEquals = ArnNotLike.
     keys = {"aws:PrincipalArn": "arn:aws:iam::123456789012:role/app"}
     assert holds({"ArnEquals": {"aws:PrincipalArn": "arn:aws:iam::123456789012:role/*"}}, keys)
-    assert not holds({"ArnNotEquals": {"aws:PrincipalArn": "arn:aws:iam::123456789012:role/*"}}, keys)
+    assert not holds(
+        {"ArnNotEquals": {"aws:PrincipalArn": "arn:aws:iam::123456789012:role/*"}}, keys
+    )
 
 
 # --- L6: set operators ----------------------------------------------------------------------------

@@ -409,4 +409,6 @@ def _in_bucket(pattern: str, bucket_arn: str) -> bool:
     cut = min((i for i in (pattern.find("*"), pattern.find("?")) if i >= 0), default=len(pattern))
     literal = pattern[:cut]
     objects = bucket_arn + "/"
+    if cut == len(pattern):  # no wildcard: the bucket itself or one of its objects
+        return literal.startswith(objects)
     return objects.startswith(literal) or literal.startswith(objects)
