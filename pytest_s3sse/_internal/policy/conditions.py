@@ -75,6 +75,7 @@ def _number(value: str) -> Decimal | None:
     return number if number.is_finite() else None
 
 
+@functools.lru_cache(maxsize=1024)
 def parse_date(value: str) -> datetime | None:
     """An ISO 8601 date-time (``Z`` or an offset; a naive one is UTC) or epoch seconds (O5)."""
     text = value.strip()
@@ -101,6 +102,7 @@ def _network(value: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
         raise ConditionError("ip", value) from None
 
 
+@functools.lru_cache(maxsize=1024)
 def _address(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
         return ipaddress.ip_address(value.strip())

@@ -20,13 +20,13 @@ has full identity permissions (the test API's default for a principal without a 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 
 from pytest_s3sse._internal.policy import ALLOW, Decision
 from pytest_s3sse._internal.policy.conditions import Outcome, RequestValue
 from pytest_s3sse._internal.policy.document import Policy, Principals, Statement
-from pytest_s3sse._internal.types import ANONYMOUS_ARN, Principal, PrincipalKind
+from pytest_s3sse._internal.types import Principal, PrincipalKind
 
 RESOURCE_BASED = "resource-based"
 IDENTITY_BASED = "identity-based"
@@ -35,31 +35,27 @@ IDENTITY_BASED = "identity-based"
 @dataclass(frozen=True, slots=True)
 class Caller:
     """Who asks, as policies see it: the ARN the credentials belong to (a session ARN for a role
-    session), the account, and for a session the role's ARN (E3, K2)."""
+    session), the account, and for a session the role's ARN (E3, K2). What kind of caller it is is
+    worked out once, here, not per statement."""
 
     arn: str
     account_id: str
     role_arn: str | None = None
+    anonymous: bool = field(init=False, compare=False)
+    root: bool = field(init=False, compare=False)
+    service: bool = field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        kind = PrincipalKind.of_arn(self.arn)
+        object.__setattr__(self, "anonymous", kind is PrincipalKind.ANONYMOUS)
+        # An account's root user (not a federated user, which of_arn also reads as "root").
+        object.__setattr__(self, "root", self.arn.endswith(":root") and ":iam::" in self.arn)
+        object.__setattr__(self, "service", kind is PrincipalKind.AWS_SERVICE)
 
     @classmethod
     def of(cls, principal: Principal) -> Caller:
         """The caller a :class:`~pytest_s3sse._internal.types.Principal` is."""
         return cls(principal.arn, principal.account_id, role_of(principal.arn))
-
-    @property
-    def anonymous(self) -> bool:
-        """True for an unsigned request's caller."""
-        return self.arn == ANONYMOUS_ARN
-
-    @property
-    def root(self) -> bool:
-        """True for an account's root user."""
-        return self.arn.endswith(":root") and ":iam::" in self.arn
-
-    @property
-    def service(self) -> bool:
-        """True for an AWS service principal (``logging.s3.amazonaws.com``)."""
-        return PrincipalKind.of_arn(self.arn) is PrincipalKind.AWS_SERVICE
 
 
 def role_of(arn: str) -> str | None:
@@ -173,6 +169,8 @@ def _scan(policy: Policy, facts: Facts) -> _Scan:
     deny = allow = nearest = None
     allow_match = Match.NONE
     for statement in policy.statements_for(facts.action):
+        if statement.allow and allow_match is Match.DIRECT:
+            continue  # allowed already: only a Deny can change the answer
         if not statement.names_resource(facts.resource):
             continue
         match = _principal_match(statement, facts.caller)

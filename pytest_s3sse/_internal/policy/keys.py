@@ -9,12 +9,13 @@ the context.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 
 from pytest_s3sse._internal.context import RequestContext
 from pytest_s3sse._internal.policy.conditions import RequestValue
 from pytest_s3sse._internal.policy.evaluate import role_of
-from pytest_s3sse._internal.types import PrincipalKind
+from pytest_s3sse._internal.types import Principal, PrincipalKind
 
 # K6 (U: the value table is not in the archived docs): Account, User, FederatedUser, AssumedRole,
 # Anonymous; an AWS service principal is "Service" (U).
@@ -42,18 +43,17 @@ def _federated(arn: str) -> bool:
     return ":federated-user/" in arn
 
 
-def principal_type(context: RequestContext) -> str:
+def principal_type(principal: Principal) -> str:
     """``aws:PrincipalType`` (K6, U values)."""
-    if _federated(context.principal.arn):
+    if _federated(principal.arn):
         return "FederatedUser"
-    return _TYPES[context.principal.kind]
+    return _TYPES[principal.kind]
 
 
-def user_id(context: RequestContext) -> str:
+def user_id(principal: Principal) -> str:
     """``aws:userid`` (K4): the account id for the root user, ``AIDA...`` for a user,
     ``AROA...:session`` for a role session, ``account:name`` for a federated user, ``anonymous``
     (U) for an unsigned request."""
-    principal = context.principal
     arn = principal.arn
     kind = principal.kind
     if kind is PrincipalKind.ANONYMOUS:
@@ -70,24 +70,30 @@ def user_id(context: RequestContext) -> str:
     return principal.account_id
 
 
+@functools.lru_cache(maxsize=256)
+def _identity_keys(principal: Principal) -> tuple[tuple[str, str], ...]:
+    """The keys that depend on the principal alone, worked out once per principal."""
+    keys = [
+        ("aws:PrincipalAccount", principal.account_id),  # K3 ("anonymous" when unsigned)
+        ("aws:PrincipalType", principal_type(principal)),  # K6
+        ("aws:userid", user_id(principal)),  # K4
+    ]
+    if not principal.anonymous:  # K2: signed requests only; a session's is its role's ARN
+        keys.append(("aws:PrincipalArn", role_of(principal.arn) or principal.arn))
+    if principal.kind is PrincipalKind.IAM_USER:  # K5: IAM users only
+        keys.append(("aws:username", principal.arn.rsplit("/", 1)[-1]))
+    return tuple(keys)
+
+
 def global_keys(context: RequestContext) -> dict[str, RequestValue]:
     """The global ``aws:`` keys of a request (K1-K9); names as AWS spells them."""
-    principal = context.principal
     moment = context.time
-    keys: dict[str, RequestValue] = {
-        "aws:SecureTransport": "true" if context.secure else "false",  # K1
-        "aws:PrincipalAccount": principal.account_id,  # K3 ("anonymous" when unsigned)
-        "aws:PrincipalType": principal_type(context),  # K6
-        "aws:userid": user_id(context),  # K4
-        "aws:SourceIp": context.source_ip,  # K7 (127.0.0.1 unless the adapter knows better: U)
-        "aws:CurrentTime": moment.strftime("%Y-%m-%dT%H:%M:%SZ"),  # K8
-        "aws:EpochTime": str(int(moment.timestamp())),  # K8
-        "aws:ViaAWSService": "true" if context.invoked_by else "false",  # K9
-    }
-    if not principal.anonymous:  # K2: signed requests only; a session's is its role's ARN
-        keys["aws:PrincipalArn"] = role_of(principal.arn) or principal.arn
-    if principal.kind is PrincipalKind.IAM_USER:  # K5: IAM users only
-        keys["aws:username"] = principal.arn.rsplit("/", 1)[-1]
+    keys: dict[str, RequestValue] = dict(_identity_keys(context.principal))
+    keys["aws:SecureTransport"] = "true" if context.secure else "false"  # K1
+    keys["aws:SourceIp"] = context.source_ip  # K7 (127.0.0.1 unless the adapter knows: U)
+    keys["aws:CurrentTime"] = moment.strftime("%Y-%m-%dT%H:%M:%SZ")  # K8
+    keys["aws:EpochTime"] = str(int(moment.timestamp()))  # K8
+    keys["aws:ViaAWSService"] = "true" if context.invoked_by else "false"  # K9
     return keys
 
 
