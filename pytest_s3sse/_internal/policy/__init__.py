@@ -7,6 +7,11 @@ policies are modelled, the decision point is :class:`DefaultAuthorizer`: every a
 allowed, and anonymous callers are denied everything, since nothing can be made public yet (AWS: an
 anonymous request for a private resource is 403 AccessDenied "Access Denied": policy-behaviour.md D6,
 audit-behaviour.md F1). This package imports only the vocabulary.
+
+The policy language lives beside the port, ready for the gate: :mod:`.document` (parse and validate a
+bucket, key or identity policy once), :mod:`.conditions` (every condition operator), :mod:`.keys` (the
+condition keys a request context carries) and :mod:`.evaluate` (AWS's evaluation rules, returning a
+:class:`Decision` that says which policy, statement and conditions decided).
 """
 
 from __future__ import annotations
