@@ -420,3 +420,17 @@ def test_role_of_maps_a_session_to_its_role():
 def test_the_requests_action_matches_case_insensitively(action):
     # S7 (P).
     assert not ask(ALICE, action, resource_policy=bucket(deny())).allowed
+
+
+def test_the_nearest_statement_is_named_with_the_policy_it_is_in():
+    # Issue 13 "Explainable denials": the statement and the policy it belongs to go together.
+    rp = bucket(
+        allow(
+            {"AWS": ALICE.arn}, Sid="TlsOnly", Condition={"Bool": {"aws:SecureTransport": "true"}}
+        )
+    )
+    ip = identity(allow(action="s3:PutObject"))
+    decision = ask(
+        ALICE, keys={"aws:SecureTransport": "false"}, resource_policy=rp, identity_policies=[ip]
+    )
+    assert (decision.policy, decision.statement) == ("bucket policy", 'Sid "TlsOnly"')

@@ -265,8 +265,12 @@ def evaluate(
         return _allowed(resource_policy, resource.allow, facts)
     if identity_ok:
         return _allowed(identity_policy, identity_statement, facts)
-    near = _nearest(scans) or (resource.nearest if resource is not None else None)
-    return _denied(facts, IDENTITY_BASED, "identity policy" if scans else rp_label, near)
+    near = _nearest(scans)
+    if near is not None:
+        return _denied(facts, IDENTITY_BASED, "identity policy", near)
+    near = resource.nearest if resource is not None else None
+    label = rp_label if near is not None or not scans else "identity policy"
+    return _denied(facts, IDENTITY_BASED, label, near)
 
 
 def _all(
