@@ -434,3 +434,10 @@ def test_the_nearest_statement_is_named_with_the_policy_it_is_in():
         ALICE, keys={"aws:SecureTransport": "false"}, resource_policy=rp, identity_policies=[ip]
     )
     assert (decision.policy, decision.statement) == ("bucket policy", 'Sid "TlsOnly"')
+
+
+def test_identity_policies_do_not_apply_to_an_anonymous_caller():
+    # S1 (P), K2/K3: an unsigned request has no identity, so no identity policy (Allow or Deny) is its.
+    rp = bucket(allow("*"))
+    decision = ask(ANONYMOUS, resource_policy=rp, identity_policies=[identity(deny(None))])
+    assert decision.allowed

@@ -225,7 +225,8 @@ def evaluate(
     identity policies (None: full identity permissions). ``key_policy=True`` applies KMS's rule that
     the key policy must allow (E8, E9); a missing key policy then allows nothing."""
     resource = _scan(resource_policy, facts) if resource_policy is not None else None
-    identities = () if identity_policies is None else identity_policies
+    # An anonymous caller has no identity, so no identity policy is its (S1, K2).
+    identities = () if identity_policies is None or facts.caller.anonymous else identity_policies
     scans = [(p, _scan(p, facts)) for p in identities]
     for policy, scan, policy_type in _all(resource_policy, resource, scans):
         if scan.deny is not None:  # E1: an explicit deny wins
