@@ -375,3 +375,17 @@ class InvalidToken(S3Error):
 
     def __init__(self, token: str) -> None:
         super().__init__(extra={"Token-0": token})
+
+
+class MalformedPolicy(S3Error):
+    """PutBucketPolicy of a document S3 refuses; the message names the mistake (policy-behaviour.md
+    4.4, M1-M17: A for M1-M5 and M7, S for M6, U for the rest; docs/errors.md lists each)."""
+
+    status, code = 400, "MalformedPolicy"
+
+
+class PolicyTooLarge(S3Error):
+    """A bucket policy over 20 KB once whitespace is normalised (P limit, U code and text: M16)."""
+
+    status, code = 400, "PolicyTooLarge"
+    default_message = "Policy exceeds the maximum allowed document size."

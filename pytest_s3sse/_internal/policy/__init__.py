@@ -7,23 +7,54 @@ policies are modelled, the decision point is :class:`DefaultAuthorizer`: every a
 allowed, and anonymous callers are denied everything, since nothing can be made public yet (AWS: an
 anonymous request for a private resource is 403 AccessDenied "Access Denied": policy-behaviour.md D6,
 audit-behaviour.md F1). This package imports only the vocabulary.
+
+The policy language lives beside the port, ready for the gate: :mod:`.document` (parse and validate a
+bucket, key or identity policy once), :mod:`.conditions` (every condition operator), :mod:`.keys` (the
+condition keys a request context carries) and :mod:`.evaluate` (AWS's evaluation rules, returning a
+:class:`Decision` that says which policy, statement and conditions decided).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from pytest_s3sse._internal.context import RequestContext
+
+if TYPE_CHECKING:
+    from pytest_s3sse._internal.policy.conditions import Outcome
 
 
 @dataclass(frozen=True, slots=True)
 class Decision:
-    """The answer to one authorisation question; ``reason`` says why a denial was made (for the
-    test report and, same-account, AWS's detailed AccessDenied texts)."""
+    """The answer to one authorisation question, with what decided it.
+
+    ``reason`` says why a denial was made: for policy decisions the tail of AWS's detailed
+    AccessDenied text (``with an explicit deny in a resource-based policy``, ``because no
+    identity-based policy allows the s3:GetObject action``: policy-behaviour.md 4.1, 4.3). ``policy``
+    names the policy that decided (``bucket policy``, ``key policy``, ``identity policy``) or is empty;
+    ``statement`` its Sid or position, or ``no statement allowed``; ``policy_type`` is
+    ``resource-based`` or ``identity-based``; ``conditions`` are the deciding (or nearest) statement's
+    conditions as evaluated (:mod:`.evaluate`).
+    """
 
     allowed: bool
     reason: str = ""
+    explicit: bool = False
+    policy: str = ""
+    statement: str = ""
+    policy_type: str = ""
+    conditions: tuple[Outcome, ...] = ()
+
+    def explain(self) -> str:
+        """A few lines for a person: the decision, the policy and statement, each condition."""
+        verdict = (
+            "allowed" if self.allowed else ("explicitly denied" if self.explicit else "denied")
+        )
+        head = verdict + (f" by the {self.policy}" if self.policy else "")
+        head += f": {self.statement}" if self.statement else ""
+        head += f" ({self.reason})" if self.reason else ""
+        return "\n".join([head, *(f"  {c.describe()}" for c in self.conditions)])
 
 
 ALLOW = Decision(allowed=True)
