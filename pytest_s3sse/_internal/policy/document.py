@@ -362,15 +362,26 @@ def _principals(value: object) -> Principals:
 _SERVICE_PREFIX = {PolicyKind.BUCKET: "s3", PolicyKind.KEY: "kms"}
 
 
-def _action_element(raw: Mapping[str, Any], kind: PolicyKind) -> tuple[_Patterns | None, bool]:
-    has, has_not = "Action" in raw, "NotAction" in raw
+def _element_values(
+    raw: Mapping[str, Any], name: str, kind: PolicyKind, invalid: str, missing: str
+) -> tuple[tuple[str, ...], bool] | None:
+    """The values of ``name`` or ``Not<name>`` (and which one was given); None when a key policy's
+    statement has neither (KP6: accepted, no effect); both, or neither elsewhere, is malformed (U)."""
+    has, has_not = name in raw, "Not" + name in raw
     if has and has_not:
-        raise _Malformed(INVALID_ACTION)  # U
+        raise _Malformed(invalid)
     if not has and not has_not:
         if kind is PolicyKind.KEY:
-            return None, False  # KP6: accepted, no effect
-        raise _Malformed(MISSING_ACTION)  # U
-    values = _strings(raw["NotAction" if has_not else "Action"], INVALID_ACTION)
+            return None
+        raise _Malformed(missing)
+    return _strings(raw["Not" + name if has_not else name], invalid), has_not
+
+
+def _action_element(raw: Mapping[str, Any], kind: PolicyKind) -> tuple[_Patterns | None, bool]:
+    element = _element_values(raw, "Action", kind, INVALID_ACTION, MISSING_ACTION)
+    if element is None:
+        return None, False
+    values, has_not = element
     prefix = _SERVICE_PREFIX.get(kind)
     for value in values:
         if value == "*":
@@ -384,14 +395,10 @@ def _action_element(raw: Mapping[str, Any], kind: PolicyKind) -> tuple[_Patterns
 def _resource_element(
     raw: Mapping[str, Any], kind: PolicyKind, bucket_arn: str | None
 ) -> tuple[_Patterns | None, bool]:
-    has, has_not = "Resource" in raw, "NotResource" in raw
-    if has and has_not:
-        raise _Malformed(INVALID_RESOURCE)  # U
-    if not has and not has_not:
-        if kind is PolicyKind.KEY:
-            return None, False  # KP6: accepted, no effect
-        raise _Malformed(MISSING_RESOURCE)  # U
-    values = _strings(raw["NotResource" if has_not else "Resource"], INVALID_RESOURCE)
+    element = _element_values(raw, "Resource", kind, INVALID_RESOURCE, MISSING_RESOURCE)
+    if element is None:
+        return None, False
+    values, has_not = element
     if kind is PolicyKind.BUCKET and bucket_arn is not None:
         for value in values:
             if not _in_bucket(value, bucket_arn):
