@@ -27,6 +27,7 @@ from typing import Any
 
 from pytest_s3sse._internal.arn import root as root_arn
 from pytest_s3sse._internal.entropy import Entropy
+from pytest_s3sse._internal.http import REDACTED
 from pytest_s3sse._internal.types import Principal
 
 _IAM_ARN = re.compile(
@@ -59,7 +60,7 @@ class Credentials:
         # Never show the secret or the token (a failing test's report, a log).
         return (
             f"Credentials(access_key_id={self.access_key_id!r}, principal={self.principal.arn!r}, "
-            f"session_token={'<redacted>' if self.session_token else None}, "
+            f"session_token={REDACTED if self.session_token else None}, "
             f"identity_policy={'<set>' if self.identity_policy else None})"
         )
 
