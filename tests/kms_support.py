@@ -67,3 +67,21 @@ def kms_default(key: str | None = None, *, bucket_key: bool = False, dsse: bool 
 def calls(s3sse: Any, since: int = 0) -> list[tuple[str, str | None]]:
     """The KMS calls made since index ``since``: (operation, key ARN)."""
     return [(c.operation, c.key_arn) for c in s3sse.kms_calls[since:]]
+
+
+def allow_account(kms, key_id, account, actions=("kms:*",)):
+    """Add a key-policy statement that lets ``account`` (its root, delegating to its identities) use
+    the key: what a cross-account test needs before another account may use a key (E9)."""
+    import json  # noqa: PLC0415
+
+    policy = json.loads(kms.get_key_policy(KeyId=key_id)["Policy"])
+    policy["Statement"].append(
+        {
+            "Sid": f"Allow {account}",
+            "Effect": "Allow",
+            "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+            "Action": list(actions),
+            "Resource": "*",
+        }
+    )
+    kms.put_key_policy(KeyId=key_id, PolicyName="default", Policy=json.dumps(policy))

@@ -8,6 +8,8 @@ key-state table (P); U = unconfirmed, value proposed (docs/kms.md).
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
@@ -315,9 +317,24 @@ def test_dry_run_checks_everything_and_answers_dry_run_operation(kms, key):
     }
 
 
-def test_another_accounts_key_encrypts_through_its_arn(s3sse, make_client, key):
-    # P: Encrypt "Cross-account use: Yes" with the key ARN (key policies are not evaluated yet).
+def test_another_accounts_key_encrypts_through_its_arn(s3sse, make_client, kms, key):
+    # P: Encrypt "Cross-account use: Yes" with the key ARN, once the key policy allows the other
+    # account (policy-behaviour.md E9: the default key policy names only the key's own account).
     s3sse.add_credentials("OTHERKEY", account_id="999988887777")
     other = make_client("kms", aws_access_key_id="OTHERKEY")
+    with pytest.raises(ClientError) as info:
+        other.encrypt(KeyId=key["Arn"], Plaintext=b"x")
+    assert info.value.response["Error"]["Code"] == "AccessDeniedException"
+    policy = json.loads(kms.get_key_policy(KeyId=key["KeyId"])["Policy"])
+    policy["Statement"].append(
+        {
+            "Sid": "Other account",
+            "Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:iam::999988887777:root"},
+            "Action": ["kms:Encrypt", "kms:Decrypt"],
+            "Resource": "*",
+        }
+    )
+    kms.put_key_policy(KeyId=key["KeyId"], PolicyName="default", Policy=json.dumps(policy))
     blob = other.encrypt(KeyId=key["Arn"], Plaintext=b"x")["CiphertextBlob"]
     assert other.decrypt(CiphertextBlob=blob)["KeyId"] == key["Arn"]

@@ -14,7 +14,7 @@ from datetime import timedelta
 
 import pytest
 from botocore.exceptions import ClientError
-from kms_support import KEY_FORMS, key_form
+from kms_support import KEY_FORMS, allow_account, key_form
 from support import error as _error
 
 KEY_METADATA = {
@@ -166,8 +166,10 @@ def test_a_key_belongs_to_its_region(make_client, key):
     assert _error(info)[1]["Message"] == f"Key '{_arn(key['KeyId'], 'eu-west-1')}' does not exist"
 
 
-def test_a_key_belongs_to_its_account_but_its_arn_reaches_across(s3sse, make_client, key):
-    # P: ListKeys lists the caller's account; DescribeKey "Cross-account use: Yes" with the key ARN.
+def test_a_key_belongs_to_its_account_but_its_arn_reaches_across(s3sse, make_client, kms, key):
+    # P: ListKeys lists the caller's account; DescribeKey "Cross-account use: Yes" with the key ARN,
+    # once the key policy allows the other account (E9).
+    allow_account(kms, key["KeyId"], "999988887777")
     s3sse.add_credentials("OTHERKEY", account_id="999988887777")
     other = make_client("kms", aws_access_key_id="OTHERKEY")
     assert other.list_keys()["Keys"] == []
@@ -366,7 +368,20 @@ def test_the_default_key_policy_is_the_one_aws_writes(kms, key):
 
 def test_a_put_key_policy_is_stored_and_returned(kms, key):
     # A: LS-AWS test_get_put_list_key_policies (JSON-equal; only "default" exists).
-    policy = json.dumps({"Version": "2012-10-17", "Statement": []})
+    policy = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "Enable IAM User Permissions",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+                    "Action": "kms:*",
+                    "Resource": "*",
+                }
+            ],
+        }
+    )
     kms.put_key_policy(KeyId=key["KeyId"], PolicyName="default", Policy=policy)
     assert json.loads(kms.get_key_policy(KeyId=key["KeyId"])["Policy"]) == json.loads(policy)
     assert kms.list_key_policies(KeyId=key["KeyId"])["PolicyNames"] == ["default"]

@@ -14,6 +14,7 @@ import botocore.endpoint
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from kms_support import allow_account
 from support import error as _error
 
 from pytest_s3sse._internal.errors.kms import ThrottlingException
@@ -86,6 +87,7 @@ def test_each_management_operation_has_its_own_quota(s3sse, kms, key_id):
 
 def test_the_callers_account_is_throttled_not_the_keys(s3sse, make_client, kms, key_id):
     # P: "For cross-account requests, AWS KMS throttles the account that makes the requests".
+    allow_account(kms, key_id, "999988887777")
     s3sse.kms_quota("cryptographic", per_second=1)
     s3sse.add_credentials("OTHERKEY", account_id="999988887777")
     other = make_client("kms", aws_access_key_id="OTHERKEY")

@@ -75,7 +75,10 @@ def test_keys_come_from_the_engines_seeded_random_source():
 
 
 def test_an_identity_policy_is_kept_with_the_principal_as_json(s3sse):
-    policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*"}]}
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}],
+    }
     creds = s3sse.principal("arn:aws:iam::123456789012:user/bob", policy=policy)
     stored = creds.credentials.identity_policy
     assert stored is not None

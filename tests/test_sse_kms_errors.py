@@ -8,6 +8,7 @@ and status 400, and stores nothing when the key cannot be used.
 
 from __future__ import annotations
 
+import json
 from types import SimpleNamespace
 
 import botocore.endpoint
@@ -17,6 +18,7 @@ from botocore.exceptions import ClientError
 from kms_support import MIB, MSG_SLOW_DOWN, error, kms_default, sse_kms
 
 from pytest_s3sse._internal.errors.kms import KMSInternalException
+from pytest_s3sse._internal.policy.document import PolicyKind, parse_policy
 
 BODY = b"test-sse"
 FAKE_UUID = "134f2428-cec1-4b25-a1ae-9048164dba47"
@@ -230,7 +232,27 @@ def test_another_account_cannot_use_the_bucket_owners_aws_s3_key(s3sse, make_cli
     # use it for principals of its own account (S, policy-behaviour 4.6).
     s3sse.add_credentials("AKIDOTHER", account_id="210987654321")
     other = make_client(aws_access_key_id="AKIDOTHER")
-    with pytest.raises(ClientError) as info:
+    with pytest.raises(ClientError) as info:  # no bucket policy: S3 itself refuses (E4)
+        other.put_object(Bucket=bucket, Key="new", Body=BODY, **sse_kms())
+    assert error(info) == (403, {"Code": "AccessDenied", "Message": "Access Denied"})
+    assert s3sse.kms_calls == ()
+    s3sse.engine.store.bucket(bucket).policy = parse_policy(
+        json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"AWS": "210987654321"},
+                        "Action": "s3:PutObject",
+                        "Resource": f"arn:aws:s3:::{bucket}/*",
+                    }
+                ],
+            }
+        ),
+        PolicyKind.BUCKET,
+    )
+    with pytest.raises(ClientError) as info:  # the bucket policy allows; the aws/s3 key does not
         other.put_object(Bucket=bucket, Key="new", Body=BODY, **sse_kms())
     assert error(info) == (403, {"Code": "AccessDenied", "Message": "Access Denied"})
     assert s3sse.kms_calls[-1].error == "AccessDeniedException"

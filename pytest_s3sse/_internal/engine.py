@@ -23,12 +23,14 @@ from pytest_s3sse._internal.http import HttpRequest, HttpResponse
 from pytest_s3sse._internal.kms.jsonapi.api import KmsApi
 from pytest_s3sse._internal.kms.service import KmsService
 from pytest_s3sse._internal.options import EngineOptions
-from pytest_s3sse._internal.policy import Authorizer, DefaultAuthorizer
+from pytest_s3sse._internal.policy.authorizer import PolicyAuthorizer
+from pytest_s3sse._internal.policy.document import Policy, PolicyKind, parse_policy
 from pytest_s3sse._internal.principals import (
     ClientKwargs,
     CredentialRegistry,
     Credentials,
     default_principal,
+    policy_text,
 )
 from pytest_s3sse._internal.s3.access import S3Access
 from pytest_s3sse._internal.s3.buckets import BucketService
@@ -83,8 +85,10 @@ class Engine:
         self.store = Store(on_change=self.events.emit)
         self.root_keys = RootKeyRing(self.clock, self.entropy.bytes, options.root_key_rotation)
         self.sealer = Sealer(self.root_keys, self.entropy)
-        self.authorizer: Authorizer = DefaultAuthorizer()
-        self.access = S3Access(self.authorizer)
+        # Identity policies by access key id, parsed when the principal is registered.
+        self._identity_policies: dict[str, tuple[Policy, ...]] = {}
+        self.authorizer = PolicyAuthorizer(self._identity_policies_of)
+        self.access = S3Access(self.authorizer, self.store)
         self.buckets = BucketService(
             self.store, self.clock, ssec_blocked_by_default=options.block_ssec_on_new_buckets
         )
@@ -143,8 +147,18 @@ class Engine:
 
     def principal(self, arn: str, *, policy: str | Mapping[str, Any] | None = None) -> ClientKwargs:
         """New credentials for an IAM user, role (an assumed-role session) or account root of any
-        account, as boto3 client keyword arguments (``pytest_s3sse/_internal/principals.py``)."""
-        return self.credentials.register(arn, policy=policy)
+        account, as boto3 client keyword arguments (``pytest_s3sse/_internal/principals.py``).
+        ``policy`` is its identity policy, parsed now (InvalidIdentityPolicy when malformed)."""
+        text = policy_text(policy)
+        parsed = parse_policy(text, PolicyKind.IDENTITY) if text is not None else None
+        kwargs = self.credentials.register(arn, policy=text)
+        if parsed is not None:
+            self._identity_policies[kwargs.principal.access_key_id] = (parsed,)
+        return kwargs
+
+    def _identity_policies_of(self, principal: Principal) -> tuple[Policy, ...] | None:
+        """The identity policies of ``principal`` (None: none registered, full identity permissions)."""
+        return self._identity_policies.get(principal.access_key_id)
 
     def principal_for(self, access_key_id: str) -> Principal:
         """The principal behind an access key id (unknown keys: the default principal)."""

@@ -171,6 +171,17 @@ class AccessDeniedException(KmsError):
     code = "AccessDeniedException"
 
     @classmethod
+    def denied(cls, caller_arn: str, action: str, arn: str, reason: str) -> AccessDeniedException:
+        """A policy decision's denial (A formats KE2-KE4: ``... on resource: <key ARN> because no
+        identity-based policy allows the kms:Decrypt action`` / ``with an explicit deny in a
+        resource-based policy``; the key ARN is not quoted)."""
+        tail = reason or f"because no resource-based policy allows the kms:{action} action"
+        return cls(
+            f"User: {caller_arn} is not authorized to perform: kms:{action} on resource: {arn} "
+            + tail
+        )
+
+    @classmethod
     def no_resource_policy(cls, caller_arn: str, action: str, arn: str) -> AccessDeniedException:
         """The key policy does not allow the caller (A format KE3, policy-behaviour.md 4.3)."""
         return cls(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -42,6 +43,8 @@ from pytest_s3sse._internal.kms.managed import MANAGED_ALIASES, authorize, s3_po
 from pytest_s3sse._internal.kms.quotas import KmsQuotas
 from pytest_s3sse._internal.kms.types import Caller, KmsCall, Page
 from pytest_s3sse._internal.policy import Authorizer, DefaultAuthorizer
+from pytest_s3sse._internal.policy.conditions import RequestValue
+from pytest_s3sse._internal.policy.document import Policy, PolicyKind, parse_policy
 
 T = TypeVar("T")
 _MARKER_PREFIX = "s3sse:"
@@ -59,9 +62,31 @@ class CallRecord:
 
 
 class KeyResource(NamedTuple):
-    """A KMS key as an authorisation resource."""
+    """A KMS key as an authorisation resource: its ARN, account and key policy (parsed)."""
 
     arn: str
+    account: str
+    policy: Policy | None
+
+    @property
+    def service(self) -> str:
+        """Always ``kms`` (the key policy must allow: policy-behaviour.md E8)."""
+        return "kms"
+
+
+@functools.lru_cache(maxsize=256)
+def parsed_key_policy(text: str) -> Policy:
+    """A key policy document, parsed once per distinct text (every key's default policy in one
+    account and region is the same text); MalformedPolicyDocumentException when it is not one."""
+    return parse_policy(text, PolicyKind.KEY)
+
+
+def condition_keys(context: Mapping[str, str]) -> dict[str, RequestValue]:
+    """The KMS condition keys of an operation's encryption context (K21, K22):
+    ``kms:EncryptionContext:<k>`` for each pair and ``kms:EncryptionContextKeys``."""
+    keys: dict[str, RequestValue] = {f"kms:EncryptionContext:{k}": v for k, v in context.items()}
+    keys["kms:EncryptionContextKeys"] = tuple(context)
+    return keys
 
 
 class _Call:
@@ -244,23 +269,35 @@ class ServiceBase:
         """Resolve ``key_ref``, note the key in the call record, and authorise ``action`` on it."""
         key = self._resolve(key_ref, caller, aliases=aliases, cross_account=cross_account)
         call.key_arn = key.arn
-        self._authorize(key, action, caller)
+        self._authorize(key, action, caller, call.context)
         return key
 
-    def _authorize(self, key: KmsKey, action: str, caller: Caller) -> None:
+    def _authorize(
+        self,
+        key: KmsKey,
+        action: str,
+        caller: Caller,
+        encryption_context: Mapping[str, str] | None = None,
+    ) -> None:
         """May ``caller`` perform ``action`` with ``key``? Every KMS operation that uses a key asks
         here, once it knows the key (S3's calls too, with ``caller.via == "s3"``): the AWS managed
         keys' fixed policies (:func:`~pytest_s3sse._internal.kms.managed.authorize`), then the
         engine's policy decision point (the port every gate asks; key policies plug in there). A
-        denial is KMS's AccessDeniedException (S3 turns it into its own 403)."""
-        authorize(key, action, caller)
+        denial is KMS's AccessDeniedException (S3 turns it into its own 403).
+
+        The test API's calls (no request context) are the engine's own work: only the AWS managed
+        keys' fixed rules apply to them."""
         context = caller.context
-        if context is not None:
-            decision = self._authorizer.decide(context, "kms:" + action, KeyResource(key.arn))
-            if not decision.allowed:
-                raise AccessDeniedException.no_resource_policy(
-                    caller.principal.arn, action, key.arn
-                )
+        if context is None:
+            authorize(key, action, caller)
+            return
+        resource = KeyResource(key.arn, key.account, parsed_key_policy(key.policy))
+        keys = condition_keys(encryption_context) if encryption_context else None
+        decision = self._authorizer.decide(context, "kms:" + action, resource, keys)
+        if not decision.allowed:
+            raise AccessDeniedException.denied(
+                caller.principal.arn, action, key.arn, decision.reason
+            )
 
     # -- key states (P, KMS DG key-state table) ------------------------------------------------
     @staticmethod

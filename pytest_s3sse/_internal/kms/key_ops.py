@@ -9,21 +9,19 @@ policy of AWS managed keys (:mod:`pytest_s3sse._internal.kms.managed`).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import timedelta
 
 from pytest_s3sse._internal.errors.kms import (
     KMSInvalidStateException,
     LimitExceededException,
-    MalformedPolicyDocumentException,
     NotFoundException,
     NotImplementedKms,
     TagException,
     ValidationException,
 )
 from pytest_s3sse._internal.kms import rotation
-from pytest_s3sse._internal.kms.base import ServiceBase, page
+from pytest_s3sse._internal.kms.base import ServiceBase, page, parsed_key_policy
 from pytest_s3sse._internal.kms.keys import KEY_SPECS, KmsKey
 from pytest_s3sse._internal.kms.managed import default_policy
 from pytest_s3sse._internal.kms.types import (
@@ -239,12 +237,7 @@ def _check_policy(policy: str) -> None:
     if len(policy.encode()) > MAX_POLICY_BYTES:
         # P: LimitExceededException (KP4); the message is U.
         raise LimitExceededException("Policy document exceeds the 32768 byte quota.")
-    try:
-        document = json.loads(policy)
-    except ValueError as exc:
-        raise MalformedPolicyDocumentException("") from exc  # KP3: empty message (A 2018, U)
-    if not isinstance(document, dict):
-        raise MalformedPolicyDocumentException("")
+    parsed_key_policy(policy)  # MalformedPolicyDocumentException with AWS's text (4.5)
 
 
 def _check_policy_name(name: str) -> None:

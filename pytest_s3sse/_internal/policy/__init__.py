@@ -22,7 +22,10 @@ from typing import TYPE_CHECKING, Protocol
 from pytest_s3sse._internal.context import RequestContext
 
 if TYPE_CHECKING:
-    from pytest_s3sse._internal.policy.conditions import Outcome
+    from collections.abc import Mapping
+
+    from pytest_s3sse._internal.policy.conditions import Outcome, RequestValue
+    from pytest_s3sse._internal.policy.document import Policy
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,13 +73,36 @@ class Resource(Protocol):
         """The resource's ARN (``arn:aws:s3:::bucket/key``, a KMS key ARN, or ``*``)."""
         ...  # pragma: no cover - protocol
 
+    @property
+    def service(self) -> str:
+        """``s3`` or ``kms`` (KMS's rule that the key policy must allow applies to ``kms``)."""
+        ...  # pragma: no cover - protocol
+
+    @property
+    def account(self) -> str:
+        """The owner's account id (a bucket's owner, a key's account); empty when unknown (a
+        bucket that does not exist: the caller's own account is assumed)."""
+        ...  # pragma: no cover - protocol
+
+    @property
+    def policy(self) -> Policy | None:
+        """The resource's policy (a bucket policy, a key policy), parsed; None when it has none."""
+        ...  # pragma: no cover - protocol
+
 
 class Authorizer(Protocol):
     """The policy decision point every gate and domain check asks."""
 
-    def decide(self, context: RequestContext, action: str, resource: Resource) -> Decision:
+    def decide(
+        self,
+        context: RequestContext,
+        action: str,
+        resource: Resource,
+        keys: Mapping[str, RequestValue] | None = None,
+    ) -> Decision:
         """May ``context``'s principal perform ``action`` (``s3:GetObject``, ``kms:Decrypt`` ...)
-        on ``resource``?"""
+        on ``resource``? ``keys`` are the operation's own condition keys (the context's are the
+        decision point's to add)."""
         ...  # pragma: no cover - protocol
 
 
@@ -85,6 +111,12 @@ class DefaultAuthorizer:
 
     __slots__ = ()
 
-    def decide(self, context: RequestContext, action: str, resource: Resource) -> Decision:
+    def decide(
+        self,
+        context: RequestContext,
+        action: str,
+        resource: Resource,
+        keys: Mapping[str, RequestValue] | None = None,
+    ) -> Decision:
         """Allow unless the caller is anonymous."""
         return DENY_ANONYMOUS if context.principal.anonymous else ALLOW

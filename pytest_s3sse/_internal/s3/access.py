@@ -12,12 +12,16 @@ D6, A); detailed texts come with the policy evaluation.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import NamedTuple
 
 from pytest_s3sse._internal import arn
 from pytest_s3sse._internal.context import RequestContext
 from pytest_s3sse._internal.errors.s3 import AccessDenied
-from pytest_s3sse._internal.policy import Authorizer
+from pytest_s3sse._internal.policy import Authorizer, Decision
+from pytest_s3sse._internal.policy.conditions import RequestValue
+from pytest_s3sse._internal.policy.document import Policy
+from pytest_s3sse._internal.s3.store import Store
 
 # Operation -> IAM action (P, S3 user guide "Required permissions for Amazon S3 API operations").
 ACTIONS: dict[str, str] = {
@@ -58,11 +62,14 @@ def action_of(operation: str) -> str:
 
 
 class S3Resource(NamedTuple):
-    """An S3 resource: an object, a bucket, or (no bucket) the service, in ``region``'s partition."""
+    """An S3 resource: an object, a bucket, or (no bucket) the service, in ``region``'s partition,
+    owned by ``account`` (empty: a bucket that does not exist), under the bucket's ``policy``."""
 
     bucket: str | None
     key: str | None = None
     region: str = ""
+    account: str = ""
+    policy: Policy | None = None
 
     @property
     def arn(self) -> str:
@@ -73,27 +80,76 @@ class S3Resource(NamedTuple):
             return arn.bucket(self.bucket, self.region)
         return arn.s3_object(self.bucket, self.key, self.region)
 
+    @property
+    def service(self) -> str:
+        """Always ``s3``."""
+        return "s3"
+
+
+def denial_message(context: RequestContext, action: str, resource: str, decision: Decision) -> str:
+    """S3's AccessDenied text for ``decision`` (policy-behaviour.md 4.1): the detailed form for a
+    caller of the resource owner's account (D1-D3, D8), ``Access Denied`` for anonymous callers (D6)
+    and other accounts (D4: the double has no organizations)."""
+    if not decision.reason or context.principal.anonymous or decision.policy_type == "":
+        return AccessDenied.default_message
+    return (
+        f"User: {context.principal.arn} is not authorized to perform: {action} on resource: "
+        f'"{resource}" {decision.reason}'
+    )
+
 
 class S3Access:
-    """The S3 side of the authorisation port: asks the decision point, answers S3's AccessDenied."""
+    """The S3 side of the authorisation port: builds the resource (its owner and policy), asks the
+    decision point, answers S3's AccessDenied."""
 
-    __slots__ = ("authorizer",)
+    __slots__ = ("authorizer", "store")
 
-    def __init__(self, authorizer: Authorizer) -> None:
+    def __init__(self, authorizer: Authorizer, store: Store) -> None:
         self.authorizer = authorizer
+        self.store = store
 
-    def check(self, context: RequestContext | None, action: str, resource: S3Resource) -> None:
+    def resource(self, bucket: str | None, key: str | None, region: str) -> S3Resource:
+        """The resource ``bucket``/``key`` names, with its bucket's owner and policy."""
+        if bucket is None:
+            return S3Resource(None, None, region)
+        found = self.store.find_bucket(bucket)
+        if found is None:
+            return S3Resource(bucket, key, region)
+        return S3Resource(bucket, key, region, found.owner_account, found.policy)
+
+    def check(
+        self,
+        context: RequestContext | None,
+        action: str,
+        resource: S3Resource,
+        keys: Mapping[str, RequestValue] | None = None,
+    ) -> None:
         """Raise AccessDenied unless ``context`` may do ``action`` on ``resource`` (a request without
         a context is the engine's own work: always allowed)."""
         if context is None:
             return
-        if not self.authorizer.decide(context, action, resource).allowed:
-            raise AccessDenied()
+        decision = self.authorizer.decide(context, action, resource, keys)
+        if not decision.allowed:
+            if not context.principal.anonymous and resource.account not in (
+                "",
+                context.principal.account_id,
+            ):
+                raise AccessDenied()  # D4: cross-account denials say only "Access Denied"
+            raise AccessDenied(denial_message(context, action, resource.arn, decision))
 
     def authorize_operation(
-        self, context: RequestContext, operation: str, bucket: str | None, key: str | None
+        self,
+        context: RequestContext,
+        operation: str,
+        bucket: str | None,
+        key: str | None,
+        keys: Mapping[str, RequestValue] | None = None,
     ) -> None:
         """The gate: may ``context`` perform ``operation`` on the addressed bucket and key?"""
         if operation in PER_OBJECT:
             return
-        self.check(context, action_of(operation), S3Resource(bucket, key, context.region))
+        if operation == "CreateBucket":  # the bucket to be: owned by the caller, no policy yet
+            resource = S3Resource(bucket, None, context.region)
+            self.check(context, "s3:CreateBucket", resource, keys)
+            return
+        self.check(context, action_of(operation), self.resource(bucket, key, context.region), keys)

@@ -20,7 +20,7 @@ from pytest_s3sse._internal.errors import DecryptionError
 from pytest_s3sse._internal.errors.s3 import NoSuchKey, S3Error
 from pytest_s3sse._internal.http import RequestBody, collect
 from pytest_s3sse._internal.s3 import conditions, ranges
-from pytest_s3sse._internal.s3.access import DELETE_OBJECT, GET_OBJECT, S3Access, S3Resource
+from pytest_s3sse._internal.s3.access import DELETE_OBJECT, GET_OBJECT, S3Access
 from pytest_s3sse._internal.s3.limits import check_key, check_metadata, check_write_condition_values
 from pytest_s3sse._internal.s3.pipeline import (
     EAGER_DECRYPT_LIMIT,
@@ -225,7 +225,7 @@ class ObjectService:
         is not SSE-C (reference sections 3 and 8)."""
         bucket = self.store.bucket(source.bucket)
         if context is not None:  # reading the source is an action of its own (s3:GetObject)
-            resource = S3Resource(source.bucket, source.key, context.region)
+            resource = self.access.resource(source.bucket, source.key, context.region)
             self.access.check(context, GET_OBJECT, resource)
         return self.sse.read(
             source.envelope, bucket, source.key, headers, context, copy_source=True
@@ -281,7 +281,7 @@ class ObjectService:
         for key in keys:
             try:
                 if context is not None:
-                    resource = S3Resource(bucket_name, key, context.region)
+                    resource = self.access.resource(bucket_name, key, context.region)
                     self.access.check(context, DELETE_OBJECT, resource)
                 self.delete(bucket_name, key)
             except S3Error as err:

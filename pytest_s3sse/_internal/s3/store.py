@@ -35,6 +35,7 @@ from typing import Concatenate, NamedTuple, ParamSpec, TypeVar
 
 from pytest_s3sse._internal.crypto.segments import SealedPart
 from pytest_s3sse._internal.errors.s3 import NoSuchBucket, NoSuchKey, NoSuchUpload
+from pytest_s3sse._internal.policy.document import Policy
 from pytest_s3sse._internal.sse.envelope import Envelope
 from pytest_s3sse._internal.sse.rules import IMPLICIT_DEFAULT, BucketDefault
 from pytest_s3sse._internal.types import ChecksumAlgorithm, ObjectEncryption, Principal
@@ -211,6 +212,8 @@ class Bucket:
     owner_account: str
     created: datetime
     default_encryption: BucketDefault = IMPLICIT_DEFAULT
+    # The bucket policy, parsed when it was put (replaced whole, never changed in place).
+    policy: Policy | None = None
     objects: dict[str, list[StoredObject]] = field(default_factory=dict)
     sorted_keys: list[str] = field(default_factory=list)
     uploads: dict[str, MultipartUpload] = field(default_factory=dict)
@@ -282,6 +285,10 @@ class Store:
             return self._buckets[name]
         except KeyError:
             raise NoSuchBucket(name) from None
+
+    def find_bucket(self, name: str) -> Bucket | None:
+        """The bucket called ``name``, or None (one dict read: the gate asks on every request)."""
+        return self._buckets.get(name)
 
     def bucket(self, name: str) -> Bucket:
         """The bucket called ``name`` or NoSuchBucket."""

@@ -1,0 +1,165 @@
+"""The policy decision point: bucket policies, key policies and identity policies, evaluated per request.
+
+:class:`PolicyAuthorizer` is the engine's :class:`~pytest_s3sse._internal.policy.Authorizer`. For each
+question (a request context, an IAM action, a resource) it takes the resource's policy (a bucket's
+policy, a KMS key's key policy, parsed once when it was put: :mod:`.document`), the caller's identity
+policies (registered with the caller's credentials; none registered means full identity permissions),
+and the request's condition keys, and applies AWS's evaluation rules (:mod:`.evaluate`).
+
+The common case costs nothing new: a same-account caller with no identity policy asking about a
+resource without a policy is allowed at once (no condition key is built). Condition keys are built
+only when a statement with conditions is read (:class:`RequestKeys`).
+
+Every decision that read a policy, and every denial, is kept by request id (bounded), so a test can ask
+why a request was denied (``s3sse.explain``) and a failing test's report can show it.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import NamedTuple
+
+from pytest_s3sse._internal.context import RequestContext
+from pytest_s3sse._internal.policy import ALLOW, DENY_ANONYMOUS, Decision, Resource
+from pytest_s3sse._internal.policy.conditions import RequestValue
+from pytest_s3sse._internal.policy.document import Policy
+from pytest_s3sse._internal.policy.evaluate import Caller, Facts, evaluate
+from pytest_s3sse._internal.policy.keys import global_keys, kms_keys, s3_keys
+from pytest_s3sse._internal.types import Principal
+
+# The identity policies of a principal (all of them), or None: not modelled, full identity permissions.
+IdentityLookup = Callable[[Principal], Sequence[Policy] | None]
+_KEEP = 2048  # request ids whose decisions are kept for explain()
+
+
+class RequestKeys(Mapping[str, RequestValue]):
+    """A request's condition keys (lower-cased names, L7), built on first read: the global ``aws:``
+    keys and the service's keys from the context, plus the operation's own keys (``extra``)."""
+
+    __slots__ = ("_context", "_extra", "_keys", "_service")
+
+    def __init__(
+        self, context: RequestContext, service: str, extra: Mapping[str, RequestValue] | None
+    ) -> None:
+        self._context = context
+        self._service = service
+        self._extra = extra
+        self._keys: dict[str, RequestValue] | None = None
+
+    def _built(self) -> dict[str, RequestValue]:
+        keys = self._keys
+        if keys is None:
+            context = self._context
+            raw = global_keys(context)
+            raw.update(s3_keys(context) if self._service == "s3" else kms_keys(context))
+            if self._extra:
+                raw.update(self._extra)
+            keys = self._keys = {k.lower(): v for k, v in raw.items()}
+        return keys
+
+    def __getitem__(self, name: str) -> RequestValue:
+        return self._built()[name.lower()]
+
+    def get(self, name: str, default: object = None) -> RequestValue | None:  # type: ignore[override]
+        """The value of key ``name`` (any case), or ``default``."""
+        return self._built().get(name.lower(), default)  # type: ignore[arg-type]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._built())
+
+    def __len__(self) -> int:
+        return len(self._built())
+
+
+class Explained(NamedTuple):
+    """One decision made for a request: the action, the resource ARN, the caller and the decision."""
+
+    action: str
+    resource: str
+    caller: str
+    decision: Decision
+
+    def describe(self) -> str:
+        """The decision in a few lines (never a secret: ARNs, names and condition values only)."""
+        head = f"{self.action} on {self.resource} by {self.caller}: "
+        return head + self.decision.explain()
+
+
+@functools.lru_cache(maxsize=512)
+def _caller(principal: Principal) -> Caller:
+    return Caller.of(principal)
+
+
+def _no_identity_policies(principal: Principal) -> None:
+    return None
+
+
+class PolicyAuthorizer:
+    """Decides with the policies that apply (see the module doc); thread-safe."""
+
+    def __init__(self, identity_policies: IdentityLookup = _no_identity_policies) -> None:
+        self.identity_policies = identity_policies
+        self._lock = threading.Lock()
+        self._decisions: OrderedDict[str, list[Explained]] = OrderedDict()
+
+    def decide(
+        self,
+        context: RequestContext,
+        action: str,
+        resource: Resource,
+        keys: Mapping[str, RequestValue] | None = None,
+    ) -> Decision:
+        """May ``context``'s principal perform ``action`` on ``resource``? ``keys`` are the
+        operation's own condition keys (``s3:x-amz-server-side-encryption``, ``s3:prefix``,
+        ``kms:EncryptionContext:...``); the context's are added when a condition reads them."""
+        principal = context.principal
+        policy = resource.policy
+        key_policy = resource.service == "kms"
+        owner = resource.account or principal.account_id
+        identities = None if principal.anonymous else self.identity_policies(principal)
+        if policy is None and identities is None and not key_policy:
+            # No policy applies: the account's own principals are allowed, other accounts need a
+            # resource policy (E4), anonymous callers need one that names everyone (S1).
+            if principal.anonymous:
+                return self._keep(context, action, resource, DENY_ANONYMOUS)
+            if owner == principal.account_id:
+                return ALLOW
+        facts = Facts(
+            _caller(principal),
+            action,
+            resource.arn,
+            owner,
+            RequestKeys(context, resource.service, keys),
+        )
+        decision = evaluate(
+            facts, resource_policy=policy, identity_policies=identities, key_policy=key_policy
+        )
+        return self._keep(context, action, resource, decision)
+
+    def _keep(
+        self, context: RequestContext, action: str, resource: Resource, decision: Decision
+    ) -> Decision:
+        entry = Explained(action, resource.arn, context.principal.arn, decision)
+        request_id = context.request_id
+        with self._lock:
+            found = self._decisions.get(request_id)
+            if found is None:
+                self._decisions[request_id] = [entry]
+                if len(self._decisions) > _KEEP:
+                    self._decisions.popitem(last=False)
+            else:
+                found.append(entry)
+        return decision
+
+    def decisions(self, request_id: str) -> tuple[Explained, ...]:
+        """The decisions kept for ``request_id`` (those that read a policy, and every denial)."""
+        with self._lock:
+            return tuple(self._decisions.get(request_id, ()))
+
+    def clear(self) -> None:
+        """Forget every kept decision."""
+        with self._lock:
+            self._decisions.clear()
