@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # what type checkers and the API reference see; at run time, 
         RealAWSCallBlockedError,
         S3SSEError,
     )
+    from pytest_s3sse._internal.explain import Explanation
     from pytest_s3sse._internal.kms.types import KmsCall
     from pytest_s3sse._internal.options import EngineOptions
     from pytest_s3sse._internal.passthru import add_s3sse_passthru
@@ -35,6 +36,7 @@ __all__ = [
     "Clock",
     "DecryptionError",
     "EngineOptions",
+    "Explanation",
     "InternalEngineError",
     "KmsCall",
     "KmsKeyNotFoundError",
@@ -55,6 +57,7 @@ _HOME = {
     "Clock": "clock",
     "DecryptionError": "errors",
     "EngineOptions": "options",
+    "Explanation": "explain",
     "InternalEngineError": "errors",
     "KmsCall": "kms.types",
     "KmsKeyNotFoundError": "errors",

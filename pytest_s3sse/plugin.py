@@ -227,7 +227,9 @@ def pytest_runtest_makereport(
     if rep.failed and started:
         logs = []
         for handle in started:
-            requests = report.format_requests(handle.engine.events)
+            requests = report.format_requests(
+                handle.engine.events, decisions=handle.engine.authorizer
+            )
             logs.append(_seed_line(item, handle) + ("\n" + requests if requests else ""))
         rep.sections.append((f"{report.SECTION} ({rep.when})", "\n\n".join(logs)))
     if rep.when == "teardown":

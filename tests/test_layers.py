@@ -23,7 +23,16 @@ PACKAGE = Path(__file__).resolve().parent.parent / "pytest_s3sse"
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     (
         "pytest surface",
-        ("__init__", "plugin", "assertions", "strategies", "testapi", "passthru", "report"),
+        (
+            "__init__",
+            "plugin",
+            "assertions",
+            "strategies",
+            "testapi",
+            "passthru",
+            "report",
+            "explain",
+        ),
     ),
     ("adapters", ("wire",)),
     ("composition", ("engine", "options", "authn")),

@@ -11,7 +11,7 @@ so what it needs of the engine is imported only when a report is written.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -22,9 +22,28 @@ SECTION = "s3sse requests"
 MAX_LINES = 60
 
 
+class _Decisions(Protocol):
+    def decisions(self, request_id: str) -> Sequence[_Explained]: ...  # pragma: no cover
+
+
+class _Explained(Protocol):
+    def describe(self) -> str: ...  # pragma: no cover
+
+    @property
+    def decision(self) -> _Allowed: ...  # pragma: no cover
+
+
+class _Allowed(Protocol):
+    @property
+    def allowed(self) -> bool: ...  # pragma: no cover
+
+
 class _Recorder(Protocol):
     @property
     def events(self) -> Iterable[object]: ...  # pragma: no cover
+
+    @property
+    def authorizer(self) -> _Decisions: ...  # pragma: no cover
 
 
 class Watched(Protocol):
@@ -110,8 +129,24 @@ def _kms_line(call: KmsCall) -> str:
     return f"         KMS {call.operation} via S3  {call.key_arn or '-'}  {outcome}"
 
 
-def format_requests(events: Iterable[object], *, limit: int = MAX_LINES) -> str:
-    """The log of ``events`` (an engine's stream), oldest first; empty when there was no request."""
+_DENIED = frozenset({"AccessDenied", "AccessDeniedException"})
+
+
+def _denial_lines(record: RequestRecord, decisions: _Decisions | None) -> list[str]:
+    """Under a denied request: the policy decision that denied it (``s3sse.explain``'s text)."""
+    if decisions is None or record.error_code not in _DENIED:
+        return []
+    for entry in decisions.decisions(record.request_id):
+        if not entry.decision.allowed:
+            return [f"         {line}" for line in entry.describe().splitlines()]
+    return []
+
+
+def format_requests(
+    events: Iterable[object], *, limit: int = MAX_LINES, decisions: _Decisions | None = None
+) -> str:
+    """The log of ``events`` (an engine's stream), oldest first; empty when there was no request.
+    With ``decisions`` (the engine's decision point), each denied request shows why."""
     from pytest_s3sse._internal.audit import RequestRecord  # noqa: PLC0415 - see the module doc
     from pytest_s3sse._internal.kms.types import KmsCall  # noqa: PLC0415
 
@@ -129,6 +164,7 @@ def format_requests(events: Iterable[object], *, limit: int = MAX_LINES) -> str:
         head = f"{number:>4}  {service}  {operation:<28} {_target(record):<32} {_outcome(record)}"
         detail = _detail(record)
         lines.append(f"{head}  {detail}".rstrip())
+        lines.extend(_denial_lines(record, decisions))
         lines.extend(_kms_line(call) for call in made_by_s3.get(record.request_id, ()))
     if len(lines) > limit:
         hidden = len(lines) - limit

@@ -19,6 +19,7 @@ from pytest_s3sse._internal.engine import Engine
 from pytest_s3sse._internal.errors import KmsKeyNotFoundError, ObjectNotFoundError
 from pytest_s3sse._internal.errors.kms import KmsError
 from pytest_s3sse._internal.errors.s3 import NoSuchBucket
+from pytest_s3sse._internal.explain import Explanation, explain
 from pytest_s3sse._internal.kms.operations import operation_name
 from pytest_s3sse._internal.kms.service import KmsService
 from pytest_s3sse._internal.kms.types import KmsCall
@@ -224,8 +225,21 @@ class S3SSE:
         role (``...:role/<name>``) authenticates as its assumed-role session
         (``arn:aws:sts::<acct>:assumed-role/<name>/s3sse-session``) with an ``ASIA...`` key and a
         session token. The mapping also says ``.arn``, ``.account_id`` and ``.session_arn``.
-        ``policy`` is the principal's identity policy (a JSON string or a dict), kept with it."""
+
+        ``policy`` is the principal's identity policy (a JSON string or a dict), parsed now (a
+        malformed one raises ``ValueError`` with AWS's MalformedPolicy text). Without one, the
+        principal has full identity permissions: in its own account it may do whatever the bucket and
+        key policies let the account do; in another account it still needs their resource policies
+        (docs/policies.md)."""
         return self.engine.principal(arn, policy=policy)
+
+    def explain(self, error_or_request_id: object) -> Explanation:
+        """Why a request was allowed or denied: a botocore ``ClientError`` (or a boto3 response, or a
+        request id). ``str()`` of the answer reads as the decision, the policy (bucket, key,
+        identity), the statement (Sid or position, or "no statement allowed") and each condition
+        with the value the request carried, or "absent". S3's KMS calls for the request are part of
+        its story. LookupError for a request this engine did not answer."""
+        return explain(self.engine, error_or_request_id)
 
     @property
     def default_principal(self) -> Principal:
