@@ -19,9 +19,11 @@ has full identity permissions (the test API's default for a principal without a 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import NamedTuple
 
 from pytest_s3sse._internal.policy import ALLOW, Decision
 from pytest_s3sse._internal.policy.conditions import Outcome, RequestValue
@@ -154,8 +156,7 @@ def _principal_match(statement: Statement, caller: Caller) -> Match:
     return match_principal(principals, caller)
 
 
-@dataclass(frozen=True, slots=True)
-class _Scan:
+class _Scan(NamedTuple):
     """One policy read for one request: the first applicable Deny, the best applicable Allow, and the
     nearest statement (it names the action, resource and caller; its conditions failed)."""
 
@@ -176,7 +177,7 @@ def _scan(policy: Policy, facts: Facts) -> _Scan:
         match = _principal_match(statement, facts.caller)
         if match is Match.NONE:
             continue
-        if not all(c.evaluate(facts.keys) for c in statement.conditions):
+        if statement.conditions and not all(c.evaluate(facts.keys) for c in statement.conditions):
             nearest = nearest or statement
             continue
         if not statement.allow:
@@ -187,7 +188,7 @@ def _scan(policy: Policy, facts: Facts) -> _Scan:
 
 
 def _explain(statement: Statement | None, facts: Facts) -> tuple[Outcome, ...]:
-    if statement is None:
+    if statement is None or not statement.conditions:
         return ()
     return tuple(c.explain(facts.keys) for c in statement.conditions)
 
@@ -203,9 +204,17 @@ def _denied(facts: Facts, policy_type: str, policy: str, near: Statement | None)
     )
 
 
+@functools.lru_cache(maxsize=1024)
+def _allowed_by(policy: str, statement: str) -> Decision:
+    """The decision of an allow without conditions (the same for every request: made once)."""
+    return Decision(allowed=True, policy=policy, statement=statement)
+
+
 def _allowed(policy: Policy | None, statement: Statement | None, facts: Facts) -> Decision:
     if policy is None or statement is None:
         return ALLOW
+    if not statement.conditions:
+        return _allowed_by(policy.kind.value, statement.label)
     return Decision(
         allowed=True,
         policy=policy.kind.value,
