@@ -23,6 +23,7 @@ import base64
 import hashlib
 import hmac
 import zlib
+from datetime import timedelta
 from typing import Any
 
 import boto3
@@ -535,3 +536,91 @@ def test_a_role_sessions_sigv2_presigned_url_carries_its_token_and_is_served(s3s
     url = role.generate_presigned_url("get_object", Params={"Bucket": "bkt", "Key": "k"})
     assert "x-amz-security-token=" in url
     assert requests.get(url, timeout=TIMEOUT).content == b"data"
+
+
+# -- request time and payload hash -----------------------------------------------------------------
+def test_a_request_signed_more_than_15_minutes_from_the_engine_clock_is_request_time_too_skewed(
+    s3sse,
+):
+    # A: S3's answer quoted whole in aws/aws-sdk-php#612 and versity/versitygw#1514 (403, the text,
+    # RequestTime as sent, ServerTime, MaxAllowedSkewMilliseconds 900000).
+    s3 = client(s3sse.principal(USER))
+    s3.create_bucket(Bucket="bkt")
+    s3sse.clock.advance(minutes=16)
+    with pytest.raises(ClientError) as exc:
+        s3.list_objects_v2(Bucket="bkt")
+    assert error_of(exc)[:2] == (403, "RequestTimeTooSkewed")
+    assert error_of(exc)[2] == (
+        "The difference between the request time and the current time is too large."
+    )
+    error = exc.value.response["Error"]
+    assert error["MaxAllowedSkewMilliseconds"] == "900000"
+    assert error["ServerTime"] == s3sse.clock.now().strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert len(error["RequestTime"]) == len("20250901T162148Z")
+
+
+def test_a_request_within_15_minutes_of_the_engine_clock_is_served(s3sse):
+    s3 = client(s3sse.principal(USER))
+    s3sse.clock.advance(minutes=14)
+    s3.create_bucket(Bucket="bkt")
+
+
+def test_a_presigned_url_is_not_refused_for_skew_only_for_expiry(s3sse, v4):
+    url = v4.generate_presigned_url(
+        "get_object", Params={"Bucket": "bkt", "Key": "k"}, ExpiresIn=3600
+    )
+    s3sse.clock.advance(minutes=30)
+    assert requests.get(url, timeout=TIMEOUT).status_code == 200
+
+
+def test_a_body_that_is_not_its_signed_sha256_is_x_amz_content_sha256_mismatch(s3sse):
+    # A: S3's answer quoted whole in postmanlabs/postman-app-support#3680 and 10up/snapshots#25 (400,
+    # the text, ClientComputedContentSHA256 then S3ComputedContentSHA256).
+    creds = s3sse.principal(USER)
+    client(creds).create_bucket(Bucket="bkt")
+    signed_for = hashlib.sha256(b"what was signed").hexdigest()
+    request = AWSRequest(
+        method="PUT", url="https://bkt.s3.amazonaws.com/k", data=b"what was signed"
+    )
+    botocore_credentials = Credentials(creds["aws_access_key_id"], creds["aws_secret_access_key"])
+    S3SigV4Auth(botocore_credentials, "s3", "us-east-1").add_auth(request)
+    response = requests.put(
+        request.url, data=b"what was sent", headers=dict(request.headers), timeout=TIMEOUT
+    )
+    assert response.status_code == 400
+    assert b"<Code>XAmzContentSHA256Mismatch</Code>" in response.content
+    assert (
+        b"<Message>The provided 'x-amz-content-sha256' header does not match what was computed."
+        b"</Message>" in response.content
+    )
+    computed = hashlib.sha256(b"what was sent").hexdigest().encode()
+    assert (
+        b"<ClientComputedContentSHA256>" + signed_for.encode() + b"</ClientComputedContentSHA256>"
+        b"<S3ComputedContentSHA256>" + computed + b"</S3ComputedContentSHA256>"
+    ) in response.content
+    with pytest.raises(ClientError):
+        client(creds).head_object(Bucket="bkt", Key="k")  # nothing stored
+
+
+def test_a_kms_request_signed_more_than_5_minutes_ago_is_a_signature_expired(s3sse):
+    # A for awsJson services (aws/aws-sdk-js#254, boto/botocore#3587): InvalidSignatureException
+    # "Signature expired: <t> is now earlier than <now - 5 min> (<now> - 5 min.)"; U for KMS's window.
+    kms = client(s3sse.principal(USER), "kms")
+    kms.list_keys()
+    s3sse.clock.advance(minutes=6)
+    with pytest.raises(ClientError) as exc:
+        kms.list_keys()
+    status, code, message = error_of(exc)
+    assert (status, code) == (400, "InvalidSignatureException")
+    assert message.startswith("Signature expired: ")
+    assert message.endswith(" - 5 min.)")
+
+
+def test_a_kms_request_signed_in_the_future_is_not_yet_current(s3sse):
+    kms = client(s3sse.principal(USER), "kms")
+    s3sse.clock.freeze(s3sse.clock.now() - timedelta(minutes=6))
+    with pytest.raises(ClientError) as exc:
+        kms.list_keys()
+    message = error_of(exc)[2]
+    assert message.startswith("Signature not yet current: ")
+    assert message.endswith(" + 5 min.)")

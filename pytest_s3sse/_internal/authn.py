@@ -13,8 +13,17 @@ Answers (sources beside each error class, and in docs/errors.md and docs/kms.md)
   SignatureDoesNotMatch with ``StringToSign``, ``SignatureProvided`` and (SigV4) ``CanonicalRequest``.
   A streaming-signed body's chunks are checked as they are read (the chain of chunk signatures from
   the seed signature); a bad chunk is SignatureDoesNotMatch.
+  A header-signed SigV4 request more than 15 minutes from the engine clock is 403 RequestTimeTooSkewed
+  (checked first); a body whose SHA-256 is not the signed ``x-amz-content-sha256`` is 400
+  XAmzContentSHA256Mismatch.
 - KMS: an unknown key or a wrong token is UnrecognizedClientException, a wrong signature
-  InvalidSignatureException (400 both).
+  InvalidSignatureException (400 both); a request more than 5 minutes from the engine clock is
+  InvalidSignatureException "Signature expired: ..." / "Signature not yet current: ..." (A for other
+  awsJson services, quoted in aws/aws-sdk-js#254, remind101/logspout-kinesis#21, boto/botocore#3587;
+  U for KMS's window: the newer quotes say 5 minutes).
+
+The time checks read the engine clock: a test that moves ``s3sse.clock`` far from the real time while
+signatures are verified gets these errors, as a client with a wrong clock does on AWS.
 """
 
 from __future__ import annotations
@@ -22,13 +31,22 @@ from __future__ import annotations
 import hashlib
 import hmac
 import io
+import re
 from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
 
+from pytest_s3sse._internal.clock import Clock
 from pytest_s3sse._internal.errors.kms import (
     InvalidSignatureException,
     UnrecognizedClientException,
 )
-from pytest_s3sse._internal.errors.s3 import InvalidAccessKeyId, InvalidToken, SignatureDoesNotMatch
+from pytest_s3sse._internal.errors.s3 import (
+    InvalidAccessKeyId,
+    InvalidToken,
+    RequestTimeTooSkewed,
+    SignatureDoesNotMatch,
+    XAmzContentSHA256Mismatch,
+)
 from pytest_s3sse._internal.http import HttpRequest
 from pytest_s3sse._internal.principals import CredentialRegistry, Credentials
 from pytest_s3sse._internal.signing import (
@@ -42,6 +60,22 @@ from pytest_s3sse._internal.signing import (
 from pytest_s3sse._internal.sigv4 import SIGV2, authentication
 
 STREAMING_SIGNED = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"
+S3_SKEW = timedelta(minutes=15)  # A: MaxAllowedSkewMilliseconds 900000
+KMS_SKEW = timedelta(minutes=5)  # A (other awsJson services), U for KMS
+_AMZ_DATE = "%Y%m%dT%H%M%SZ"
+_HEX_DIGEST = re.compile(r"[0-9a-f]{64}")
+
+
+def _signed_at(request: HttpRequest) -> datetime | None:
+    """The ``x-amz-date`` of a header-signed SigV4 request, None when absent or unreadable (the
+    signature check then fails on its own)."""
+    raw = request.headers.get("x-amz-date")
+    if raw is None:
+        return None
+    try:
+        return datetime.strptime(raw, _AMZ_DATE).replace(tzinfo=timezone.utc)
+    except ValueError:
+        return None
 
 
 def _token(request: HttpRequest) -> str | None:
@@ -57,20 +91,66 @@ class Authenticator:
     """The signature checks of one engine (S3 and KMS), over its credential registry."""
 
     def __init__(
-        self, registry: CredentialRegistry, bucket_of_host: Callable[[str], str | None]
+        self,
+        registry: CredentialRegistry,
+        bucket_of_host: Callable[[str], str | None],
+        clock: Clock,
     ) -> None:
         self.registry = registry
         self._bucket_of_host = bucket_of_host
+        self._clock = clock
+
+    def _s3_time(self, request: HttpRequest) -> None:
+        signed = _signed_at(request)
+        if signed is None:
+            return
+        now = self._clock.now()
+        if abs(now - signed) > S3_SKEW:
+            raise RequestTimeTooSkewed.of(
+                request.headers.get("x-amz-date", ""), now.strftime("%Y-%m-%dT%H:%M:%SZ")
+            )
+
+    def _kms_time(self, request: HttpRequest) -> None:
+        signed = _signed_at(request)
+        if signed is None:
+            return
+        now = self._clock.now()
+        stamp, at = signed.strftime(_AMZ_DATE), now.strftime(_AMZ_DATE)
+        if signed < now - KMS_SKEW:
+            earliest = (now - KMS_SKEW).strftime(_AMZ_DATE)
+            raise InvalidSignatureException(
+                f"Signature expired: {stamp} is now earlier than {earliest} ({at} - 5 min.)"
+            )
+        if signed > now + KMS_SKEW:
+            latest = (now + KMS_SKEW).strftime(_AMZ_DATE)
+            raise InvalidSignatureException(
+                f"Signature not yet current: {stamp} is still later than {latest} ({at} + 5 min.)"
+            )
+
+    @staticmethod
+    def _payload_hash(request: HttpRequest) -> None:
+        """A hex ``x-amz-content-sha256`` must be the body's SHA-256 (the body is read here and
+        put back for the edge)."""
+        provided = request.headers.get("x-amz-content-sha256", "")
+        if _HEX_DIGEST.fullmatch(provided) is None:
+            return
+        body = request.read_body()
+        request.body = io.BytesIO(body)
+        computed = hashlib.sha256(body).hexdigest()
+        if computed != provided:
+            raise XAmzContentSHA256Mismatch.of(provided, computed)
 
     def s3(self, request: HttpRequest) -> None:
         """Check an S3 request (unsigned requests pass: they are anonymous, the gate decides)."""
         auth = authentication(request)
         if auth is None:
             return
-        access_key_id, version, _ = auth
+        access_key_id, version, method = auth
         credentials = self.registry.get(access_key_id)
         if credentials is None:
             raise InvalidAccessKeyId(access_key_id)
+        if version != SIGV2 and method == "AuthHeader":
+            self._s3_time(request)
         if credentials.session_token is not None:
             token = _token(request)
             if token is None:
@@ -95,6 +175,8 @@ class Authenticator:
             raise SignatureDoesNotMatch.of(access_key_id, *mismatch)
         if request.headers.get("x-amz-content-sha256", "").startswith(STREAMING_SIGNED):
             self._verify_chunks(request, credentials)
+        elif version != SIGV2:
+            self._payload_hash(request)
 
     def _verify_chunks(self, request: HttpRequest, credentials: Credentials) -> None:
         """Have the body decoder check each chunk's signature as it is read (a body decoder that
@@ -129,6 +211,7 @@ class Authenticator:
             raise UnrecognizedClientException
         if credentials.session_token is not None and _token(request) != credentials.session_token:
             raise UnrecognizedClientException
+        self._kms_time(request)
         body: bytes | None = None
         if "x-amz-content-sha256" not in request.headers:
             body = request.read_body()

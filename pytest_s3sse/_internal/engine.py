@@ -99,7 +99,7 @@ class Engine:
             self.entropy, default_principal(account_id, region, options.default_principal)
         )
         # With verify_signatures off, the edges get no check at all (nothing added per request).
-        authenticator = Authenticator(self.credentials, routing._virtual_bucket)
+        authenticator = Authenticator(self.credentials, routing._virtual_bucket, self.clock)
         verify = options.verify_signatures
         services = Services(
             self.buckets, self.objects, self.clock, self.entropy, self.multipart, self.access

@@ -315,6 +315,47 @@ class InvalidPartNumber(S3Error):
     default_message = "The requested partnumber is not satisfiable"
 
 
+class RequestTimeTooSkewed(S3Error):
+    """A header-signed request whose time is more than 15 minutes from the engine clock
+    (``verify_signatures``). A: S3's answer quoted whole in aws/aws-sdk-php#612 (2015) and
+    versity/versitygw#1514 (2025): 403, this text, and ``RequestTime`` (as sent), ``ServerTime`` and
+    ``MaxAllowedSkewMilliseconds`` (900000)."""
+
+    status, code = 403, "RequestTimeTooSkewed"
+    default_message = "The difference between the request time and the current time is too large."
+
+    @classmethod
+    def of(cls, request_time: str, server_time: str) -> RequestTimeTooSkewed:
+        """The error with S3's three extra elements."""
+        err = cls()
+        err.extra = {
+            "RequestTime": request_time,
+            "ServerTime": server_time,
+            "MaxAllowedSkewMilliseconds": "900000",
+        }
+        return err
+
+
+class XAmzContentSHA256Mismatch(S3Error):
+    """A signed payload hash (``x-amz-content-sha256``) that is not the body's SHA-256
+    (``verify_signatures``). A: S3's answers quoted whole in postmanlabs/postman-app-support#3680
+    (2017) and 10up/snapshots#25 (2023): 400, this text, ``ClientComputedContentSHA256`` then
+    ``S3ComputedContentSHA256``."""
+
+    status, code = 400, "XAmzContentSHA256Mismatch"
+    default_message = "The provided 'x-amz-content-sha256' header does not match what was computed."
+
+    @classmethod
+    def of(cls, provided: str, computed: str) -> XAmzContentSHA256Mismatch:
+        """The error with the two hashes."""
+        err = cls()
+        err.extra = {
+            "ClientComputedContentSHA256": provided,
+            "S3ComputedContentSHA256": computed,
+        }
+        return err
+
+
 class SignatureDoesNotMatch(S3Error):
     """The request's signature is not the one its access key's secret gives (``verify_signatures``).
 
