@@ -143,3 +143,15 @@ def test_add_credentials_still_maps_a_key_to_a_principal(s3sse, make_client):
     s3sse.add_credentials("AKIDOTHER", account_id=OTHER)
     make_client(aws_access_key_id="AKIDOTHER").list_buckets()
     assert last_context(s3sse).principal.arn == f"arn:aws:iam::{OTHER}:root"
+
+
+def test_a_role_session_can_be_named(s3sse):
+    # P: STS AssumeRole RoleSessionName names the session in its ARN.
+    creds = s3sse.principal("arn:aws:iam::123456789012:role/app", session_name="job-42")
+    assert creds.session_arn == "arn:aws:sts::123456789012:assumed-role/app/job-42"
+
+
+@pytest.mark.parametrize("name", ["x", "a" * 65, "has space", "slash/no"])
+def test_a_session_name_sts_would_refuse_is_a_value_error(s3sse, name):
+    with pytest.raises(ValueError, match="role session name"):
+        s3sse.principal("arn:aws:iam::123456789012:role/app", session_name=name)

@@ -26,6 +26,7 @@ from pytest_s3sse._internal.options import EngineOptions
 from pytest_s3sse._internal.policy.authorizer import PolicyAuthorizer
 from pytest_s3sse._internal.policy.document import Policy, PolicyKind, parse_policy
 from pytest_s3sse._internal.principals import (
+    DEFAULT_SESSION_NAME,
     ClientKwargs,
     CredentialRegistry,
     Credentials,
@@ -145,13 +146,19 @@ class Engine:
         self.credentials.add(Credentials(access_key_id, secret, principal))
         return principal
 
-    def principal(self, arn: str, *, policy: str | Mapping[str, Any] | None = None) -> ClientKwargs:
+    def principal(
+        self,
+        arn: str,
+        *,
+        policy: str | Mapping[str, Any] | None = None,
+        session_name: str = DEFAULT_SESSION_NAME,
+    ) -> ClientKwargs:
         """New credentials for an IAM user, role (an assumed-role session) or account root of any
         account, as boto3 client keyword arguments (``pytest_s3sse/_internal/principals.py``).
         ``policy`` is its identity policy, parsed now (InvalidIdentityPolicy when malformed)."""
         text = policy_text(policy)
         parsed = parse_policy(text, PolicyKind.IDENTITY) if text is not None else None
-        kwargs = self.credentials.register(arn, policy=text)
+        kwargs = self.credentials.register(arn, policy=text, session_name=session_name)
         if parsed is not None:
             self._identity_policies[kwargs.principal.access_key_id] = (parsed,)
         return kwargs

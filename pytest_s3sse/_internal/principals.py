@@ -33,6 +33,7 @@ from pytest_s3sse._internal.types import Principal
 _IAM_ARN = re.compile(
     r"^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):(root|user/[\w+=,.@/-]+|role/[\w+=,.@/-]+)$"
 )
+_SESSION_NAME = re.compile(r"[\w+=,.@-]{2,64}", re.ASCII)  # P: STS AssumeRole RoleSessionName
 _KEY_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"  # base32: upper case and digits, as AWS's
 DEFAULT_SESSION_NAME = "s3sse-session"
 # The credentials the plugin puts in the environment of a test (wire/botocore_adapter.py holds the
@@ -150,6 +151,12 @@ class CredentialRegistry:
             )
             raise ValueError(msg)
         partition, account, resource = match.groups()
+        if _SESSION_NAME.fullmatch(session_name) is None:
+            msg = (
+                f"not a role session name: {session_name!r} (STS RoleSessionName: 2-64 characters "
+                "of letters, digits and _+=,.@-)"
+            )
+            raise ValueError(msg)
         text = policy_text(policy)
         if resource.startswith("role/"):
             name = resource.rsplit("/", 1)[-1]  # a role's path is not part of its session ARN

@@ -24,7 +24,7 @@ from pytest_s3sse._internal.kms.operations import operation_name
 from pytest_s3sse._internal.kms.service import KmsService
 from pytest_s3sse._internal.kms.types import KmsCall
 from pytest_s3sse._internal.options import EngineOptions
-from pytest_s3sse._internal.principals import ClientKwargs
+from pytest_s3sse._internal.principals import DEFAULT_SESSION_NAME, ClientKwargs
 from pytest_s3sse._internal.s3.store import StoredObject
 from pytest_s3sse._internal.sse.customer import check_customer_key
 from pytest_s3sse._internal.types import Principal, SseMode
@@ -217,21 +217,29 @@ class S3SSE:
             access_key_id, account_id=account_id, arn=arn, secret=secret
         )
 
-    def principal(self, arn: str, *, policy: str | Mapping[str, Any] | None = None) -> ClientKwargs:
+    def principal(
+        self,
+        arn: str,
+        *,
+        policy: str | Mapping[str, Any] | None = None,
+        session_name: str = DEFAULT_SESSION_NAME,
+    ) -> ClientKwargs:
         """Credentials for the IAM user, role or account root ``arn`` of any account, as the keyword
         arguments of ``boto3.client("s3", **s3sse.principal(arn))``.
 
         A user (``arn:aws:iam::<acct>:user/<name>``) or root (``...:root``) gets an ``AKIA...`` key; a
         role (``...:role/<name>``) authenticates as its assumed-role session
         (``arn:aws:sts::<acct>:assumed-role/<name>/s3sse-session``) with an ``ASIA...`` key and a
-        session token. The mapping also says ``.arn``, ``.account_id`` and ``.session_arn``.
+        session token (``session_name`` names the session: ``RoleSessionName``, 2-64 characters of
+        ``[\\w+=,.@-]`` as STS allows). The mapping also says ``.arn``, ``.account_id`` and
+        ``.session_arn``.
 
         ``policy`` is the principal's identity policy (a JSON string or a dict), parsed now (a
         malformed one raises ``ValueError`` with AWS's MalformedPolicy text). Without one, the
         principal has full identity permissions: in its own account it may do whatever the bucket and
         key policies let the account do; in another account it still needs their resource policies
         (docs/policies.md)."""
-        return self.engine.principal(arn, policy=policy)
+        return self.engine.principal(arn, policy=policy, session_name=session_name)
 
     def explain(self, error_or_request_id: object) -> Explanation:
         """Why a request was allowed or denied: a botocore ``ClientError`` (or a boto3 response, or a
