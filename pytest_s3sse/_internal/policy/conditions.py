@@ -33,6 +33,8 @@ from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from pytest_s3sse._internal.policy import variables
+
 RequestValue = str | tuple[str, ...]
 """A condition key's value in a request: one string, or a tuple for a multivalued key."""
 
@@ -242,17 +244,38 @@ class Condition:
     negated: bool
     qualifier: str | None
     if_exists: bool
+    # Policy values with variables (O11): prepared per request from the request's keys.
+    dynamic: bool = False
 
     def evaluate(self, keys: Mapping[str, RequestValue]) -> bool:
         """True when the request's ``keys`` (lower-cased names, L7) satisfy this condition."""
-        return self._evaluate(keys.get(self.lookup))
+        return self._evaluate(keys.get(self.lookup), keys)
 
     def explain(self, keys: Mapping[str, RequestValue]) -> Outcome:
         """This condition's evaluation against ``keys``, with the values it compared."""
         value = keys.get(self.lookup)
-        return Outcome(self.key, self.operator, self.values, value, self._evaluate(value))
+        return Outcome(self.key, self.operator, self.values, value, self._evaluate(value, keys))
 
-    def _evaluate(self, value: RequestValue | None) -> bool:
+    def _prepared(self, keys: Mapping[str, RequestValue]) -> tuple[Any, ...]:
+        """The policy values prepared for this request: expanded when they hold variables (a value
+        whose variable has no value matches nothing, O11)."""
+        if not self.dynamic:
+            return self.prepared
+        family = self.family
+        out: list[Any] = []
+        for value in self.values:
+            segments = variables.expand(value, keys)
+            if segments is None:
+                continue
+            if family is _STRING_LIKE:
+                out.append(variables.pattern(segments))
+            elif family is _ARN:
+                out.append(variables.arn_pattern(segments))
+            elif family is not None:
+                out.append(family.prepare_policy(variables.text(segments)))
+        return tuple(out)
+
+    def _evaluate(self, value: RequestValue | None, keys: Mapping[str, RequestValue]) -> bool:
         if self.family is None:  # Null (L5, L8)
             absent = value is None or value in ("", ())
             return any((v.lower() == "true") == absent for v in self.values)
@@ -265,21 +288,22 @@ class Condition:
                 return False
             return self.negated  # L3
         request = (value,) if isinstance(value, str) else value
+        prepared = self._prepared(keys)
         if self.qualifier == "ForAllValues":
-            return all(self._one(v) for v in request)  # L6: an empty set is true
+            return all(self._one(v, prepared) for v in request)  # L6: an empty set is true
         if self.qualifier == "ForAnyValue":
-            return any(self._one(v) for v in request)  # L6: an empty set is false
-        matched = any(self._positive(v) for v in request)
+            return any(self._one(v, prepared) for v in request)  # L6: an empty set is false
+        matched = any(self._positive(v, prepared) for v in request)
         return not matched if self.negated else matched  # L1 OR, L2 NOR
 
-    def _positive(self, value: str) -> bool:
+    def _positive(self, value: str, prepared: tuple[Any, ...]) -> bool:
         family = self.family
         assert family is not None
         request = family.prepare_request(value)
-        return any(family.match(request, p) for p in self.prepared)
+        return any(family.match(request, p) for p in prepared)
 
-    def _one(self, value: str) -> bool:
-        matched = self._positive(value)
+    def _one(self, value: str, prepared: tuple[Any, ...]) -> bool:
+        matched = self._positive(value, prepared)
         return not matched if self.negated else matched
 
 
@@ -315,8 +339,12 @@ def split_operator(name: str) -> tuple[str | None, str, bool]:
     return qualifier, base, if_exists
 
 
-def compile_block(block: object) -> tuple[Condition, ...]:
-    """Compile a statement's ``Condition`` element (a JSON object of operator -> key -> values)."""
+_WITH_VARIABLES = (_STRING, _STRING_CI, _STRING_LIKE, _ARN)  # O1-O3, O9: variables allowed
+
+
+def compile_block(block: object, *, policy_variables: bool = False) -> tuple[Condition, ...]:
+    """Compile a statement's ``Condition`` element (a JSON object of operator -> key -> values).
+    ``policy_variables``: the policy's Version enables ``${...}`` in string and ARN values (O11)."""
     if not isinstance(block, dict):
         raise ConditionError("shape", "Condition must be an object")
     conditions = []
@@ -326,10 +354,16 @@ def compile_block(block: object) -> tuple[Condition, ...]:
             raise ConditionError("shape", f"{operator} must map keys to values")
         for key, raw in pairs.items():
             values = _values(raw)
+            dynamic = False
             if base == "Null":
                 family, negated, prepared = None, False, ()
             else:
                 family, negated = OPERATORS[base]
+                dynamic = (
+                    policy_variables
+                    and family in _WITH_VARIABLES
+                    and any(variables.has_variables(v) for v in values)
+                )
                 prepared = tuple(family.prepare_policy(v) for v in values)
             conditions.append(
                 Condition(
@@ -342,6 +376,7 @@ def compile_block(block: object) -> tuple[Condition, ...]:
                     negated,
                     qualifier,
                     if_exists,
+                    dynamic,
                 )
             )
     return tuple(conditions)

@@ -29,7 +29,14 @@ from typing import Any
 from pytest_s3sse._internal.errors import S3SSEError
 from pytest_s3sse._internal.errors.kms import MalformedPolicyDocumentException
 from pytest_s3sse._internal.errors.s3 import MalformedPolicy, PolicyTooLarge
-from pytest_s3sse._internal.policy.conditions import Condition, ConditionError, compile_block, glob
+from pytest_s3sse._internal.policy import variables
+from pytest_s3sse._internal.policy.conditions import (
+    Condition,
+    ConditionError,
+    RequestValue,
+    compile_block,
+    glob,
+)
 
 
 class PolicyKind(str, Enum):
@@ -154,6 +161,8 @@ class Statement:
     resources: _Patterns | None
     not_resource: bool
     conditions: tuple[Condition, ...]
+    # Resource patterns with policy variables (O11), matched per request; the others are in resources.
+    dynamic_resources: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -167,11 +176,20 @@ class Statement:
             return False
         return self.actions.matches(action) != self.not_action
 
-    def names_resource(self, resource: str) -> bool:
-        """True when ``Resource``/``NotResource`` covers ``resource`` (S6, S8)."""
+    def names_resource(self, resource: str, keys: Mapping[str, RequestValue] | None = None) -> bool:
+        """True when ``Resource``/``NotResource`` covers ``resource`` (S6, S8); patterns with policy
+        variables are expanded with the request's ``keys`` (O11: one whose variable has no value
+        matches nothing)."""
         if self.resources is None:
             return False
-        return self.resources.matches(resource) != self.not_resource
+        matched = self.resources.matches(resource)
+        if not matched and self.dynamic_resources and keys is not None:
+            for raw in self.dynamic_resources:
+                segments = variables.expand(raw, keys)
+                if segments is not None and variables.pattern(segments).fullmatch(resource):
+                    matched = True
+                    break
+        return matched != self.not_resource
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,7 +259,9 @@ def _parse(text: str, kind: PolicyKind, bucket_arn: str | None) -> Policy:
     items = raw if isinstance(raw, list) else [raw]
     if not items:
         raise _Malformed(EMPTY_STATEMENT)  # M14
-    statements = tuple(_statement(i, item, kind, bucket_arn) for i, item in enumerate(items))
+    statements = tuple(
+        _statement(i, item, kind, bucket_arn, version) for i, item in enumerate(items)
+    )
     return Policy(kind, version, policy_id, statements, text)
 
 
@@ -258,7 +278,9 @@ def _strings(value: object, message: str) -> tuple[str, ...]:
     return tuple(items)
 
 
-def _statement(index: int, raw: object, kind: PolicyKind, bucket_arn: str | None) -> Statement:
+def _statement(
+    index: int, raw: object, kind: PolicyKind, bucket_arn: str | None, version: str
+) -> Statement:
     if not isinstance(raw, dict):
         raise _Malformed(INVALID_JSON)
     sid = raw.get("Sid", "")
@@ -269,11 +291,12 @@ def _statement(index: int, raw: object, kind: PolicyKind, bucket_arn: str | None
         raise _Malformed(invalid_effect(effect))  # M12
     principals, not_principal = _principal_element(raw, kind, allow=effect == "Allow")
     actions, not_action = _action_element(raw, kind)
-    resources, not_resource = _resource_element(raw, kind, bucket_arn)
+    with_variables = version == variables.VARIABLE_VERSION
+    resources, not_resource, dynamic = _resource_element(raw, kind, bucket_arn, with_variables)
     conditions: tuple[Condition, ...] = ()
     if "Condition" in raw:
         try:
-            conditions = compile_block(raw["Condition"])
+            conditions = compile_block(raw["Condition"], policy_variables=with_variables)
         except ConditionError as bad:
             raise _condition_error(bad) from None
     return Statement(
@@ -287,6 +310,7 @@ def _statement(index: int, raw: object, kind: PolicyKind, bucket_arn: str | None
         resources,
         not_resource,
         conditions,
+        dynamic,
     )
 
 
@@ -393,17 +417,19 @@ def _action_element(raw: Mapping[str, Any], kind: PolicyKind) -> tuple[_Patterns
 
 
 def _resource_element(
-    raw: Mapping[str, Any], kind: PolicyKind, bucket_arn: str | None
-) -> tuple[_Patterns | None, bool]:
+    raw: Mapping[str, Any], kind: PolicyKind, bucket_arn: str | None, with_variables: bool
+) -> tuple[_Patterns | None, bool, tuple[str, ...]]:
     element = _element_values(raw, "Resource", kind, INVALID_RESOURCE, MISSING_RESOURCE)
     if element is None:
-        return None, False
+        return None, False, ()
     values, has_not = element
     if kind is PolicyKind.BUCKET and bucket_arn is not None:
         for value in values:
             if not _in_bucket(value, bucket_arn):
                 raise _Malformed(INVALID_RESOURCE)  # M5
-    return _patterns(values, fold=False), has_not
+    dynamic = tuple(v for v in values if with_variables and variables.has_variables(v))
+    static = tuple(v for v in values if v not in dynamic)
+    return _patterns(static, fold=False), has_not, dynamic
 
 
 def _in_bucket(pattern: str, bucket_arn: str) -> bool:

@@ -172,7 +172,7 @@ def _scan(policy: Policy, facts: Facts) -> _Scan:
     for statement in policy.statements_for(facts.action):
         if statement.allow and allow_match is Match.DIRECT:
             continue  # allowed already: only a Deny can change the answer
-        if not statement.names_resource(facts.resource):
+        if not statement.names_resource(facts.resource, facts.keys):
             continue
         match = _principal_match(statement, facts.caller)
         if match is Match.NONE:
