@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import threading
 from collections.abc import Callable
@@ -112,6 +113,109 @@ def small_put_get(mode: str) -> Case:
         s3.get_object(Bucket=BUCKET, Key=key, **sse_get(mode))["Body"].read()
 
     return Case(f"put+get 1 KiB {mode}", op, _setup_for(mode))
+
+
+POLICY_BUCKET = "bench-policies"
+
+
+def twenty_statement_bucket_policy(bucket: str) -> str:
+    """A 20-statement bucket policy whose statements all name PutObject or GetObject (so every
+    request reads them all): Denies whose conditions do not hold, Allows for other principals and
+    prefixes (issue 13 "Speed")."""
+    statements = []
+    for i in range(20):
+        if i % 2:
+            statements.append(
+                {
+                    "Sid": f"Deny{i}",
+                    "Effect": "Deny",
+                    "Principal": "*",
+                    "Action": ["s3:PutObject", "s3:GetObject"],
+                    "Resource": f"arn:aws:s3:::{bucket}/*",
+                    "Condition": {"Bool": {"aws:SecureTransport": "false"}}
+                    if i % 4 == 1
+                    else {"StringEquals": {"s3:x-amz-server-side-encryption": "AES256"}},
+                }
+            )
+        else:
+            statements.append(
+                {
+                    "Sid": f"Allow{i}",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": f"arn:aws:iam::123456789012:user/u{i}"},
+                    "Action": "s3:*Object",
+                    "Resource": f"arn:aws:s3:::{bucket}/p{i}/*",
+                    "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}},
+                }
+            )
+    return json.dumps({"Version": "2012-10-17", "Statement": statements})
+
+
+def ten_statement_key_policy() -> str:
+    """The default key policy's statement and 9 more that name the data-key actions with conditions
+    on the encryption context and the calling service."""
+    statements: list[dict[str, Any]] = [
+        {
+            "Sid": "Enable IAM User Permissions",
+            "Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+            "Action": "kms:*",
+            "Resource": "*",
+        }
+    ]
+    for i in range(9):
+        statements.append(
+            {
+                "Sid": f"S{i}",
+                "Effect": "Deny" if i % 3 == 0 else "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::123456789012:role/r{i}"} if i % 3 else "*",
+                "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+                "Resource": "*",
+                "Condition": {
+                    "StringLike": {"kms:EncryptionContext:aws:s3:arn": f"arn:aws:s3:::other{i}/*"}
+                }
+                if i % 3 == 0
+                else {"StringEquals": {"kms:ViaService": "s3.us-east-1.amazonaws.com"}},
+            }
+        )
+    return json.dumps({"Version": "2012-10-17", "Statement": statements})
+
+
+def policy_put_get() -> Case:
+    """A 1 KiB SSE-KMS put+get into a bucket with a 20-statement bucket policy, under a key with a
+    10-statement key policy: compare its s3sse/floor+wire ratio with the plain SSE-KMS case's."""
+    body = os.urandom(1 * KiB)
+
+    def setup(backend: Backend) -> None:
+        state = backend_state(backend)
+        if state.get("policies") or isinstance(backend, FloorBackend):
+            return
+        s3, kms = backend.client(), backend.client("kms")
+        s3.create_bucket(Bucket=POLICY_BUCKET)
+        s3.put_bucket_policy(
+            Bucket=POLICY_BUCKET, Policy=twenty_statement_bucket_policy(POLICY_BUCKET)
+        )
+        key = kms.create_key(Policy=ten_statement_key_policy())["KeyMetadata"]["Arn"]
+        state["policies"] = key
+
+    def op(backend: Backend) -> None:
+        s3 = backend.client()
+        key = f"policy/{_counter(backend)}"
+        extra = {}
+        if not isinstance(backend, FloorBackend):
+            extra = {
+                "ServerSideEncryption": "aws:kms",
+                "SSEKMSKeyId": backend_state(backend)["policies"],
+            }
+        s3.put_object(Bucket=POLICY_BUCKET, Key=key, Body=body, **extra)
+        s3.get_object(Bucket=POLICY_BUCKET, Key=key)["Body"].read()
+
+    return Case(
+        "put+get 1 KiB SSE-KMS, 20-stmt bucket + 10-stmt key policy",
+        op,
+        setup,
+        only=("s3sse", "floor+wire"),
+    )
 
 
 def head_case() -> Case:
@@ -304,6 +408,7 @@ def all_cases(quick: bool = False) -> list[Case]:
     multipart = 24 * MiB if quick else 200 * MiB
     cases = [start_stop_case()]
     cases += [small_put_get(mode) for mode in ("SSE-S3", "SSE-KMS", "SSE-C")]
+    cases += [policy_put_get()]
     cases += [head_case(), list_case()]
     cases += [large_put_get(mode, large) for mode in ("SSE-S3", "SSE-KMS", "SSE-C")]
     cases += [multipart_case(multipart), kms_pairs_case(), bucket_key_puts_case()]
