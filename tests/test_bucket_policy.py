@@ -237,6 +237,15 @@ def test_an_expected_bucket_owner_that_is_not_the_owner_is_403_access_denied(s3,
     s3.put_bucket_policy(Bucket=bucket, Policy=text, ExpectedBucketOwner=OWNER)
 
 
+def test_an_expected_bucket_owner_that_is_not_the_owner_refuses_object_operations_too(s3, bucket):
+    # D7; P (ExpectedBucketOwner on every bucket and object operation of the model).
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+    with pytest.raises(ClientError) as info:
+        s3.get_object(Bucket=bucket, Key="k", ExpectedBucketOwner=OTHER)
+    assert error(info) == (403, "AccessDenied", "Access Denied")
+    assert s3.get_object(Bucket=bucket, Key="k", ExpectedBucketOwner=OWNER)["Body"].read() == b"x"
+
+
 # -- GetBucketPolicyStatus ("The meaning of public", P) -----------------------------------------
 def test_policy_status_without_a_policy_is_no_such_bucket_policy(s3, bucket):
     # S: the CLI's recorded answer ("An error occurred (NoSuchBucketPolicy) when calling the
@@ -387,6 +396,21 @@ def test_restrict_public_buckets_denies_other_accounts_even_when_named(s3, unblo
     with pytest.raises(ClientError) as info:
         outsider.get_object(Bucket=unblocked, Key="open")
     assert error(info) == (403, "AccessDenied", "Access Denied")
+
+
+def test_a_restrict_public_buckets_denial_is_kept_for_explain(s3sse, s3, unblocked, make_client):
+    s3.put_bucket_policy(Bucket=unblocked, Policy=doc(allow("*", "s3:GetObject")))
+    s3.put_public_access_block(
+        Bucket=unblocked, PublicAccessBlockConfiguration={"RestrictPublicBuckets": True}
+    )
+    with pytest.raises(ClientError) as info:
+        make_client(config=ANONYMOUS).get_object(Bucket=unblocked, Key="open")
+    request_id = info.value.response["ResponseMetadata"]["RequestId"]
+    (kept,) = s3sse.engine.authorizer.decisions(request_id)
+    assert (kept.decision.policy, kept.decision.statement) == (
+        "public access block",
+        "RestrictPublicBuckets",
+    )
 
 
 def test_restrict_public_buckets_leaves_the_owners_account_its_access(s3, unblocked, user):
