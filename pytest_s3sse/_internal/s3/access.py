@@ -157,21 +157,13 @@ class S3Access:
         (E16: a bucket with a public policy answers only its own account's principals and AWS
         services), then the decision point."""
         if resource.restricted and _outside(context, resource.account):
+            # Kept for explain() by a decision point that keeps decisions (PolicyAuthorizer.record);
+            # the Authorizer port itself only decides.
             record = getattr(self.authorizer, "record", None)
             if record is not None:
                 record(context, action, resource, RESTRICTED)
             return RESTRICTED
         return self.authorizer.decide(context, action, resource, keys)
-
-    def allows(
-        self,
-        context: RequestContext | None,
-        action: str,
-        resource: S3Resource,
-        keys: Mapping[str, RequestValue] | None = None,
-    ) -> bool:
-        """Whether ``context`` may do ``action`` on ``resource`` (no error raised)."""
-        return context is None or self.decide(context, action, resource, keys).allowed
 
     def check(
         self,
