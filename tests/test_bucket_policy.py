@@ -334,6 +334,13 @@ def test_put_public_access_block_keeps_the_four_flags_as_given(s3, bucket):
     assert s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"] == flags
 
 
+def test_put_public_access_block_without_any_flag_is_400_invalid_request(s3, bucket):
+    # T (moto InvalidPublicAccessBlockConfiguration), U on AWS.
+    with pytest.raises(ClientError) as info:
+        s3.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration={})
+    assert error(info) == (400, "InvalidRequest", "Must specify at least one configuration.")
+
+
 def test_block_public_policy_refuses_a_public_policy_with_d8(s3, bucket):
     with pytest.raises(ClientError) as info:
         s3.put_bucket_policy(Bucket=bucket, Policy=doc(allow("*", "s3:GetObject")))

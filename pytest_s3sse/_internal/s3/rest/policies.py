@@ -12,7 +12,12 @@ from __future__ import annotations
 import hashlib
 from xml.etree.ElementTree import Element
 
-from pytest_s3sse._internal.errors.s3 import MalformedPolicy, MalformedXML, PolicyTooLarge
+from pytest_s3sse._internal.errors.s3 import (
+    InvalidRequest,
+    MalformedPolicy,
+    MalformedXML,
+    PolicyTooLarge,
+)
 from pytest_s3sse._internal.http import HttpRequest, HttpResponse
 from pytest_s3sse._internal.policy.document import INVALID_JSON
 from pytest_s3sse._internal.s3 import checksums
@@ -23,6 +28,8 @@ from pytest_s3sse._internal.s3.store import PublicAccessBlock
 
 # A policy over 20 KB is refused once parsed (M16); a body far beyond that is not read whole.
 MAX_POLICY_BODY = 1024 * 1024
+# T (moto's InvalidPublicAccessBlockConfiguration, also for the account level); U on AWS.
+MSG_NO_CONFIGURATION = "Must specify at least one configuration."
 _FLAGS = (
     ("BlockPublicAcls", "block_public_acls"),
     ("IgnorePublicAcls", "ignore_public_acls"),
@@ -96,6 +103,8 @@ class PolicyOps:
         root = xmlio.parse(checked_body(call.request, MAX_POLICY_BODY))
         if root.tag != "PublicAccessBlockConfiguration":
             raise MalformedXML
+        if all(root.find(name) is None for name, _ in _FLAGS):
+            raise InvalidRequest(MSG_NO_CONFIGURATION)
         config = PublicAccessBlock(**{attr: _flag(root, name) for name, attr in _FLAGS})
         self.s.buckets.put_public_access_block(call.bucket, config)
         return empty_response()
