@@ -18,7 +18,6 @@ from botocore.exceptions import ClientError
 from kms_support import MIB, MSG_SLOW_DOWN, error, kms_default, sse_kms
 
 from pytest_s3sse._internal.errors.kms import KMSInternalException
-from pytest_s3sse._internal.policy.document import PolicyKind, parse_policy
 
 BODY = b"test-sse"
 FAKE_UUID = "134f2428-cec1-4b25-a1ae-9048164dba47"
@@ -227,7 +226,7 @@ def test_a_copy_from_a_source_under_a_disabled_key_fails(s3, bucket, kms, key, s
 
 
 # -- permissions ----------------------------------------------------------------------------------
-def test_another_account_cannot_use_the_bucket_owners_aws_s3_key(s3sse, make_client, bucket):
+def test_another_account_cannot_use_the_bucket_owners_aws_s3_key(s3sse, s3, make_client, bucket):
     # W12/R7: 403 AccessDenied "Access Denied" (A, boto/boto3#2952); the aws/s3 key policy only lets S3
     # use it for principals of its own account (S, policy-behaviour 4.6).
     s3sse.add_credentials("AKIDOTHER", account_id="210987654321")
@@ -236,21 +235,14 @@ def test_another_account_cannot_use_the_bucket_owners_aws_s3_key(s3sse, make_cli
         other.put_object(Bucket=bucket, Key="new", Body=BODY, **sse_kms())
     assert error(info) == (403, {"Code": "AccessDenied", "Message": "Access Denied"})
     assert s3sse.kms_calls == ()
-    s3sse.engine.store.bucket(bucket).policy = parse_policy(
-        json.dumps(
-            {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Effect": "Allow",
-                        "Principal": {"AWS": "210987654321"},
-                        "Action": "s3:PutObject",
-                        "Resource": f"arn:aws:s3:::{bucket}/*",
-                    }
-                ],
-            }
-        ),
-        PolicyKind.BUCKET,
+    grant = {
+        "Effect": "Allow",
+        "Principal": {"AWS": "210987654321"},
+        "Action": "s3:PutObject",
+        "Resource": f"arn:aws:s3:::{bucket}/*",
+    }
+    s3.put_bucket_policy(
+        Bucket=bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": [grant]})
     )
     with pytest.raises(ClientError) as info:  # the bucket policy allows; the aws/s3 key does not
         other.put_object(Bucket=bucket, Key="new", Body=BODY, **sse_kms())

@@ -430,3 +430,25 @@ class PolicyTooLarge(S3Error):
 
     status, code = 400, "PolicyTooLarge"
     default_message = "Policy exceeds the maximum allowed document size."
+
+
+class NoSuchBucketPolicy(S3Error):
+    """GetBucketPolicy of a bucket without a policy (A, LocalStack snapshot
+    test_bucket_policy_crud; policy-behaviour.md 4.4)."""
+
+    status, code = 404, "NoSuchBucketPolicy"
+    default_message = "The bucket policy does not exist"
+
+    def __init__(self, bucket: str) -> None:
+        super().__init__(extra={"BucketName": bucket})
+
+
+class NoSuchPublicAccessBlockConfiguration(S3Error):
+    """GetPublicAccessBlock of a bucket without a Block Public Access configuration (code P: the
+    API reference's error; text T/S: moto, versitygw and tools that record AWS's answers)."""
+
+    status, code = 404, "NoSuchPublicAccessBlockConfiguration"
+    default_message = "The public access block configuration was not found"
+
+    def __init__(self, bucket: str) -> None:
+        super().__init__(extra={"BucketName": bucket})

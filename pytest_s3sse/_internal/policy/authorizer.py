@@ -139,6 +139,12 @@ class PolicyAuthorizer:
         )
         return self._keep(context, action, resource, decision)
 
+    def record(
+        self, context: RequestContext, action: str, resource: Resource, decision: Decision
+    ) -> Decision:
+        """Keep a decision made outside the policies (S3's RestrictPublicBuckets) for explain()."""
+        return self._keep(context, action, resource, decision)
+
     def _keep(
         self, context: RequestContext, action: str, resource: Resource, decision: Decision
     ) -> Decision:

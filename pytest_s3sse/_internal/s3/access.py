@@ -17,11 +17,12 @@ from typing import NamedTuple
 
 from pytest_s3sse._internal import arn
 from pytest_s3sse._internal.context import RequestContext
-from pytest_s3sse._internal.errors.s3 import AccessDenied
+from pytest_s3sse._internal.errors.s3 import AccessDenied, MethodNotAllowed
 from pytest_s3sse._internal.policy import Authorizer, Decision
 from pytest_s3sse._internal.policy.conditions import RequestValue
 from pytest_s3sse._internal.policy.document import Policy
 from pytest_s3sse._internal.s3.store import Store
+from pytest_s3sse._internal.types import PrincipalKind
 
 # Operation -> IAM action (P, S3 user guide "Required permissions for Amazon S3 API operations").
 ACTIONS: dict[str, str] = {
@@ -47,13 +48,37 @@ ACTIONS: dict[str, str] = {
     "CompleteMultipartUpload": "s3:PutObject",
     "AbortMultipartUpload": "s3:AbortMultipartUpload",
     "ListParts": "s3:ListMultipartUploadParts",
+    "PutBucketPolicy": "s3:PutBucketPolicy",
+    "GetBucketPolicy": "s3:GetBucketPolicy",
+    "DeleteBucketPolicy": "s3:DeleteBucketPolicy",
+    "GetBucketPolicyStatus": "s3:GetBucketPolicyStatus",
+    "PutPublicAccessBlock": "s3:PutBucketPublicAccessBlock",
+    "GetPublicAccessBlock": "s3:GetBucketPublicAccessBlock",
+    "DeletePublicAccessBlock": "s3:PutBucketPublicAccessBlock",
 }
+# E15 (P, PutBucketPolicy, GetBucketPolicy and DeleteBucketPolicy "Permissions"): only identities of the
+# bucket owner's account may call these (405 MethodNotAllowed for others that have the permission),
+# and the owner account's root user always may, "even if their bucket policy explicitly denies the
+# root principal's access" (lock-out recovery).
+# Operation -> its HTTP method (the 405 names it).
+OWNER_ONLY = {"PutBucketPolicy": "PUT", "GetBucketPolicy": "GET", "DeleteBucketPolicy": "DELETE"}
 # Operations whose permission is asked per object by the domain, not once by the gate: DeleteObjects
 # needs s3:DeleteObject on each key it names (P, DeleteObjects API reference, "Permissions"), and
 # answers a denied key in its result.
 PER_OBJECT = frozenset({"DeleteObjects"})
 GET_OBJECT = "s3:GetObject"
 DELETE_OBJECT = "s3:DeleteObject"
+LIST_BUCKET = "s3:ListBucket"
+# E16, D9 (P, S3 user guide "Troubleshoot access denied (403 Forbidden) errors"): RestrictPublicBuckets
+# denies as an explicit deny in a resource-based policy would.
+RESTRICTED = Decision(
+    allowed=False,
+    reason="with an explicit deny in a resource-based policy",
+    explicit=True,
+    policy="public access block",
+    statement="RestrictPublicBuckets",
+    policy_type="resource-based",
+)
 
 
 def action_of(operation: str) -> str:
@@ -63,13 +88,15 @@ def action_of(operation: str) -> str:
 
 class S3Resource(NamedTuple):
     """An S3 resource: an object, a bucket, or (no bucket) the service, in ``region``'s partition,
-    owned by ``account`` (empty: a bucket that does not exist), under the bucket's ``policy``."""
+    owned by ``account`` (empty: a bucket that does not exist), under the bucket's ``policy``;
+    ``restricted`` while the bucket's RestrictPublicBuckets is on and its policy is public (E16)."""
 
     bucket: str | None
     key: str | None = None
     region: str = ""
     account: str = ""
     policy: Policy | None = None
+    restricted: bool = False
 
     @property
     def arn(self) -> str:
@@ -115,7 +142,28 @@ class S3Access:
         found = self.store.find_bucket(bucket)
         if found is None:
             return S3Resource(bucket, key, region)
-        return S3Resource(bucket, key, region, found.owner_account, found.policy)
+        block = found.public_access_block
+        restricted = found.policy_public and block is not None and block.restrict_public_buckets
+        return S3Resource(bucket, key, region, found.owner_account, found.policy, restricted)
+
+    def decide(
+        self,
+        context: RequestContext,
+        action: str,
+        resource: S3Resource,
+        keys: Mapping[str, RequestValue] | None = None,
+    ) -> Decision:
+        """The decision for ``context`` doing ``action`` on ``resource``: RestrictPublicBuckets first
+        (E16: a bucket with a public policy answers only its own account's principals and AWS
+        services), then the decision point."""
+        if resource.restricted and _outside(context, resource.account):
+            # Kept for explain() by a decision point that keeps decisions (PolicyAuthorizer.record);
+            # the Authorizer port itself only decides.
+            record = getattr(self.authorizer, "record", None)
+            if record is not None:
+                record(context, action, resource, RESTRICTED)
+            return RESTRICTED
+        return self.authorizer.decide(context, action, resource, keys)
 
     def check(
         self,
@@ -128,7 +176,7 @@ class S3Access:
         a context is the engine's own work: always allowed)."""
         if context is None:
             return
-        decision = self.authorizer.decide(context, action, resource, keys)
+        decision = self.decide(context, action, resource, keys)
         if not decision.allowed:
             if not context.principal.anonymous and resource.account not in (
                 "",
@@ -144,12 +192,56 @@ class S3Access:
         bucket: str | None,
         key: str | None,
         keys: Mapping[str, RequestValue] | None = None,
+        *,
+        expected_owner: str | None = None,
     ) -> None:
-        """The gate: may ``context`` perform ``operation`` on the addressed bucket and key?"""
-        if operation in PER_OBJECT:
-            return
+        """The gate: may ``context`` perform ``operation`` on the addressed bucket and key?
+
+        ``expected_owner`` (``x-amz-expected-bucket-owner``) that is not the bucket's owner is 403
+        ``Access Denied`` (D7, A: LocalStack snapshot test_put_bucket_policy_expected_bucket_owner;
+        P: "If the account ID that you provide does not match the actual owner of the bucket, the
+        request fails with the HTTP status code 403 Forbidden (access denied)").
+        """
         if operation == "CreateBucket":  # the bucket to be: owned by the caller, no policy yet
             resource = S3Resource(bucket, None, context.region)
             self.check(context, "s3:CreateBucket", resource, keys)
             return
-        self.check(context, action_of(operation), self.resource(bucket, key, context.region), keys)
+        resource = self.resource(bucket, key, context.region)
+        if expected_owner is not None and resource.account not in ("", expected_owner):
+            raise AccessDenied  # D7
+        if operation in PER_OBJECT:
+            return
+        if operation in OWNER_ONLY:
+            self._owner_only(context, operation, resource, keys)
+            return
+        self.check(context, action_of(operation), resource, keys)
+
+    def _owner_only(
+        self,
+        context: RequestContext,
+        operation: str,
+        resource: S3Resource,
+        keys: Mapping[str, RequestValue] | None,
+    ) -> None:
+        """E15: the owner account's root user always; others need the permission (403) and to be of
+        the owner's account (405 MethodNotAllowed)."""
+        principal = context.principal
+        owner = resource.account or principal.account_id
+        if principal.account_id == owner and _is_root(principal.arn):
+            return
+        self.check(context, action_of(operation), resource, keys)
+        if principal.account_id != owner:
+            raise MethodNotAllowed(OWNER_ONLY[operation], "BUCKET")
+
+
+def _is_root(principal_arn: str) -> bool:
+    return principal_arn.endswith(":root") and ":iam::" in principal_arn
+
+
+def _outside(context: RequestContext, owner: str) -> bool:
+    """Whether RestrictPublicBuckets shuts ``context`` out: anonymous callers and principals of other
+    accounts; AWS service principals keep their access (P, PublicAccessBlockConfiguration)."""
+    principal = context.principal
+    if principal.anonymous:
+        return True
+    return principal.account_id != owner and principal.kind is not PrincipalKind.AWS_SERVICE

@@ -9,16 +9,22 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from pytest_s3sse._internal import arn
 from pytest_s3sse._internal.clock import Clock
 from pytest_s3sse._internal.errors.s3 import (
+    AccessDenied,
     BucketAlreadyExists,
     BucketAlreadyOwnedByYou,
     BucketNotEmpty,
     IllegalLocationConstraint,
     InvalidBucketName,
     InvalidLocationConstraint,
+    NoSuchBucketPolicy,
+    NoSuchPublicAccessBlockConfiguration,
 )
-from pytest_s3sse._internal.s3.store import Bucket, Store
+from pytest_s3sse._internal.policy.document import Policy, PolicyKind, parse_policy
+from pytest_s3sse._internal.s3.bucket_policy import is_public, public_policy_refused
+from pytest_s3sse._internal.s3.store import ALL_BLOCKED, Bucket, PublicAccessBlock, Store
 from pytest_s3sse._internal.sse.rules import IMPLICIT_DEFAULT, NEW_BUCKET_DEFAULT, BucketDefault
 from pytest_s3sse._internal.types import SseMode
 
@@ -81,7 +87,9 @@ class BucketService:
         if not valid_bucket_name(name):
             raise InvalidBucketName(name)
         default = NEW_BUCKET_DEFAULT if self.ssec_blocked_by_default else IMPLICIT_DEFAULT
-        bucket = Bucket(name, region, owner_account, self.clock.now(), default)
+        bucket = Bucket(
+            name, region, owner_account, self.clock.now(), default, public_access_block=ALL_BLOCKED
+        )
         existing = self.store.create_bucket(bucket)  # atomic: added, or the bucket of that name
         if existing is bucket:
             return bucket, True
@@ -137,6 +145,53 @@ class BucketService:
         """DeleteBucketEncryption: back to SSE-S3 (B3). U: the SSE-C block is a security setting
         and is kept (proposed; AWS does not document what DeleteBucketEncryption does to it)."""
         return self.store.set_default_encryption(name, _implicit_keeping_block)
+
+    # -- bucket policy and Block Public Access (s3/bucket_policy.py) --------------------------
+    def put_policy(self, name: str, text: str, *, requester_arn: str) -> Policy:
+        """PutBucketPolicy: parse and validate ``text`` (MalformedPolicy, M1-M17), refuse a public
+        policy while the bucket's BlockPublicPolicy is on (403, D8), store it."""
+        bucket = self.store.bucket(name)
+        bucket_arn = arn.bucket(name, bucket.region)
+        policy = parse_policy(text, PolicyKind.BUCKET, bucket_arn=bucket_arn)
+        public = is_public(policy)
+
+        def check(current: Bucket) -> None:
+            block = current.public_access_block
+            if public and block is not None and block.block_public_policy:
+                raise AccessDenied(public_policy_refused(requester_arn, bucket_arn))
+
+        self.store.set_policy(name, policy, public=public, check=check)
+        return policy
+
+    def get_policy(self, name: str) -> Policy:
+        """GetBucketPolicy: the policy as it was put (NoSuchBucketPolicy without one)."""
+        policy = self.store.bucket(name).policy
+        if policy is None:
+            raise NoSuchBucketPolicy(name)
+        return policy
+
+    def delete_policy(self, name: str) -> None:
+        """DeleteBucketPolicy: removes it; succeeds without one too (A, 204)."""
+        self.store.set_policy(name, None)
+
+    def policy_is_public(self, name: str) -> bool:
+        """GetBucketPolicyStatus's ``IsPublic`` (False without a policy)."""
+        return self.store.bucket(name).policy_public
+
+    def put_public_access_block(self, name: str, config: PublicAccessBlock) -> None:
+        """PutPublicAccessBlock: replaces the bucket's configuration (existing policies stay)."""
+        self.store.set_public_access_block(name, config)
+
+    def get_public_access_block(self, name: str) -> PublicAccessBlock:
+        """GetPublicAccessBlock (NoSuchPublicAccessBlockConfiguration without one)."""
+        config = self.store.bucket(name).public_access_block
+        if config is None:
+            raise NoSuchPublicAccessBlockConfiguration(name)
+        return config
+
+    def delete_public_access_block(self, name: str) -> None:
+        """DeletePublicAccessBlock: no configuration (every flag off) from now on."""
+        self.store.set_public_access_block(name, None)
 
 
 def _must_be_empty(bucket: Bucket) -> None:

@@ -165,7 +165,7 @@ def copy_object(objects: ObjectService, request: CopyRequest) -> StoredObject:
     ciphertext. The source's encryption context is not carried over (K13, P).
     """
     bucket = objects.store.bucket(request.bucket)
-    source = objects.lookup(request.source_bucket, request.source_key)
+    source = objects.copy_source(request.source_bucket, request.source_key, request.context)
     source_plan = _check_source(request, source, objects)
     check_key(request.key)
     if request.directive is MetadataDirective.REPLACE:

@@ -20,7 +20,7 @@ from pytest_s3sse._internal.errors import DecryptionError
 from pytest_s3sse._internal.errors.s3 import NoSuchKey, S3Error
 from pytest_s3sse._internal.http import RequestBody, collect
 from pytest_s3sse._internal.s3 import conditions, ranges
-from pytest_s3sse._internal.s3.access import DELETE_OBJECT, GET_OBJECT, S3Access
+from pytest_s3sse._internal.s3.access import DELETE_OBJECT, GET_OBJECT, LIST_BUCKET, S3Access
 from pytest_s3sse._internal.s3.limits import check_key, check_metadata, check_write_condition_values
 from pytest_s3sse._internal.s3.pipeline import (
     EAGER_DECRYPT_LIMIT,
@@ -188,13 +188,26 @@ class ObjectService:
             raise NoSuchKey(key)
         return obj
 
+    def readable(self, bucket_name: str, key: str, context: RequestContext | None) -> StoredObject:
+        """The current version of an object its requester may read (the gate allowed s3:GetObject):
+        a missing key is 404 NoSuchKey only for a requester that may list the bucket
+        (``s3:ListBucket``), 403 AccessDenied otherwise (E13, P: GetObject and HeadObject
+        "Permissions"; the denial of s3:ListBucket, U for its text)."""
+        obj = self.store.current(bucket_name, key)
+        if obj is None:
+            if context is not None:
+                bucket = self.access.resource(bucket_name, None, context.region)
+                self.access.check(context, LIST_BUCKET, bucket)
+            raise NoSuchKey(key)
+        return obj
+
     def read(self, request: ReadRequest, *, with_body: bool) -> ReadResult:
         """GetObject (``with_body``) or HeadObject.
 
         The SSE-C key is checked before the conditions (U: no recording orders them), so a request
         without the right key learns nothing about the object from a 304 or a 412.
         """
-        obj = self.lookup(request.bucket, request.key)
+        obj = self.readable(request.bucket, request.key, request.context)
         plan = self.sse.read(
             obj.envelope, self.store.bucket(obj.bucket), obj.key, request.sse, request.context
         )
@@ -213,6 +226,17 @@ class ObjectService:
             plan.open()
         return result
 
+    def copy_source(
+        self, bucket_name: str, key: str, context: RequestContext | None
+    ) -> StoredObject:
+        """The source of a copy (CopyObject, UploadPartCopy): reading it is an action of its own,
+        ``s3:GetObject`` on the source object (E14, P), asked before the source is looked up, so a
+        requester that may not read it learns nothing of whether it exists."""
+        if context is not None:
+            resource = self.access.resource(bucket_name, key, context.region)
+            self.access.check(context, GET_OBJECT, resource)
+        return self.lookup(bucket_name, key)
+
     def source_plan(
         self,
         source: StoredObject,
@@ -224,9 +248,6 @@ class ObjectService:
         source, R14 with the wrong key, R15 with another algorithm, K12 with one for a source that
         is not SSE-C (reference sections 3 and 8)."""
         bucket = self.store.bucket(source.bucket)
-        if context is not None:  # reading the source is an action of its own (s3:GetObject)
-            resource = self.access.resource(source.bucket, source.key, context.region)
-            self.access.check(context, GET_OBJECT, resource)
         return self.sse.read(
             source.envelope, bucket, source.key, headers, context, copy_source=True
         )

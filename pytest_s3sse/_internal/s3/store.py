@@ -195,7 +195,45 @@ class DefaultEncryptionSet(NamedTuple):
     default: BucketDefault
 
 
-StoreEvent = ObjectCommitted | ObjectRemoved | BucketCreated | BucketDeleted | DefaultEncryptionSet
+class BucketPolicySet(NamedTuple):
+    """A bucket's policy was put (``policy``) or deleted (None): PutBucketPolicy, DeleteBucketPolicy."""
+
+    bucket: str
+    policy: Policy | None
+
+
+class PublicAccessBlockSet(NamedTuple):
+    """A bucket's Block Public Access configuration was put or (None) deleted."""
+
+    bucket: str
+    config: PublicAccessBlock | None
+
+
+StoreEvent = (
+    ObjectCommitted
+    | ObjectRemoved
+    | BucketCreated
+    | BucketDeleted
+    | DefaultEncryptionSet
+    | BucketPolicySet
+    | PublicAccessBlockSet
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PublicAccessBlock:
+    """A bucket's S3 Block Public Access configuration (P, API reference
+    PublicAccessBlockConfiguration): the four flags, each False when not given."""
+
+    block_public_acls: bool = False
+    ignore_public_acls: bool = False
+    block_public_policy: bool = False
+    restrict_public_buckets: bool = False
+
+
+# Since April 2023 S3 creates every general purpose bucket with all four settings on (P, S3 user guide
+# "Blocking public access to your Amazon S3 storage"; policy-behaviour.md E16).
+ALL_BLOCKED = PublicAccessBlock(True, True, True, True)
 
 
 @dataclass(eq=False)
@@ -212,8 +250,12 @@ class Bucket:
     owner_account: str
     created: datetime
     default_encryption: BucketDefault = IMPLICIT_DEFAULT
-    # The bucket policy, parsed when it was put (replaced whole, never changed in place).
+    # The bucket policy, parsed when it was put (replaced whole, never changed in place), and whether
+    # it is public (worked out once, when it was put: s3/bucket_policy.py).
     policy: Policy | None = None
+    policy_public: bool = False
+    # Block Public Access (None: no configuration; new buckets get ALL_BLOCKED).
+    public_access_block: PublicAccessBlock | None = None
     objects: dict[str, list[StoredObject]] = field(default_factory=dict)
     sorted_keys: list[str] = field(default_factory=list)
     uploads: dict[str, MultipartUpload] = field(default_factory=dict)
@@ -334,6 +376,35 @@ class Store:
             if self._on_change is not None:
                 self._on_change(DefaultEncryptionSet(name, default))
         return default
+
+    def set_policy(
+        self,
+        name: str,
+        policy: Policy | None,
+        *,
+        public: bool = False,
+        check: Callable[[Bucket], None] | None = None,
+    ) -> Bucket:
+        """Put (``policy``, ``public`` when it grants public access) or delete (None) the bucket's
+        policy, atomically, once ``check(bucket)`` (which raises to refuse: BlockPublicPolicy)
+        passed under the lock."""
+        with self._lock:
+            bucket = self._bucket(name)
+            if check is not None:
+                check(bucket)
+            bucket.policy, bucket.policy_public = policy, public and policy is not None
+            if self._on_change is not None:
+                self._on_change(BucketPolicySet(name, policy))
+        return bucket
+
+    def set_public_access_block(self, name: str, config: PublicAccessBlock | None) -> Bucket:
+        """Put (``config``) or delete (None) the bucket's Block Public Access configuration."""
+        with self._lock:
+            bucket = self._bucket(name)
+            bucket.public_access_block = config
+            if self._on_change is not None:
+                self._on_change(PublicAccessBlockSet(name, config))
+        return bucket
 
     # -- objects ------------------------------------------------------------------------------
     def current(self, bucket: str, key: str) -> StoredObject | None:

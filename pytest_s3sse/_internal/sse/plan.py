@@ -29,6 +29,7 @@ from pytest_s3sse._internal.context import RequestContext
 from pytest_s3sse._internal.crypto.aead import Aead
 from pytest_s3sse._internal.crypto.customer import CustomerKey
 from pytest_s3sse._internal.crypto.segments import SealedPart
+from pytest_s3sse._internal.errors.kms import KmsError
 from pytest_s3sse._internal.sse.customer import check_part, check_read, read_key, write_key
 from pytest_s3sse._internal.sse.envelope import Envelope, Sealer
 from pytest_s3sse._internal.sse.kms import KmsScope
@@ -147,6 +148,22 @@ class SsePlanner:
             root = Principal(owner, arn.root(owner, region))
             context = RequestContext.internal(root, time=self.clock.now(), region=region)
         return KmsScope(context, bucket.name, key, owner, region)
+
+    def policy_key_arn(self, key_id: str, bucket: BucketRef) -> str:
+        """The value of ``s3:x-amz-server-side-encryption-aws-kms-key-id`` for a request that names
+        ``key_id`` (K13: the policy "must use a key ARN"; U how S3 resolves it, proposed): a bare id in
+        the bucket owner's account and region, an alias resolved to its key's ARN (no KMS call is
+        recorded); an alias that names no key stays the alias ARN it names (the write then fails at
+        KMS, as S3's would)."""
+        kms = self.sealer.kms
+        if kms is None:
+            return key_id
+        try:
+            return kms.service.key_arn(key_id, account=bucket.owner_account, region=bucket.region)
+        except KmsError:
+            if key_id.startswith("alias/"):
+                return arn.kms_alias(bucket.owner_account, bucket.region, key_id)
+            return key_id
 
     @staticmethod
     def _secure(context: RequestContext | None) -> bool:

@@ -23,6 +23,8 @@ from pytest_s3sse._internal.s3.rest.copying import CopyOps
 from pytest_s3sse._internal.s3.rest.listing import ListOps
 from pytest_s3sse._internal.s3.rest.multipart import MultipartOps
 from pytest_s3sse._internal.s3.rest.objects import ObjectOps
+from pytest_s3sse._internal.s3.rest.operation_keys import EXPECTED_OWNER, OperationKeys
+from pytest_s3sse._internal.s3.rest.policies import PolicyOps
 from pytest_s3sse._internal.sse.kms import check_transport
 
 # (level, method, sub-resource) -> operation name, for routes and for naming what answers 501.
@@ -124,6 +126,7 @@ class S3Api:
         self.events = events
         buckets, objects = BucketOps(services), ObjectOps(services)
         multipart, listing = MultipartOps(services), ListOps(services)
+        policies = PolicyOps(services)
         self.handlers: dict[str, Handler] = {
             "ListBuckets": buckets.list_buckets,
             "CreateBucket": buckets.create_bucket,
@@ -148,6 +151,13 @@ class S3Api:
             "CopyObject": CopyOps(services).copy_object,
             "ListObjectsV2": listing.list_objects_v2,
             "ListObjects": listing.list_objects,
+            "PutBucketPolicy": policies.put_bucket_policy,
+            "GetBucketPolicy": policies.get_bucket_policy,
+            "DeleteBucketPolicy": policies.delete_bucket_policy,
+            "GetBucketPolicyStatus": policies.get_bucket_policy_status,
+            "PutPublicAccessBlock": policies.put_public_access_block,
+            "GetPublicAccessBlock": policies.get_public_access_block,
+            "DeletePublicAccessBlock": policies.delete_public_access_block,
         }
 
     def resolve(self, request: HttpRequest, target: routing.Target) -> str:
@@ -232,12 +242,28 @@ class S3Api:
         An anonymous request that asks for SSE-KMS is refused for its transport first (W14, W15: the
         reference lists anonymous requests among those S3 answers with W14; U for the order against
         the authorisation), so an unsigned SSE-KMS upload learns why it cannot work.
+
+        The operation's condition keys (``s3:x-amz-server-side-encryption``, ``s3:prefix`` ...) are
+        read from the request only if a policy's condition asks for one (:class:`OperationKeys`).
+        Order of the checks that can refuse a write (one documented order; docs/errors.md): this
+        gate (ExpectedBucketOwner, RestrictPublicBuckets, bucket, identity policies) first, then in
+        the handler the bucket's SSE-C block (C9, April 2026), then the SSE headers themselves,
+        then KMS's own authorisation of the key use (U: AWS documents no order; the block's text
+        is itself an authorisation answer naming s3:PutObject, so it comes after the policies).
         """
         context = call.context
-        if context.anonymous and hdr.requests_kms(call.request):
+        request = call.request
+        if context.anonymous and hdr.requests_kms(request):
             check_transport(context)
         target = call.target
-        self.services.access.authorize_operation(context, call.operation, target.bucket, target.key)
+        self.services.access.authorize_operation(
+            context,
+            call.operation,
+            target.bucket,
+            target.key,
+            OperationKeys(call, self.services),
+            expected_owner=request.headers.get(EXPECTED_OWNER),
+        )
 
     def render_error(self, err: AwsError, request: HttpRequest, request_id: str) -> HttpResponse:
         """An S3 error document (no body for HEAD, as S3 does)."""

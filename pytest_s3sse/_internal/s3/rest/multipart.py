@@ -234,7 +234,7 @@ class MultipartOps:
         target = self._part_request(call, with_body=False)
         upload = self.s.multipart.get(target.bucket, target.key, target.upload_id)
         ref = copysource.parse(request.headers[copysource.HEADER])
-        source = self.s.objects.lookup(ref.bucket, ref.key)
+        source = self.s.objects.copy_source(ref.bucket, ref.key, call.context)
         source_plan = self.s.objects.source_plan(
             source, hdr.sse_headers(request, prefix=copysource.PREFIX), call.context
         )

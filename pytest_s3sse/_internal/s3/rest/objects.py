@@ -75,7 +75,7 @@ class ObjectOps:
             checksum_mode=checksum_mode,
         )
         if part is not None:
-            obj = self.s.objects.lookup(call.bucket, call.key)
+            obj = self.s.objects.readable(call.bucket, call.key, call.context)
             if part > obj.parts_count:
                 raise InvalidPartNumber(
                     extra={

@@ -1,0 +1,102 @@
+"""Protocol edge: the S3 condition keys an operation carries, read from its request on first use.
+
+The gate hands :class:`OperationKeys` to the decision point with every request; it reads nothing until a
+policy's condition asks for a key, so a request that no policy conditions pays for one small object.
+Values (shared/reference/policy-behaviour.md 3.2; P: Service Authorization Reference, "Condition keys
+for Amazon S3", and the S3 user guide's policy key pages):
+
+- ``s3:x-amz-server-side-encryption`` (K11): the request header, verbatim, on PutObject, CopyObject (the
+  target) and CreateMultipartUpload; absent when not sent: the bucket's default encryption does not
+  fill it (A: trussworks/terraform-aws-ou-scp#24), and UploadPart/CompleteMultipartUpload carry none.
+- ``s3:x-amz-server-side-encryption-aws-kms-key-id`` (K13): on the same operations, only when the
+  header is sent; its value is the key's ARN (a bare id in the bucket owner's account and region, an
+  alias resolved to its key: :meth:`~pytest_s3sse._internal.sse.plan.SsePlanner.policy_key_arn`; U).
+- ``s3:x-amz-server-side-encryption-customer-algorithm`` (K14): the SSE-C algorithm header, same ops.
+- ``s3:prefix`` (K15; ``""`` when absent: U), ``s3:max-keys`` and ``s3:delimiter`` (when sent) on
+  ListObjects and ListObjectsV2.
+- ``s3:ResourceAccount`` (K18): the bucket owner's account, on every operation on a bucket that exists.
+- ``s3:TlsVersion`` (K18, numeric): over https only, ``1.3`` (U: the TLS version a current client
+  negotiates with S3; the in-process adapters have no handshake to read it from).
+- ``s3:x-amz-content-sha256``: the header as sent (P, SAR; "UNSIGNED-PAYLOAD", a hex digest, or a
+  streaming marker).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+from pytest_s3sse._internal.policy.conditions import RequestValue
+from pytest_s3sse._internal.s3.rest.call import Call, Services
+from pytest_s3sse._internal.s3.rest.headers import SSE_C_ALGORITHM
+from pytest_s3sse._internal.sse.rules import KMS_KEY_HEADER, SSE_HEADER
+
+EXPECTED_OWNER = "x-amz-expected-bucket-owner"
+TLS_VERSION = "1.3"  # U (module doc)
+# Operations whose request writes an object with the encryption its headers ask for (K11, K13, K14).
+WRITES = frozenset({"PutObject", "CopyObject", "CreateMultipartUpload"})
+LISTS = frozenset({"ListObjects", "ListObjectsV2"})
+CONTENT_SHA256 = "x-amz-content-sha256"
+
+
+def operation_keys(call: Call, services: Services) -> dict[str, RequestValue]:
+    """Every S3 condition key ``call`` carries (names as AWS spells them)."""
+    request = call.request
+    headers = request.headers
+    keys: dict[str, RequestValue] = {}
+    name = call.target.bucket
+    bucket = services.access.store.find_bucket(name) if name is not None else None
+    if bucket is not None:
+        keys["s3:ResourceAccount"] = bucket.owner_account
+    if call.context.secure:
+        keys["s3:TlsVersion"] = TLS_VERSION
+    sha256 = headers.get(CONTENT_SHA256)
+    if sha256 is not None:
+        keys["s3:" + CONTENT_SHA256] = sha256
+    operation = call.operation
+    if operation in WRITES:
+        algorithm = headers.get(SSE_HEADER)
+        if algorithm is not None:
+            keys["s3:" + SSE_HEADER] = algorithm
+        key_id = headers.get(KMS_KEY_HEADER)
+        if key_id is not None:
+            resolved = (
+                key_id if bucket is None else services.objects.sse.policy_key_arn(key_id, bucket)
+            )
+            keys["s3:" + KMS_KEY_HEADER] = resolved
+        customer = headers.get(SSE_C_ALGORITHM)
+        if customer is not None:
+            keys["s3:" + SSE_C_ALGORITHM] = customer
+    elif operation in LISTS:
+        params = request.params
+        keys["s3:prefix"] = params.get("prefix", "")
+        for param in ("max-keys", "delimiter"):
+            value = params.get(param)
+            if value is not None:
+                keys["s3:" + param] = value
+    return keys
+
+
+class OperationKeys(Mapping[str, RequestValue]):
+    """:func:`operation_keys` of one request, worked out on first read."""
+
+    __slots__ = ("_call", "_keys", "_services")
+
+    def __init__(self, call: Call, services: Services) -> None:
+        self._call = call
+        self._services = services
+        self._keys: dict[str, RequestValue] | None = None
+
+    def _built(self) -> dict[str, RequestValue]:
+        keys = self._keys
+        if keys is None:
+            keys = self._keys = operation_keys(self._call, self._services)
+        return keys
+
+    def __getitem__(self, name: str) -> RequestValue:
+        return self._built()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._built())
+
+    def __len__(self) -> int:
+        return len(self._built())
