@@ -43,8 +43,11 @@ from pytest_s3sse._internal.kms.managed import MANAGED_ALIASES, authorize, s3_po
 from pytest_s3sse._internal.kms.quotas import KmsQuotas
 from pytest_s3sse._internal.kms.types import Caller, KmsCall, Page
 from pytest_s3sse._internal.policy import Authorizer, DefaultAuthorizer
+from pytest_s3sse._internal.policy.authorizer import RequestKeys
 from pytest_s3sse._internal.policy.conditions import RequestValue
 from pytest_s3sse._internal.policy.document import Policy, PolicyKind, parse_policy
+from pytest_s3sse._internal.policy.evaluate import Caller as PolicyCaller
+from pytest_s3sse._internal.policy.evaluate import Facts, evaluate
 
 T = TypeVar("T")
 _MARKER_PREFIX = "s3sse:"
@@ -298,6 +301,27 @@ class ServiceBase:
             raise AccessDeniedException.denied(
                 caller.principal.arn, action, key.arn, decision.reason
             )
+
+    @staticmethod
+    def _locks_out(key_arn: str, account: str, policy: Policy, caller: Caller) -> bool:
+        """KP1: would ``policy`` stop ``caller`` from a later PutKeyPolicy on the key? (P, CreateKey
+        and PutKeyPolicy: "the key policy must allow the calling principal to make a subsequent
+        PutKeyPolicy request on the KMS key".) The key policy alone is read, with the caller's
+        identity taken as allowing (naming its account is enough, as the default policy does) and
+        this request's condition keys; an explicit Deny in it locks out. The test API's calls (no
+        request context) are the engine's own and are not checked."""
+        context = caller.context
+        if context is None:
+            return False
+        facts = Facts(
+            PolicyCaller.of(context.principal),
+            "kms:PutKeyPolicy",
+            key_arn,
+            account,
+            RequestKeys(context, "kms", None),
+        )
+        decision = evaluate(facts, resource_policy=policy, identity_policies=None, key_policy=True)
+        return not decision.allowed
 
     # -- key states (P, KMS DG key-state table) ------------------------------------------------
     @staticmethod

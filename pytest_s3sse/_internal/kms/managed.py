@@ -15,6 +15,8 @@ allows" form (A format KE3; the exact wording for these operations is U, referen
 
 from __future__ import annotations
 
+import json
+
 from pytest_s3sse._internal import arn
 from pytest_s3sse._internal.errors.kms import AccessDeniedException
 from pytest_s3sse._internal.kms.keys import KmsKey
@@ -34,6 +36,33 @@ _VIA_S3_ACTIONS = frozenset(
     }
 )  # fmt: skip
 _READ_ONLY = ("Describe", "Get", "List")
+
+
+def policy_text(document: str) -> str:
+    """A key policy as GetKeyPolicy returns it: re-serialized in AWS's pretty form (two-space indents,
+    ``"key" : value``, arrays inline as ``[ a, b ]``, ``[ {`` and ``}, {`` between statements), the
+    members in the order they were sent (A: aws/aws-cli#9456 shows a user's policy so returned;
+    LS-AWS ``test_get_put_list_key_policies``: "AWS policy string has newlines littered in the
+    response"; the form is that of AWS's own documents, P: the model's GetKeyPolicy example).
+    ``document`` must be valid JSON (it has been parsed before)."""
+    return _pretty(json.loads(document), 1)
+
+
+def _pretty(value: object, nesting: int) -> str:
+    if isinstance(value, dict):
+        if not value:
+            return "{ }"
+        inner = "\n" + "  " * nesting
+        members = ("," + inner).join(
+            f"{json.dumps(k, ensure_ascii=False)} : {_pretty(v, nesting + 1)}"
+            for k, v in value.items()
+        )
+        return "{" + inner + members + "\n" + "  " * (nesting - 1) + "}"
+    if isinstance(value, list):
+        if not value:
+            return "[ ]"
+        return "[ " + ", ".join(_pretty(v, nesting) for v in value) + " ]"
+    return json.dumps(value, ensure_ascii=False)
 
 
 def default_policy(account: str, region: str) -> str:

@@ -174,6 +174,7 @@ def _create_key(svc: KmsService, p: Params, caller: Caller) -> Result:
         tags=_tags(p),
         multi_region=bool(p.get("MultiRegion", False)),
         origin=p.get("Origin"),
+        bypass_lockout=bool(p.get("BypassPolicyLockoutSafetyCheck", False)),
     )
     return {"KeyMetadata": render.key_metadata(view)}
 
@@ -244,7 +245,13 @@ def _get_key_policy(svc: KmsService, p: Params, caller: Caller) -> Result:
 
 def _put_key_policy(svc: KmsService, p: Params, caller: Caller) -> Result:
     name = p.get("PolicyName", "default")
-    svc.put_key_policy(p["KeyId"], p["Policy"], caller=caller, policy_name=name)
+    svc.put_key_policy(
+        p["KeyId"],
+        p["Policy"],
+        caller=caller,
+        policy_name=name,
+        bypass_lockout=bool(p.get("BypassPolicyLockoutSafetyCheck", False)),
+    )
     return {}
 
 
