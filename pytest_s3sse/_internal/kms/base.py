@@ -29,6 +29,7 @@ from pytest_s3sse._internal.errors.kms import (
 )
 from pytest_s3sse._internal.http import ascii_decimal
 from pytest_s3sse._internal.kms import rotation
+from pytest_s3sse._internal.kms.grants import GrantStore
 from pytest_s3sse._internal.kms.keys import (
     Alias,
     KeyMaterial,
@@ -146,6 +147,7 @@ class ServiceBase:
         self._on_call = on_call
         self._authorizer: Authorizer = authorizer if authorizer is not None else DefaultAuthorizer()
         self.store = KeyStore()
+        self.grants = GrantStore()
         self.quotas = KmsQuotas(clock)
         self.lock = threading.RLock()
         self._log: list[KmsCall] = []
@@ -268,11 +270,13 @@ class ServiceBase:
         *,
         aliases: bool,
         cross_account: bool,
+        keys: Mapping[str, RequestValue] | None = None,
     ) -> KmsKey:
-        """Resolve ``key_ref``, note the key in the call record, and authorise ``action`` on it."""
+        """Resolve ``key_ref``, note the key in the call record, and authorise ``action`` on it
+        (``keys``: the operation's own condition keys beyond the encryption context's)."""
         key = self._resolve(key_ref, caller, aliases=aliases, cross_account=cross_account)
         call.key_arn = key.arn
-        self._authorize(key, action, caller, call.context)
+        self._authorize(key, action, caller, call.context, keys)
         return key
 
     def _authorize(
@@ -281,12 +285,15 @@ class ServiceBase:
         action: str,
         caller: Caller,
         encryption_context: Mapping[str, str] | None = None,
+        extra_keys: Mapping[str, RequestValue] | None = None,
     ) -> None:
         """May ``caller`` perform ``action`` with ``key``? Every KMS operation that uses a key asks
         here, once it knows the key (S3's calls too, with ``caller.via == "s3"``): the AWS managed
         keys' fixed policies (:func:`~pytest_s3sse._internal.kms.managed.authorize`), then the
         engine's policy decision point (the port every gate asks; key policies plug in there). A
-        denial is KMS's AccessDeniedException (S3 turns it into its own 403).
+        denial is KMS's AccessDeniedException (S3 turns it into its own 403). A grant of the key to the
+        caller for ``action`` allows what the policies did not, unless a policy denied explicitly
+        (E10: "A grant can allow access to a KMS key, but not deny access").
 
         The test API's calls (no request context) are the engine's own work: only the AWS managed
         keys' fixed rules apply to them."""
@@ -296,8 +303,14 @@ class ServiceBase:
             return
         resource = KeyResource(key.arn, key.account, parsed_key_policy(key.policy))
         keys = condition_keys(encryption_context) if encryption_context else None
+        if extra_keys:
+            keys = {**(keys or {}), **extra_keys}
         decision = self._authorizer.decide(context, "kms:" + action, resource, keys)
         if not decision.allowed:
+            if not decision.explicit and self.grants.allows(
+                key.arn, action, caller.principal.arn, encryption_context or {}
+            ):
+                return
             raise AccessDeniedException.denied(
                 caller.principal.arn, action, key.arn, decision.reason
             )
