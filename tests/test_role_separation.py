@@ -472,3 +472,55 @@ def test_cross_account_sse_kms_reads_when_all_three_policies_allow(s3sse, kms, b
         OTHER,
         None,
     )
+
+
+def test_cross_account_with_a_bucket_key_reads_when_all_three_policies_allow(
+    s3sse, kms, bucket, key, bucket_key_object
+):
+    # K21 across accounts: the partner's Decrypt carries the bucket ARN as its context.
+    s3sse.engine.store.bucket(bucket).policy = _bucket_policy(bucket)  # until PutBucketPolicy lands
+    _share_key(kms, key)
+    partner = client(s3sse, PARTNER, policy=PARTNER_IAM)
+    assert partner.get_object(Bucket=bucket, Key=bucket_key_object)["Body"].read() == BODY
+    assert s3sse.kms_calls[-1].encryption_context == {"aws:s3:arn": f"arn:aws:s3:::{bucket}"}
+
+
+def test_cross_account_with_a_bucket_key_is_denied_without_the_key_policy(
+    s3sse, bucket, key, bucket_key_object
+):
+    s3sse.engine.store.bucket(bucket).policy = _bucket_policy(bucket)  # until PutBucketPolicy lands
+    partner = client(s3sse, PARTNER, policy=PARTNER_IAM)
+    with pytest.raises(ClientError) as info:
+        partner.get_object(Bucket=bucket, Key=bucket_key_object)
+    assert error(info) == DENIED
+    assert (s3sse.kms_calls[-1].operation, s3sse.kms_calls[-1].error) == (
+        "Decrypt",
+        "AccessDeniedException",
+    )
+
+
+# -- copies (E11: the source is decrypted and the target encrypted as the caller) ----------------
+def test_copy_object_needs_kms_decrypt_on_the_source_key(s3sse, s3, bucket, key, stored):
+    copier = client(s3sse, ROLE, policy=identity(allow(["s3:GetObject", "s3:PutObject"])))
+    with pytest.raises(ClientError) as info:
+        copier.copy_object(Bucket=bucket, Key="copy", CopySource={"Bucket": bucket, "Key": stored})
+    assert error(info) == (
+        403,
+        {"Code": "AccessDenied", "Message": no_identity_allow(key["Arn"], "Decrypt")},
+    )
+    assert [o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]] == [stored]
+
+
+def test_copy_object_needs_kms_generate_data_key_on_the_target_key(s3sse, s3, bucket, key):
+    s3.put_object(Bucket=bucket, Key="plain", Body=BODY)
+    copier = client(s3sse, ROLE, policy=identity(allow(["s3:GetObject", "s3:PutObject"])))
+    with pytest.raises(ClientError) as info:
+        copier.copy_object(
+            Bucket=bucket,
+            Key="copy",
+            CopySource={"Bucket": bucket, "Key": "plain"},
+            ServerSideEncryption="aws:kms",
+            SSEKMSKeyId=key["Arn"],
+        )
+    assert error(info)[1]["Message"] == no_identity_allow(key["Arn"], "GenerateDataKey")
+    assert [o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]] == ["plain"]

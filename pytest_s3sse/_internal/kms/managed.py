@@ -8,9 +8,11 @@ no key ID"). Users cannot manage it: "You cannot edit any properties of AWS mana
 
 AWS enforces that through the key's fixed key policy (policy-behaviour.md 4.6, S): S3 may use it for
 principals of the owning account, and the account may only call ``Describe*``, ``Get*`` and ``List*``
-directly. :func:`authorize` evaluates that one policy until general key-policy evaluation exists, so a
-management call or a direct Encrypt answers ``AccessDeniedException`` in the "no resource-based policy
-allows" form (A format KE3; the exact wording for these operations is U, reference 12.8).
+directly. A request's use of the key evaluates that policy like any key policy (``ServiceBase._authorize``);
+:func:`authorize` reads the same policy as fixed rules for the test API's calls, which carry no request
+context (``tests/test_key_policy.py`` checks that both readings agree), so a management call or a direct
+Encrypt answers ``AccessDeniedException`` in the "no resource-based policy allows" form (A format KE3;
+the exact wording for these operations is U, reference 12.8).
 """
 
 from __future__ import annotations
@@ -100,10 +102,9 @@ def s3_policy(account: str, region: str) -> str:
 
 
 def authorize(key: KmsKey, action: str, caller: Caller) -> None:
-    """Raise AccessDeniedException when the AWS managed key's fixed policy does not allow ``action``.
-
-    Customer managed keys are not checked here (their policies are stored, not evaluated, yet).
-    """
+    """Raise AccessDeniedException when the AWS managed key's fixed policy does not allow ``action``
+    (the test API's calls; requests evaluate the policy itself). Customer managed keys are not
+    checked here: the test API acts as the engine."""
     if key.manager != "AWS":
         return
     same_account = caller.principal.account_id == key.account
