@@ -245,6 +245,22 @@ def test_kms_encryption_context_condition_keys_reach_a_direct_call(s3sse, kms, k
     )
 
 
+def test_for_any_value_on_encryption_context_keys_fails_without_a_context(s3sse, key):
+    # K22 (P): "ForAnyValue fails with no context".
+    any_key = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": "kms:Encrypt", "Resource": "*",
+             "Condition": {"ForAnyValue:StringEquals": {"kms:EncryptionContextKeys": ["dept"]}}}
+        ],
+    }  # fmt: skip
+    bob = as_principal(s3sse, BOB, policy=any_key)
+    bob.encrypt(KeyId=key["KeyId"], Plaintext=b"x", EncryptionContext={"dept": "a", "x": "b"})
+    with pytest.raises(ClientError) as info:
+        bob.encrypt(KeyId=key["KeyId"], Plaintext=b"x")
+    assert error(info)[1]["Code"] == "AccessDeniedException"
+
+
 # -- across accounts (E9) ----------------------------------------------------------------------------
 PARTNER = f"arn:aws:iam::{OTHER}:user/partner"
 

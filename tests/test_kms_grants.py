@@ -240,6 +240,17 @@ def test_the_grants_per_grantee_quota_is_limit_exceeded(monkeypatch, kms, key):
     assert error(info)[1]["Code"] == "LimitExceededException"
 
 
+def test_a_grantee_may_grant_its_own_operations_only(worker, kms, key):
+    # P (KMS DG grants.md): a grant that allows CreateGrant lets the grantee create grants with the
+    # same or fewer operations.
+    grant(kms, key, Operations=["Decrypt", "CreateGrant"])
+    other = f"arn:aws:iam::{ACCOUNT}:user/bob"
+    worker.create_grant(KeyId=key["Arn"], GranteePrincipal=other, Operations=["Decrypt"])
+    with pytest.raises(ClientError) as info:
+        worker.create_grant(KeyId=key["Arn"], GranteePrincipal=other, Operations=["Encrypt"])
+    assert error(info)[1]["Code"] == "AccessDeniedException"
+
+
 # -- ListGrants ---------------------------------------------------------------------------------------
 def test_list_grants_shows_each_grant_as_the_model_documents(s3sse, kms, key):
     made = grant(

@@ -307,8 +307,13 @@ class ServiceBase:
             keys = {**(keys or {}), **extra_keys}
         decision = self._authorizer.decide(context, "kms:" + action, resource, keys)
         if not decision.allowed:
+            granting = extra_keys.get("kms:GrantOperations") if extra_keys else None
             if not decision.explicit and self.grants.allows(
-                key.arn, action, caller.principal.arn, encryption_context or {}
+                key.arn,
+                action,
+                caller.principal.arn,
+                encryption_context or {},
+                granting if isinstance(granting, tuple) else (),
             ):
                 return
             raise AccessDeniedException.denied(

@@ -109,9 +109,20 @@ class Grant:
         """Whether the caller is the grant's retiring principal."""
         return self.retiring is not None and _names(self.retiring, caller_arn)
 
-    def allows(self, operation: str, caller_arn: str, context: Mapping[str, str]) -> bool:
-        """Whether the grant lets ``caller_arn`` perform ``operation`` with ``context``."""
+    def allows(
+        self,
+        operation: str,
+        caller_arn: str,
+        context: Mapping[str, str],
+        granting: Sequence[str] = (),
+    ) -> bool:
+        """Whether the grant lets ``caller_arn`` perform ``operation`` with ``context``. A grant that
+        allows CreateGrant allows grants of its own operations only (``granting``: the operations the
+        new grant asks for; P, KMS DG grants.md: the grantee "can create a grant with the same or
+        fewer operations")."""
         if operation not in self.operations or not self.names_grantee(caller_arn):
+            return False
+        if granting and not set(granting) <= set(self.operations):
             return False
         if self.constraints is None or operation not in _WITH_CONTEXT:
             return True
@@ -207,13 +218,18 @@ class GrantStore:
         ]
 
     def allows(
-        self, key_arn: str, operation: str, caller_arn: str, context: Mapping[str, str]
+        self,
+        key_arn: str,
+        operation: str,
+        caller_arn: str,
+        context: Mapping[str, str],
+        granting: Sequence[str] = (),
     ) -> bool:
         """Whether some grant of ``key_arn`` lets ``caller_arn`` perform ``operation``."""
         grants = self._by_key.get(key_arn)
         if not grants:
             return False
-        return any(g.allows(operation, caller_arn, context) for g in grants.values())
+        return any(g.allows(operation, caller_arn, context, granting) for g in grants.values())
 
 
 def check_grant_id(grant_id: str) -> None:
