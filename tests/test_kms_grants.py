@@ -186,6 +186,14 @@ def test_create_grant_on_a_key_pending_deletion_is_invalid_state(kms, key):
     }
 
 
+def test_create_grant_on_a_disabled_key_is_disabled(kms, key):
+    # P, KMS DG key-state table: CreateGrant on a Disabled key fails [1].
+    kms.disable_key(KeyId=key["KeyId"])
+    with pytest.raises(ClientError) as info:
+        grant(kms, key)
+    assert error(info)[1] == {"Code": "DisabledException", "Message": f"{key['Arn']} is disabled."}
+
+
 def test_create_grant_needs_kms_create_grant(s3sse, key):
     only_encrypt = {
         "Version": "2012-10-17",

@@ -80,7 +80,7 @@ class GrantOps(ServiceBase):
                 cross_account=True,
                 keys=keys,
             )
-            self._require_not_pending(key)  # P, key-state table [3]; U: Disabled keys accept grants
+            self._require_enabled(key)  # P, key-state table: CreateGrant [1] Disabled, [3] pending
             _check_supported(key, request.operations)
             if dry_run:
                 raise DryRunOperationException
