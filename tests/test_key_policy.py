@@ -144,6 +144,15 @@ def test_a_statement_without_action_or_resource_is_accepted(kms, key):
     kms.put_key_policy(KeyId=key["KeyId"], PolicyName="default", Policy=document(ROOT_ALL, idle))
 
 
+def test_a_principal_given_as_the_string_star_is_accepted(kms, key):
+    # KP6 (P; S aws/aws-cdk#10403): the API accepts "Principal": "*" (the console does not).
+    everyone = {"Effect": "Allow", "Principal": "*", "Action": "kms:Describe*", "Resource": "*"}
+    kms.put_key_policy(
+        KeyId=key["KeyId"], PolicyName="default", Policy=document(ROOT_ALL, everyone)
+    )
+    assert '"Principal" : "*"' in kms.get_key_policy(KeyId=key["KeyId"])["Policy"]
+
+
 # -- GetKeyPolicy (4.6) -------------------------------------------------------------------------------
 def test_get_key_policy_returns_the_default_policy_exactly(kms, key):
     assert kms.get_key_policy(KeyId=key["KeyId"], PolicyName="default")["Policy"] == (
