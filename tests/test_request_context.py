@@ -326,7 +326,8 @@ def test_delete_objects_asks_key_by_key(s3sse, s3, bucket):
 
 
 def test_s3s_kms_calls_ask_the_same_port(s3sse, s3, bucket, key):
-    # A KMS denial inside S3 is S3's 403 AccessDenied (SSE rows W12, R7, A).
+    # A KMS denial inside S3 is S3's 403 AccessDenied with KMS's text for the bucket owner's
+    # principals (policy-behaviour.md V1, A; V4, U).
     use(s3sse, DenyOne("kms:GenerateDataKey"))
     with pytest.raises(ClientError) as info:
         s3.put_object(
@@ -336,7 +337,14 @@ def test_s3s_kms_calls_ask_the_same_port(s3sse, s3, bucket, key):
             ServerSideEncryption="aws:kms",
             SSEKMSKeyId=key["KeyId"],
         )
-    assert error(info) == DENIED
+    assert error(info) == (
+        403,
+        {
+            "Code": "AccessDenied",
+            "Message": "User: arn:aws:iam::123456789012:root is not authorized to perform: "
+            f"kms:GenerateDataKey on resource: {key['Arn']} test",
+        },
+    )
     call = s3sse.kms_calls[-1]
     assert (call.operation, call.via, call.error) == (
         "GenerateDataKey",

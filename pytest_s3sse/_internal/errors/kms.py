@@ -163,6 +163,18 @@ class TagException(KmsError):
     code = "TagException"
 
 
+class InvalidGrantIdException(KmsError):
+    code = "InvalidGrantIdException"
+    # P code; U text: the model's description of the error.
+    default_message = "The request was rejected because the specified GrantId is not valid."
+
+
+class InvalidGrantTokenException(KmsError):
+    code = "InvalidGrantTokenException"
+    # P code; U text: the model's description of the error.
+    default_message = "The request was rejected because the specified grant token is not valid."
+
+
 class MalformedPolicyDocumentException(KmsError):
     code = "MalformedPolicyDocumentException"
 

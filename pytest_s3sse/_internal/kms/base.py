@@ -29,6 +29,7 @@ from pytest_s3sse._internal.errors.kms import (
 )
 from pytest_s3sse._internal.http import ascii_decimal
 from pytest_s3sse._internal.kms import rotation
+from pytest_s3sse._internal.kms.grants import GrantStore
 from pytest_s3sse._internal.kms.keys import (
     Alias,
     KeyMaterial,
@@ -43,8 +44,11 @@ from pytest_s3sse._internal.kms.managed import MANAGED_ALIASES, authorize, s3_po
 from pytest_s3sse._internal.kms.quotas import KmsQuotas
 from pytest_s3sse._internal.kms.types import Caller, KmsCall, Page
 from pytest_s3sse._internal.policy import Authorizer, DefaultAuthorizer
+from pytest_s3sse._internal.policy.authorizer import RequestKeys
 from pytest_s3sse._internal.policy.conditions import RequestValue
 from pytest_s3sse._internal.policy.document import Policy, PolicyKind, parse_policy
+from pytest_s3sse._internal.policy.evaluate import Caller as PolicyCaller
+from pytest_s3sse._internal.policy.evaluate import Facts, evaluate
 
 T = TypeVar("T")
 _MARKER_PREFIX = "s3sse:"
@@ -143,6 +147,7 @@ class ServiceBase:
         self._on_call = on_call
         self._authorizer: Authorizer = authorizer if authorizer is not None else DefaultAuthorizer()
         self.store = KeyStore()
+        self.grants = GrantStore()
         self.quotas = KmsQuotas(clock)
         self.lock = threading.RLock()
         self._log: list[KmsCall] = []
@@ -265,11 +270,13 @@ class ServiceBase:
         *,
         aliases: bool,
         cross_account: bool,
+        keys: Mapping[str, RequestValue] | None = None,
     ) -> KmsKey:
-        """Resolve ``key_ref``, note the key in the call record, and authorise ``action`` on it."""
+        """Resolve ``key_ref``, note the key in the call record, and authorise ``action`` on it
+        (``keys``: the operation's own condition keys beyond the encryption context's)."""
         key = self._resolve(key_ref, caller, aliases=aliases, cross_account=cross_account)
         call.key_arn = key.arn
-        self._authorize(key, action, caller, call.context)
+        self._authorize(key, action, caller, call.context, keys)
         return key
 
     def _authorize(
@@ -278,12 +285,15 @@ class ServiceBase:
         action: str,
         caller: Caller,
         encryption_context: Mapping[str, str] | None = None,
+        extra_keys: Mapping[str, RequestValue] | None = None,
     ) -> None:
         """May ``caller`` perform ``action`` with ``key``? Every KMS operation that uses a key asks
         here, once it knows the key (S3's calls too, with ``caller.via == "s3"``): the AWS managed
         keys' fixed policies (:func:`~pytest_s3sse._internal.kms.managed.authorize`), then the
         engine's policy decision point (the port every gate asks; key policies plug in there). A
-        denial is KMS's AccessDeniedException (S3 turns it into its own 403).
+        denial is KMS's AccessDeniedException (S3 turns it into its own 403). A grant of the key to the
+        caller for ``action`` allows what the policies did not, unless a policy denied explicitly
+        (E10: "A grant can allow access to a KMS key, but not deny access").
 
         The test API's calls (no request context) are the engine's own work: only the AWS managed
         keys' fixed rules apply to them."""
@@ -293,11 +303,43 @@ class ServiceBase:
             return
         resource = KeyResource(key.arn, key.account, parsed_key_policy(key.policy))
         keys = condition_keys(encryption_context) if encryption_context else None
+        if extra_keys:
+            keys = {**(keys or {}), **extra_keys}
         decision = self._authorizer.decide(context, "kms:" + action, resource, keys)
         if not decision.allowed:
+            granting = extra_keys.get("kms:GrantOperations") if extra_keys else None
+            if not decision.explicit and self.grants.allows(
+                key.arn,
+                action,
+                caller.principal.arn,
+                encryption_context or {},
+                granting if isinstance(granting, tuple) else (),
+            ):
+                return
             raise AccessDeniedException.denied(
                 caller.principal.arn, action, key.arn, decision.reason
             )
+
+    @staticmethod
+    def _locks_out(key_arn: str, account: str, policy: Policy, caller: Caller) -> bool:
+        """KP1: would ``policy`` stop ``caller`` from a later PutKeyPolicy on the key? (P, CreateKey
+        and PutKeyPolicy: "the key policy must allow the calling principal to make a subsequent
+        PutKeyPolicy request on the KMS key".) The key policy alone is read, with the caller's
+        identity taken as allowing (naming its account is enough, as the default policy does) and
+        this request's condition keys; an explicit Deny in it locks out. The test API's calls (no
+        request context) are the engine's own and are not checked."""
+        context = caller.context
+        if context is None:
+            return False
+        facts = Facts(
+            PolicyCaller.of(context.principal),
+            "kms:PutKeyPolicy",
+            key_arn,
+            account,
+            RequestKeys(context, "kms", None),
+        )
+        decision = evaluate(facts, resource_policy=policy, identity_policies=None, key_policy=True)
+        return not decision.allowed
 
     # -- key states (P, KMS DG key-state table) ------------------------------------------------
     @staticmethod

@@ -3,8 +3,9 @@ tags, key policies and UpdateKeyDescription.
 
 Which key forms each operation accepts (P, botocore model): DescribeKey takes an alias too; the others
 take a key id or key ARN only, and none of them reaches across accounts. Which key states each allows
-comes from the KMS DG key-state table (P). Key policies are stored, not evaluated, except for the fixed
-policy of AWS managed keys (:mod:`pytest_s3sse._internal.kms.managed`).
+comes from the KMS DG key-state table (P). Key policies are validated when they are put (AWS's
+MalformedPolicyDocumentException texts, the lock-out safety check KP1, the 32 KB quota KP4), stored in
+the form GetKeyPolicy returns, and evaluated on every use of the key (:mod:`.base`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from datetime import timedelta
 from pytest_s3sse._internal.errors.kms import (
     KMSInvalidStateException,
     LimitExceededException,
+    MalformedPolicyDocumentException,
     NotFoundException,
     NotImplementedKms,
     TagException,
@@ -22,8 +24,8 @@ from pytest_s3sse._internal.errors.kms import (
 )
 from pytest_s3sse._internal.kms import rotation
 from pytest_s3sse._internal.kms.base import ServiceBase, page, parsed_key_policy
-from pytest_s3sse._internal.kms.keys import KEY_SPECS, KmsKey
-from pytest_s3sse._internal.kms.managed import default_policy
+from pytest_s3sse._internal.kms.keys import KEY_SPECS, KmsKey, key_arn
+from pytest_s3sse._internal.kms.managed import default_policy, policy_text
 from pytest_s3sse._internal.kms.types import (
     ENCRYPT_DECRYPT,
     SYMMETRIC_DEFAULT,
@@ -34,6 +36,8 @@ from pytest_s3sse._internal.kms.types import (
 )
 
 MAX_TAGS = 50
+# KP1 (P, botocore model CreateKey/PutKeyPolicy; A: terraform-aws-modules/terraform-aws-eks#1950).
+LOCKOUT = "The new key policy will not allow you to update the key policy in the future."
 MAX_POLICY_BYTES = 32768  # P, KMS DG resource-limits ("Key policy document size")
 DEFAULT_WINDOW_DAYS = 30
 MIN_WINDOW_DAYS, MAX_WINDOW_DAYS = 7, 30  # P, ScheduleKeyDeletion PendingWindowInDays
@@ -54,8 +58,10 @@ class KeyOps(ServiceBase):
         tags: Sequence[Tag] = (),
         multi_region: bool = False,
         origin: str | None = None,
+        bypass_lockout: bool = False,
     ) -> KeyView:
-        """A new customer managed key of ``caller``'s account and region."""
+        """A new customer managed key of ``caller``'s account and region; ``policy`` is checked as
+        PutKeyPolicy checks it (``bypass_lockout``: BypassPolicyLockoutSafetyCheck)."""
         with self._call("CreateKey", caller) as call:
             if origin not in (None, "AWS_KMS"):
                 raise NotImplementedKms.feature(f"keys with Origin {origin}")
@@ -65,6 +71,10 @@ class KeyOps(ServiceBase):
             _check_tags({}, tags)
             now = self.clock.now()
             key_id = "mrk-" + self.entropy.hex(16) if multi_region else self.entropy.uuid4()
+            account = caller.principal.account_id
+            if policy is not None:
+                arn = key_arn(account, caller.region, key_id)
+                self._check_lockout(arn, account, policy, caller, bypass=bypass_lockout)
             key = KmsKey(
                 key_id=key_id,
                 account=caller.principal.account_id,
@@ -74,7 +84,9 @@ class KeyOps(ServiceBase):
                 usage=usage,
                 spec=spec,
                 multi_region=multi_region,
-                policy=policy or default_policy(caller.principal.account_id, caller.region),
+                policy=policy_text(policy)
+                if policy is not None
+                else default_policy(caller.principal.account_id, caller.region),
                 tags={t.key: t.value for t in tags},
             )
             key.materials.append(self._new_material(now, None))
@@ -177,21 +189,35 @@ class KeyOps(ServiceBase):
 
     # -- key policies --------------------------------------------------------------------------
     def get_key_policy(self, key_ref: str, *, caller: Caller, policy_name: str = "default") -> str:
-        """The key policy document, as stored."""
+        """The key policy document in AWS's form (:func:`~.managed.policy_text`)."""
         with self._call("GetKeyPolicy", caller) as call:
             key = self._own_key(key_ref, caller, call, "GetKeyPolicy")
             _check_policy_name(policy_name)
             return key.policy
 
     def put_key_policy(
-        self, key_ref: str, policy: str, *, caller: Caller, policy_name: str = "default"
+        self,
+        key_ref: str,
+        policy: str,
+        *,
+        caller: Caller,
+        policy_name: str = "default",
+        bypass_lockout: bool = False,
     ) -> None:
-        """Replace the key policy (stored; evaluating it is a later issue)."""
+        """Replace the key policy: validated (4.5), checked for lock-out unless ``bypass_lockout``
+        (KP1), stored in the form GetKeyPolicy returns."""
         with self._call("PutKeyPolicy", caller) as call:
             key = self._own_key(key_ref, caller, call, "PutKeyPolicy")
             _check_policy_name(policy_name)
             _check_policy(policy)
-            key.policy = policy
+            self._check_lockout(key.arn, key.account, policy, caller, bypass=bypass_lockout)
+            key.policy = policy_text(policy)
+
+    def _check_lockout(
+        self, arn: str, account: str, policy: str, caller: Caller, *, bypass: bool
+    ) -> None:
+        if not bypass and self._locks_out(arn, account, parsed_key_policy(policy), caller):
+            raise MalformedPolicyDocumentException(LOCKOUT)
 
     def list_key_policies(
         self, key_ref: str, *, caller: Caller, limit: int | None = None, marker: str | None = None

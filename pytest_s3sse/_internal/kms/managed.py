@@ -8,12 +8,16 @@ no key ID"). Users cannot manage it: "You cannot edit any properties of AWS mana
 
 AWS enforces that through the key's fixed key policy (policy-behaviour.md 4.6, S): S3 may use it for
 principals of the owning account, and the account may only call ``Describe*``, ``Get*`` and ``List*``
-directly. :func:`authorize` evaluates that one policy until general key-policy evaluation exists, so a
-management call or a direct Encrypt answers ``AccessDeniedException`` in the "no resource-based policy
-allows" form (A format KE3; the exact wording for these operations is U, reference 12.8).
+directly. A request's use of the key evaluates that policy like any key policy (``ServiceBase._authorize``);
+:func:`authorize` reads the same policy as fixed rules for the test API's calls, which carry no request
+context (``tests/test_key_policy.py`` checks that both readings agree), so a management call or a direct
+Encrypt answers ``AccessDeniedException`` in the "no resource-based policy allows" form (A format KE3;
+the exact wording for these operations is U, reference 12.8).
 """
 
 from __future__ import annotations
+
+import json
 
 from pytest_s3sse._internal import arn
 from pytest_s3sse._internal.errors.kms import AccessDeniedException
@@ -34,6 +38,33 @@ _VIA_S3_ACTIONS = frozenset(
     }
 )  # fmt: skip
 _READ_ONLY = ("Describe", "Get", "List")
+
+
+def policy_text(document: str) -> str:
+    """A key policy as GetKeyPolicy returns it: re-serialized in AWS's pretty form (two-space indents,
+    ``"key" : value``, arrays inline as ``[ a, b ]``, ``[ {`` and ``}, {`` between statements), the
+    members in the order they were sent (A: aws/aws-cli#9456 shows a user's policy so returned;
+    LS-AWS ``test_get_put_list_key_policies``: "AWS policy string has newlines littered in the
+    response"; the form is that of AWS's own documents, P: the model's GetKeyPolicy example).
+    ``document`` must be valid JSON (it has been parsed before)."""
+    return _pretty(json.loads(document), 1)
+
+
+def _pretty(value: object, nesting: int) -> str:
+    if isinstance(value, dict):
+        if not value:
+            return "{ }"
+        inner = "\n" + "  " * nesting
+        members = ("," + inner).join(
+            f"{json.dumps(k, ensure_ascii=False)} : {_pretty(v, nesting + 1)}"
+            for k, v in value.items()
+        )
+        return "{" + inner + members + "\n" + "  " * (nesting - 1) + "}"
+    if isinstance(value, list):
+        if not value:
+            return "[ ]"
+        return "[ " + ", ".join(_pretty(v, nesting) for v in value) + " ]"
+    return json.dumps(value, ensure_ascii=False)
 
 
 def default_policy(account: str, region: str) -> str:
@@ -71,10 +102,9 @@ def s3_policy(account: str, region: str) -> str:
 
 
 def authorize(key: KmsKey, action: str, caller: Caller) -> None:
-    """Raise AccessDeniedException when the AWS managed key's fixed policy does not allow ``action``.
-
-    Customer managed keys are not checked here (their policies are stored, not evaluated, yet).
-    """
+    """Raise AccessDeniedException when the AWS managed key's fixed policy does not allow ``action``
+    (the test API's calls; requests evaluate the policy itself). Customer managed keys are not
+    checked here: the test API acts as the engine."""
     if key.manager != "AWS":
         return
     same_account = caller.principal.account_id == key.account

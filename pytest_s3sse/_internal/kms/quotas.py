@@ -30,9 +30,9 @@ CRYPTOGRAPHIC_OPERATIONS = frozenset(
 )  # fmt: skip
 # P, KMS DG requests-per-second: the 2023 table as quoted in audit-behaviour.md 6.2 (CreateKey,
 # DescribeKey, DisableKey, EnableKey, EnableKeyRotation, GetKeyPolicy, GetKeyRotationStatus, ListKeys,
-# PutKeyPolicy, ScheduleKeyDeletion, CreateAlias); the others from the older awsdocs table
-# (aws-kms-developer-guide doc_source/requests-per-second.md), which AWS may have raised since;
-# RotateKeyOnDemand and ListKeyRotations are U.
+# PutKeyPolicy, ScheduleKeyDeletion, CreateAlias); the others (the grant operations too) from the
+# older awsdocs table (aws-kms-developer-guide doc_source/requests-per-second.md), which AWS may
+# have raised since; RotateKeyOnDemand and ListKeyRotations are U.
 AWS_DEFAULTS: dict[str, float] = {
     "CancelKeyDeletion": 5, "CreateAlias": 5, "CreateKey": 5, "DeleteAlias": 5,
     "DescribeKey": 2000, "DisableKey": 5, "DisableKeyRotation": 5, "EnableKey": 5,
@@ -40,7 +40,8 @@ AWS_DEFAULTS: dict[str, float] = {
     "ListAliases": 100, "ListKeyPolicies": 100, "ListKeyRotations": 1000, "ListKeys": 500,
     "ListResourceTags": 100, "PutKeyPolicy": 15, "RotateKeyOnDemand": 5,
     "ScheduleKeyDeletion": 15, "TagResource": 5, "UntagResource": 5, "UpdateAlias": 5,
-    "UpdateKeyDescription": 5,
+    "UpdateKeyDescription": 5, "CreateGrant": 50, "ListGrants": 100, "ListRetirableGrants": 100,
+    "RetireGrant": 30, "RevokeGrant": 50,
 }  # fmt: skip
 # The shared symmetric cryptographic quota per region (P for the three tiers and the named examples;
 # the list of regions per tier is U, audit-behaviour.md 6.2).

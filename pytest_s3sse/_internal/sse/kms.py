@@ -15,8 +15,11 @@ AWS managed key ``aws/s3``, made on first use (P, PutObject: "Amazon S3 uses the
 
 KMS's errors become S3's here, at the boundary (reference 7.2): ``KMS.<code>`` with KMS's message and
 status 400 (A for NotFound, Disabled and KMSInvalidState: LocalStack snapshots
-``test_s3_sse_validate_kms_key*``); AccessDeniedException is 403 ``AccessDenied`` ``Access Denied`` (A,
-boto/boto3#2952, aws/aws-cli#6713); ThrottlingException is 503 ``SlowDown`` (A,
+``test_s3_sse_validate_kms_key*``); AccessDeniedException is 403 ``AccessDenied`` with KMS's own text
+for a requester of the bucket owner's account (policy-behaviour.md V1, A: ministryofjustice/
+modernisation-platform#11726, the key ARN not quoted; V4 the same form for kms:GenerateDataKey, U) and
+``Access Denied`` for a requester of another account (D4, P: detailed texts are same-account only;
+W12/R7, A: boto/boto3#2952); ThrottlingException is 503 ``SlowDown`` (A,
 aws-samples/cql-replicator#92); KMS's server faults are 503 ``ServiceUnavailable`` (U, open point 12.5,
 retryable like SlowDown).
 """
@@ -68,7 +71,7 @@ class KmsScope:
     that needs KMS; its :attr:`caller` (the requester, invoked by S3) is made once with it.
     """
 
-    __slots__ = ("account", "bucket", "caller", "context", "key", "region")
+    __slots__ = ("account", "bucket", "caller", "context", "key", "region", "translated")
 
     def __init__(
         self, context: RequestContext, bucket: str, key: str, account: str, region: str
@@ -79,6 +82,7 @@ class KmsScope:
         self.account = account
         self.region = region
         self.caller = Caller.for_s3(context, account=account, region=region)
+        self.translated = _Translated(self)
 
     @property
     def requester(self) -> Principal:
@@ -113,9 +117,13 @@ def check_transport(context: RequestContext) -> None:
         raise InvalidArgument(MSG_SIGV4, AUTHORIZATION, None)
 
 
-def s3_error(err: KmsError) -> S3Error:
-    """The error S3 answers for a KMS error (reference 7.2)."""
+def s3_error(err: KmsError, scope: KmsScope | None = None) -> S3Error:
+    """The error S3 answers for a KMS error (reference 7.2) S3 met calling KMS for ``scope``'s
+    requester: a KMS denial keeps KMS's text for the bucket owner's own principals (V1, V4) and is
+    ``Access Denied`` for anyone else (D4)."""
     if err.code == "AccessDeniedException":
+        if scope is not None and scope.requester.account_id == scope.account and err.message:
+            return AccessDenied(err.message)
         return AccessDenied()
     if err.code == "ThrottlingException":
         return SlowDown()
@@ -127,10 +135,13 @@ def s3_error(err: KmsError) -> S3Error:
 
 
 class _Translated:
-    """``with translated():`` runs KMS calls; their errors leave as S3's (a class, not
-    ``@contextmanager``: every SSE-KMS request enters it)."""
+    """``with translated(scope):`` runs KMS calls; their errors leave as S3's (a class, not
+    ``@contextmanager``: every SSE-KMS request enters it; one per scope)."""
 
-    __slots__ = ()
+    __slots__ = ("scope",)
+
+    def __init__(self, scope: KmsScope | None = None) -> None:
+        self.scope = scope
 
     def __enter__(self) -> None:
         return None
@@ -139,15 +150,12 @@ class _Translated:
         self, kind: type[BaseException] | None, error: BaseException | None, tb: object
     ) -> None:
         if isinstance(error, KmsError):
-            raise s3_error(error) from error
+            raise s3_error(error, self.scope) from error
 
 
-_TRANSLATED = _Translated()
-
-
-def translated() -> _Translated:
-    """The context that turns KMS errors into S3's."""
-    return _TRANSLATED
+def translated(scope: KmsScope) -> _Translated:
+    """The context that turns KMS errors met for ``scope`` into S3's."""
+    return scope.translated
 
 
 class S3Kms:
@@ -177,7 +185,7 @@ class S3Kms:
     ) -> tuple[bytes, bytes, str]:
         """GenerateDataKey: (plaintext, ciphertext blob, key ARN)."""
         check_transport(scope.context)
-        with translated():
+        with translated(scope):
             data_key = self.service.generate_data_key(key_ref, caller=scope.caller, context=context)
         if data_key.plaintext is None:  # pragma: no cover - GenerateDataKey always returns it
             msg = "GenerateDataKey returned no plaintext"
@@ -187,7 +195,7 @@ class S3Kms:
     def decrypt(self, blob: bytes, scope: KmsScope, context: Mapping[str, str]) -> bytes:
         """Decrypt of a data key S3 stored beside an object (no KeyId: the blob names its key)."""
         check_transport(scope.context)
-        with translated():
+        with translated(scope):
             return self.service.decrypt(blob, caller=scope.caller, context=context).plaintext
 
     def bucket_key_for_write(
@@ -198,7 +206,7 @@ class S3Kms:
         GenerateDataKey is called only when no bucket key is held (``docs/sse-kms.md``).
         """
         check_transport(scope.context)
-        with translated():
+        with translated(scope):
             key_arn = self.service.key_arn(key_ref, account=scope.account, region=scope.region)
 
         def make() -> tuple[bytes, bytes]:

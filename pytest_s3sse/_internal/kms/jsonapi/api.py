@@ -23,8 +23,10 @@ from pytest_s3sse._internal.errors.kms import (
     NotImplementedKms,
     SerializationException,
     UnknownOperationException,
+    ValidationException,
 )
 from pytest_s3sse._internal.http import HttpRequest, HttpResponse
+from pytest_s3sse._internal.kms.grants import Constraints, GrantRequest, check_tokens
 from pytest_s3sse._internal.kms.jsonapi import render
 from pytest_s3sse._internal.kms.jsonapi.shapes import validate
 from pytest_s3sse._internal.kms.service import KmsService
@@ -95,6 +97,8 @@ class KmsApi:
                 raise NotImplementedKms.operation(operation)
             authorize(context)
             params = validate(operation, _body(request))
+            if "GrantTokens" in params:
+                check_tokens(params["GrantTokens"])  # shape only: grants take effect at once
             result = handler(self.service, params, Caller.of(context))
             response = _json(200, result)
         except AwsError as err:
@@ -174,6 +178,7 @@ def _create_key(svc: KmsService, p: Params, caller: Caller) -> Result:
         tags=_tags(p),
         multi_region=bool(p.get("MultiRegion", False)),
         origin=p.get("Origin"),
+        bypass_lockout=bool(p.get("BypassPolicyLockoutSafetyCheck", False)),
     )
     return {"KeyMetadata": render.key_metadata(view)}
 
@@ -244,7 +249,13 @@ def _get_key_policy(svc: KmsService, p: Params, caller: Caller) -> Result:
 
 def _put_key_policy(svc: KmsService, p: Params, caller: Caller) -> Result:
     name = p.get("PolicyName", "default")
-    svc.put_key_policy(p["KeyId"], p["Policy"], caller=caller, policy_name=name)
+    svc.put_key_policy(
+        p["KeyId"],
+        p["Policy"],
+        caller=caller,
+        policy_name=name,
+        bypass_lockout=bool(p.get("BypassPolicyLockoutSafetyCheck", False)),
+    )
     return {}
 
 
@@ -395,6 +406,86 @@ def _list_key_rotations(svc: KmsService, p: Params, caller: Caller) -> Result:
     return render.paged("Rotations", [render.rotation_entry(r) for r in page.items], page)
 
 
+# -- grants ----------------------------------------------------------------------------------------
+def _constraints(p: Params) -> Constraints | None:
+    raw = p.get("Constraints")
+    if raw is None:
+        return None
+    _unmodelled(raw, "SourceArn")
+    maps = {}
+    for member in ("EncryptionContextSubset", "EncryptionContextEquals"):
+        value = raw.get(member)
+        if value is not None:
+            if not isinstance(value, dict) or not all(
+                isinstance(x, str) for x in (*value.keys(), *value.values())
+            ):
+                raise SerializationException(f"Unexpected value type for member {member}")
+            maps[member] = value
+    return Constraints(maps.get("EncryptionContextEquals"), maps.get("EncryptionContextSubset"))
+
+
+def _create_grant(svc: KmsService, p: Params, caller: Caller) -> Result:
+    _unmodelled(p, "GranteeServicePrincipal", "RetiringServicePrincipal")
+    if p.get("GranteePrincipal") is None:
+        # P: "You must specify either GranteePrincipal or GranteeServicePrincipal"; the text U.
+        raise ValidationException(
+            "You must specify either GranteePrincipal or GranteeServicePrincipal."
+        )
+    request = GrantRequest(
+        grantee=p["GranteePrincipal"],
+        operations=tuple(p["Operations"]),
+        retiring=p.get("RetiringPrincipal"),
+        constraints=_constraints(p),
+        name=p.get("Name"),
+    )
+    created = svc.create_grant(
+        p["KeyId"], request, caller=caller, dry_run=bool(p.get("DryRun", False))
+    )
+    return {"GrantToken": created.token, "GrantId": created.grant_id}
+
+
+def _list_grants(svc: KmsService, p: Params, caller: Caller) -> Result:
+    _unmodelled(p, "GranteeServicePrincipal")
+    page = svc.list_grants(
+        p["KeyId"],
+        caller=caller,
+        grant_id=p.get("GrantId"),
+        grantee=p.get("GranteePrincipal"),
+        limit=p.get("Limit"),
+        marker=p.get("Marker"),
+    )
+    return render.paged("Grants", [render.grant_entry(g) for g in page.items], page)
+
+
+def _list_retirable_grants(svc: KmsService, p: Params, caller: Caller) -> Result:
+    _unmodelled(p, "RetiringServicePrincipal")
+    if p.get("RetiringPrincipal") is None:
+        # P: "You must specify either RetiringPrincipal or RetiringServicePrincipal"; the text U.
+        raise ValidationException(
+            "You must specify either RetiringPrincipal or RetiringServicePrincipal."
+        )
+    page = svc.list_retirable_grants(
+        p["RetiringPrincipal"], caller=caller, limit=p.get("Limit"), marker=p.get("Marker")
+    )
+    return render.paged("Grants", [render.grant_entry(g) for g in page.items], page)
+
+
+def _retire_grant(svc: KmsService, p: Params, caller: Caller) -> Result:
+    svc.retire_grant(
+        caller=caller,
+        token=p.get("GrantToken"),
+        key_ref=p.get("KeyId"),
+        grant_id=p.get("GrantId"),
+        dry_run=bool(p.get("DryRun", False)),
+    )
+    return {}
+
+
+def _revoke_grant(svc: KmsService, p: Params, caller: Caller) -> Result:
+    svc.revoke_grant(p["KeyId"], p["GrantId"], caller=caller, dry_run=bool(p.get("DryRun", False)))
+    return {}
+
+
 HANDLERS: dict[str, Handler] = {
     "CreateKey": _create_key,
     "DescribeKey": _describe_key,
@@ -425,4 +516,9 @@ HANDLERS: dict[str, Handler] = {
     "GetKeyRotationStatus": _get_key_rotation_status,
     "RotateKeyOnDemand": _rotate_key_on_demand,
     "ListKeyRotations": _list_key_rotations,
+    "CreateGrant": _create_grant,
+    "ListGrants": _list_grants,
+    "ListRetirableGrants": _list_retirable_grants,
+    "RetireGrant": _retire_grant,
+    "RevokeGrant": _revoke_grant,
 }

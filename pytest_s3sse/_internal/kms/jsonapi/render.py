@@ -13,6 +13,7 @@ import base64
 from datetime import datetime
 from typing import Any
 
+from pytest_s3sse._internal.kms.grants import Grant
 from pytest_s3sse._internal.kms.types import (
     AliasView,
     KeyView,
@@ -76,6 +77,33 @@ def paged(member: str, items: list[Any], result: Page[Any]) -> dict[str, Any]:
     out: dict[str, Any] = {member: items, "Truncated": result.next_marker is not None}
     if result.next_marker is not None:
         out["NextMarker"] = result.next_marker
+    return out
+
+
+def grant_entry(grant: Grant) -> dict[str, Any]:
+    """A ListGrants / ListRetirableGrants entry (P, GrantListEntry; the model's examples: ``KeyId`` is
+    the key ARN, ``IssuingAccount`` the key account's root; ``Name``, ``RetiringPrincipal`` and
+    ``Constraints`` only when the grant has them)."""
+    out: dict[str, Any] = {
+        "KeyId": grant.key_arn,
+        "GrantId": grant.grant_id,
+        "CreationDate": epoch(grant.created),
+        "GranteePrincipal": grant.grantee,
+        "IssuingAccount": grant.issuing_account,
+        "Operations": list(grant.operations),
+    }
+    if grant.name is not None:
+        out["Name"] = grant.name
+    if grant.retiring is not None:
+        out["RetiringPrincipal"] = grant.retiring
+    constraints = grant.constraints
+    if constraints is not None:
+        shown: dict[str, Any] = {}
+        if constraints.subset is not None:
+            shown["EncryptionContextSubset"] = dict(constraints.subset)
+        if constraints.equals is not None:
+            shown["EncryptionContextEquals"] = dict(constraints.equals)
+        out["Constraints"] = shown
     return out
 
 

@@ -31,7 +31,7 @@ class Member:
     """One input member: its JSON name, kind and constraints."""
 
     name: str
-    kind: str  # "str", "int", "bool", "blob", "map", "tags", "strs"
+    kind: str  # "str", "int", "bool", "blob", "map", "tags", "strs", "struct"
     required: bool = False
     min: int | None = None
     max: int | None = None
@@ -42,6 +42,7 @@ class Member:
 _ALGORITHMS = ("SYMMETRIC_DEFAULT", "RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256", "SM2PKE")
 _USAGES = ("SIGN_VERIFY", "ENCRYPT_DECRYPT", "GENERATE_VERIFY_MAC", "KEY_AGREEMENT")
 _ALIAS_PATTERN = "^[a-zA-Z0-9:/_-]+$"
+_PRINCIPAL_PATTERN = "^[\\w+=,.@:/-]+$"  # P, PrincipalIdType
 
 
 def _key(name: str = "KeyId", *, required: bool = True) -> Member:
@@ -151,6 +152,39 @@ SHAPES: dict[str, tuple[Member, ...]] = {
         _LIMIT,
         _MARKER,
     ),
+    "CreateGrant": (
+        _key(),
+        Member("GranteePrincipal", "str", min=1, max=256, pattern=_PRINCIPAL_PATTERN),
+        Member("RetiringPrincipal", "str", min=1, max=256, pattern=_PRINCIPAL_PATTERN),
+        Member("Operations", "strs", required=True),
+        Member("Constraints", "struct"),
+        _GRANTS,
+        Member("Name", "str", min=1, max=256, pattern=_ALIAS_PATTERN),
+        _DRY_RUN,
+        Member("GranteeServicePrincipal", "str", min=1, max=256),
+        Member("RetiringServicePrincipal", "str", min=1, max=256),
+    ),
+    "ListGrants": (
+        _LIMIT,
+        _MARKER,
+        _key(),
+        Member("GrantId", "str", min=1, max=128),
+        Member("GranteePrincipal", "str", min=1, max=256, pattern=_PRINCIPAL_PATTERN),
+        Member("GranteeServicePrincipal", "str", min=1, max=256),
+    ),
+    "ListRetirableGrants": (
+        _LIMIT,
+        _MARKER,
+        Member("RetiringPrincipal", "str", min=1, max=256, pattern=_PRINCIPAL_PATTERN),
+        Member("RetiringServicePrincipal", "str", min=1, max=256),
+    ),
+    "RetireGrant": (
+        Member("GrantToken", "str", min=1, max=8192),
+        _key(required=False),
+        Member("GrantId", "str", min=1, max=128),
+        _DRY_RUN,
+    ),
+    "RevokeGrant": (_key(), Member("GrantId", "str", True, 1, 128), _DRY_RUN),
 }
 
 
@@ -197,6 +231,7 @@ def _decode(member: Member, value: Any) -> Any:
     well_typed = (
         (kind == "map" and isinstance(value, dict) and _strings([*value.keys(), *value.values()]))
         or (kind == "strs" and isinstance(value, list) and _strings(value))
+        or (kind == "struct" and isinstance(value, dict))
         or (kind == "tags" and isinstance(value, list) and all(_is_tag(t) for t in value))
         or (
             kind in _SCALARS
