@@ -31,8 +31,6 @@ from conftest import NO_RETRY
 from kms_support import kms_default
 from support import error
 
-from pytest_s3sse._internal.policy.document import PolicyKind, parse_policy
-
 ACCOUNT = "123456789012"
 OTHER = "999988887777"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/reader"
@@ -396,9 +394,12 @@ PARTNER = f"arn:aws:iam::{OTHER}:user/partner"
 DENIED = (403, {"Code": "AccessDenied", "Message": "Access Denied"})
 
 
-def _bucket_policy(bucket: str) -> Any:
-    return parse_policy(
-        json.dumps(
+def _put_bucket_policy(s3sse: Any, bucket: str) -> None:
+    """The bucket owner lets the partner read objects (E4: the resource side of a cross-account read)."""
+    owner = boto3.client("s3", region_name="us-east-1")
+    owner.put_bucket_policy(
+        Bucket=bucket,
+        Policy=json.dumps(
             {
                 "Version": "2012-10-17",
                 "Statement": [
@@ -411,7 +412,6 @@ def _bucket_policy(bucket: str) -> Any:
                 ],
             }
         ),
-        PolicyKind.BUCKET,
     )
 
 
@@ -442,9 +442,7 @@ def test_cross_account_sse_kms_needs_bucket_key_and_identity_policies(
     s3sse, kms, bucket, key, stored, bucket_policy, key_shared, partner_iam, kms_called
 ):
     if bucket_policy:
-        s3sse.engine.store.bucket(bucket).policy = _bucket_policy(
-            bucket
-        )  # until PutBucketPolicy lands
+        _put_bucket_policy(s3sse, bucket)
     if key_shared:
         _share_key(kms, key)
     partner = client(s3sse, PARTNER, policy=partner_iam)
@@ -461,7 +459,7 @@ def test_cross_account_sse_kms_needs_bucket_key_and_identity_policies(
 
 
 def test_cross_account_sse_kms_reads_when_all_three_policies_allow(s3sse, kms, bucket, key, stored):
-    s3sse.engine.store.bucket(bucket).policy = _bucket_policy(bucket)  # until PutBucketPolicy lands
+    _put_bucket_policy(s3sse, bucket)
     _share_key(kms, key)
     partner = client(s3sse, PARTNER, policy=PARTNER_IAM)
     assert partner.get_object(Bucket=bucket, Key=stored)["Body"].read() == BODY
@@ -478,7 +476,7 @@ def test_cross_account_with_a_bucket_key_reads_when_all_three_policies_allow(
     s3sse, kms, bucket, key, bucket_key_object
 ):
     # K21 across accounts: the partner's Decrypt carries the bucket ARN as its context.
-    s3sse.engine.store.bucket(bucket).policy = _bucket_policy(bucket)  # until PutBucketPolicy lands
+    _put_bucket_policy(s3sse, bucket)
     _share_key(kms, key)
     partner = client(s3sse, PARTNER, policy=PARTNER_IAM)
     assert partner.get_object(Bucket=bucket, Key=bucket_key_object)["Body"].read() == BODY
@@ -488,7 +486,7 @@ def test_cross_account_with_a_bucket_key_reads_when_all_three_policies_allow(
 def test_cross_account_with_a_bucket_key_is_denied_without_the_key_policy(
     s3sse, bucket, key, bucket_key_object
 ):
-    s3sse.engine.store.bucket(bucket).policy = _bucket_policy(bucket)  # until PutBucketPolicy lands
+    _put_bucket_policy(s3sse, bucket)
     partner = client(s3sse, PARTNER, policy=PARTNER_IAM)
     with pytest.raises(ClientError) as info:
         partner.get_object(Bucket=bucket, Key=bucket_key_object)
