@@ -429,3 +429,15 @@ def test_another_account_may_create_grants_on_a_key_its_policy_names(s3sse, kms)
     grants = partner.list_grants(KeyId=key["Arn"])["Grants"]
     assert [(g["GrantId"], g["IssuingAccount"]) for g in grants] == [(made["GrantId"], ROOT)]
     assert partner.encrypt(KeyId=key["Arn"], Plaintext=b"x")["KeyId"] == key["Arn"]
+
+
+def test_explain_says_a_grant_allowed_what_the_key_policy_did_not(s3sse, worker, kms, key):
+    # The key policy's implicit deny is kept, then overturned by the grant (E10): not a denial.
+    grant(kms, key)
+    response = worker.encrypt(KeyId=key["Arn"], Plaintext=b"x")
+    why = s3sse.explain(response)
+    assert why.allowed
+    assert why.denial is None
+    assert why.decision is not None
+    assert why.decision.policy == "grant"
+    assert "allowed by the grant" in str(why)

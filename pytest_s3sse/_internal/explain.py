@@ -45,9 +45,18 @@ class Explanation:
 
     @property
     def denial(self) -> Explained | None:
-        """The decision that denied the request (the first denial), or None."""
-        for entry in self.decisions:
-            if not entry.decision.allowed:
+        """The decision that denied the request (the first denial that no later decision for the
+        same action and resource overturned: a KMS grant allows what the key policy did not), or
+        None."""
+        for index, entry in enumerate(self.decisions):
+            if entry.decision.allowed:
+                continue
+            overturned = any(
+                later.decision.allowed
+                and (later.action, later.resource) == (entry.action, entry.resource)
+                for later in self.decisions[index + 1 :]
+            )
+            if not overturned:
                 return entry
         return None
 

@@ -43,7 +43,7 @@ from pytest_s3sse._internal.kms.keys import (
 from pytest_s3sse._internal.kms.managed import MANAGED_ALIASES, authorize, s3_policy
 from pytest_s3sse._internal.kms.quotas import KmsQuotas
 from pytest_s3sse._internal.kms.types import Caller, KmsCall, Page
-from pytest_s3sse._internal.policy import Authorizer, DefaultAuthorizer
+from pytest_s3sse._internal.policy import Authorizer, Decision, DefaultAuthorizer
 from pytest_s3sse._internal.policy.authorizer import RequestKeys
 from pytest_s3sse._internal.policy.conditions import RequestValue
 from pytest_s3sse._internal.policy.document import Policy, PolicyKind, parse_policy
@@ -76,6 +76,10 @@ class KeyResource(NamedTuple):
     def service(self) -> str:
         """Always ``kms`` (the key policy must allow: policy-behaviour.md E8)."""
         return "kms"
+
+
+# A grant allowed what the key policy and IAM did not (E10), as explain() shows it.
+ALLOWED_BY_GRANT = Decision(allowed=True, policy="grant", statement="a grant to the caller")
 
 
 @functools.lru_cache(maxsize=256)
@@ -315,6 +319,7 @@ class ServiceBase:
                 encryption_context or {},
                 granting if isinstance(granting, tuple) else (),
             ):
+                self._authorizer.record(context, "kms:" + action, resource, ALLOWED_BY_GRANT)
                 return
             raise AccessDeniedException.denied(
                 caller.principal.arn, action, key.arn, decision.reason

@@ -105,6 +105,13 @@ class Authorizer(Protocol):
         decision point's to add)."""
         ...  # pragma: no cover - protocol
 
+    def record(
+        self, context: RequestContext, action: str, resource: Resource, decision: Decision
+    ) -> Decision:
+        """Keep a decision made beside the policies (S3's RestrictPublicBuckets, a KMS grant) with
+        the request's others, for ``s3sse.explain``; returns it."""
+        ...  # pragma: no cover - protocol
+
 
 class DefaultAuthorizer:
     """Authenticated callers may do anything; anonymous callers nothing (no resource is public)."""
@@ -120,3 +127,9 @@ class DefaultAuthorizer:
     ) -> Decision:
         """Allow unless the caller is anonymous."""
         return DENY_ANONYMOUS if context.principal.anonymous else ALLOW
+
+    def record(
+        self, context: RequestContext, action: str, resource: Resource, decision: Decision
+    ) -> Decision:
+        """Nothing is kept."""
+        return decision

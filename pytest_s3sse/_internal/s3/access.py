@@ -157,12 +157,7 @@ class S3Access:
         (E16: a bucket with a public policy answers only its own account's principals and AWS
         services), then the decision point."""
         if resource.restricted and _outside(context, resource.account):
-            # Kept for explain() by a decision point that keeps decisions (PolicyAuthorizer.record);
-            # the Authorizer port itself only decides.
-            record = getattr(self.authorizer, "record", None)
-            if record is not None:
-                record(context, action, resource, RESTRICTED)
-            return RESTRICTED
+            return self.authorizer.record(context, action, resource, RESTRICTED)  # for explain()
         return self.authorizer.decide(context, action, resource, keys)
 
     def check(
