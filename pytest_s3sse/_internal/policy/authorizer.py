@@ -65,7 +65,13 @@ class RequestKeys(Mapping[str, RequestValue]):
 
     def get(self, name: str, default: object = None) -> RequestValue | None:  # type: ignore[override]
         """The value of key ``name`` (any case), or ``default``."""
-        return self._built().get(name.lower(), default)  # type: ignore[arg-type]
+        keys = self._keys
+        if keys is None:
+            keys = self._built()
+        found = keys.get(name)  # conditions ask with lower-cased names already
+        if found is None and not name.islower():
+            found = keys.get(name.lower())
+        return default if found is None else found  # type: ignore[return-value]
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._built())

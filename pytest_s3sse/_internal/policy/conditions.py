@@ -28,7 +28,7 @@ import functools
 import ipaddress
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -246,10 +246,26 @@ class Condition:
     if_exists: bool
     # Policy values with variables (O11): prepared per request from the request's keys.
     dynamic: bool = False
+    # No qualifier, no IfExists, no variables, not Null: the common case, evaluated inline.
+    simple: bool = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        simple = self.family is not None and self.qualifier is None and not self.dynamic
+        object.__setattr__(self, "simple", simple and not self.if_exists)
 
     def evaluate(self, keys: Mapping[str, RequestValue]) -> bool:
         """True when the request's ``keys`` (lower-cased names, L7) satisfy this condition."""
-        return self._evaluate(keys.get(self.lookup), keys)
+        value = keys.get(self.lookup)
+        family = self.family
+        if self.simple and value.__class__ is str and family is not None:
+            # One request value (the common case): any policy value matches (L1), negated: none (L2).
+            request = family.prepare_request(value)
+            match = family.match
+            for prepared in self.prepared:
+                if match(request, prepared):
+                    return not self.negated
+            return self.negated
+        return self._evaluate(value, keys)
 
     def explain(self, keys: Mapping[str, RequestValue]) -> Outcome:
         """This condition's evaluation against ``keys``, with the values it compared."""

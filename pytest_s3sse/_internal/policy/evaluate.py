@@ -169,15 +169,16 @@ class _Scan(NamedTuple):
 def _scan(policy: Policy, facts: Facts) -> _Scan:
     deny = allow = nearest = None
     allow_match = Match.NONE
+    caller, resource, keys = facts.caller, facts.resource, facts.keys
     for statement in policy.statements_for(facts.action):
         if statement.allow and allow_match is Match.DIRECT:
             continue  # allowed already: only a Deny can change the answer
-        if not statement.names_resource(facts.resource, facts.keys):
-            continue
-        match = _principal_match(statement, facts.caller)
+        match = _principal_match(statement, caller)  # set lookups: cheaper than the resource regex
         if match is Match.NONE:
             continue
-        if statement.conditions and not all(c.evaluate(facts.keys) for c in statement.conditions):
+        if not statement.names_resource(resource, keys):
+            continue
+        if statement.conditions and not _conditions_hold(statement, keys):
             nearest = nearest or statement
             continue
         if not statement.allow:
@@ -185,6 +186,13 @@ def _scan(policy: Policy, facts: Facts) -> _Scan:
         if allow is None or (match is Match.DIRECT and allow_match is Match.ACCOUNT):
             allow, allow_match = statement, match
     return _Scan(deny, allow, allow_match, nearest)
+
+
+def _conditions_hold(statement: Statement, keys: Mapping[str, RequestValue]) -> bool:
+    for condition in statement.conditions:  # noqa: SIM110 - no generator on the hot path; L1: all
+        if not condition.evaluate(keys):
+            return False
+    return True
 
 
 def _explain(statement: Statement | None, facts: Facts) -> tuple[Outcome, ...]:
