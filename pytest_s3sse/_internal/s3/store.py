@@ -407,6 +407,18 @@ class Store:
         return bucket
 
     # -- objects ------------------------------------------------------------------------------
+    def snapshot(self, bucket: str | None = None) -> list[StoredObject]:
+        """Every stored object of ``bucket`` (NoSuchBucket when it does not exist) or of every
+        bucket, ordered by bucket and key: a copy, for reports and assertions."""
+        with self._lock:
+            names = [bucket] if bucket is not None else sorted(self._buckets)
+            found: list[StoredObject] = []
+            for name in names:
+                held = self._bucket(name)
+                for key in held.sorted_keys:
+                    found.extend(held.objects.get(key, ()))
+            return found
+
     def current(self, bucket: str, key: str) -> StoredObject | None:
         """The current version of ``key`` (None: no such key; NoSuchBucket: no such bucket)."""
         with self._lock:
