@@ -152,9 +152,89 @@ def is_service_key(key: str, service: str) -> bool:
 @functools.lru_cache(maxsize=1024)
 def resource_types(pattern: str, service: str) -> frozenset[str]:
     """The resource types of ``service`` whose ARNs ``pattern`` (a Resource value, with IAM's ``*``
-    and ``?``) can name: ``"*"`` names every type, ``arn:aws:s3:::b/*`` only ``object``."""
-    templates = _service(service).templates
-    return frozenset(t for t, arn in templates.items() if _intersects(pattern, arn))
+    and ``?``) can name: ``"*"`` names every type, ``arn:aws:s3:::b/*`` only ``object``.
+
+    Most Resource values spell out the first five ARN fields (``arn:aws:s3:::``): those are compared
+    once per distinct head of the service's ARN formats, and only the resource part is searched;
+    anything else is searched whole."""
+    fields = pattern.split(":", 5)
+    if len(fields) != 6 or any("*" in f or "?" in f for f in fields[:5]):
+        templates = _service(service).templates
+        return frozenset(t for t, arn in templates.items() if _intersects(pattern, arn))
+    head, resource = tuple(fields[:5]), fields[5]
+    literal = "*" not in resource and "?" not in resource
+    found = set()
+    for template_head, tails in _heads(service):
+        if not _head_matches(head, template_head):
+            continue
+        for rtype, tail in tails:
+            if literal:
+                named = _template_regex(tail).fullmatch(resource) is not None
+            elif resource.endswith("*") and not _WILDCARD.search(resource[:-1]):
+                # The usual "bucket/prefix/*": can an ARN of this format start with the prefix?
+                named = _prefix_regex(tail).fullmatch(resource[:-1]) is not None
+            else:
+                named = _intersects(resource, tail)
+            if named:
+                found.add(rtype)
+    return frozenset(found)
+
+
+@functools.cache
+def _heads(service: str) -> tuple[tuple[tuple[str, ...], tuple[tuple[str, str], ...]], ...]:
+    """The service's ARN formats grouped by their first five fields: (head, ((type, tail), ...))."""
+    groups: dict[tuple[str, ...], list[tuple[str, str]]] = {}
+    for rtype, arn in _service(service).templates.items():
+        fields = arn.split(":", 5)
+        groups.setdefault(tuple(fields[:5]), []).append((rtype, fields[5]))
+    return tuple((head, tuple(tails)) for head, tails in groups.items())
+
+
+def _head_matches(head: tuple[str, ...], template_head: tuple[str, ...]) -> bool:
+    for value, wanted in zip(head, template_head, strict=True):
+        if _VARIABLE.fullmatch(wanted):
+            if not value or "/" in value:
+                return False
+        elif value != wanted:
+            return False
+    return True
+
+
+_WILDCARD = re.compile(r"[*?]")
+
+
+@functools.lru_cache(maxsize=256)
+def _prefix_regex(template: str) -> re.Pattern[str]:
+    """A regex for the beginnings of the ARNs an ARN format names (prefix-closed: each step may be
+    the last)."""
+    tokens: list[str] = []  # a regex per character or per variable (one or more characters)
+    position = 0
+    for match in _VARIABLE.finditer(template):
+        tokens.extend(re.escape(c) for c in template[position : match.start()])
+        tokens.append("." if match.group(1) in _PATH_VARIABLES else "[^:/]")
+        tokens[-1] += "+"
+        position = match.end()
+    tokens.extend(re.escape(c) for c in template[position:])
+    pattern = ""
+    for token in reversed(tokens):
+        if token.endswith("+"):  # a variable: stop inside it, or take it whole and go on
+            pattern = f"(?:{token}{pattern}|{token[:-1]}*)"
+        else:
+            pattern = f"(?:{token}{pattern})?"
+    return re.compile(pattern, re.DOTALL)
+
+
+@functools.lru_cache(maxsize=256)
+def _template_regex(template: str) -> re.Pattern[str]:
+    """A regex for the ARNs an ARN format names (a literal Resource value is matched with it)."""
+    parts = []
+    position = 0
+    for match in _VARIABLE.finditer(template):
+        parts.append(re.escape(template[position : match.start()]))
+        parts.append(".+" if match.group(1) in _PATH_VARIABLES else "[^:/]+")
+        position = match.end()
+    parts.append(re.escape(template[position:]))
+    return re.compile("".join(parts), re.DOTALL)
 
 
 # -- do two patterns share a string? --------------------------------------------------------------
@@ -168,6 +248,7 @@ def _policy_atoms(pattern: str) -> tuple[tuple[str, bool], ...]:
     return tuple((_ANY, True) if c == "*" else (_ANY, False) if c == "?" else (c, False) for c in pattern)  # fmt: skip
 
 
+@functools.lru_cache(maxsize=256)
 def _template_atoms(template: str) -> tuple[tuple[str, bool], ...]:
     atoms: list[tuple[str, bool]] = []
     position = 0
