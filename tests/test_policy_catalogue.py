@@ -16,6 +16,7 @@ the texts with these labels.
 from __future__ import annotations
 
 import ast
+import importlib.util
 import json
 from pathlib import Path
 
@@ -394,3 +395,45 @@ def test_every_action_the_kms_code_authorises_is_a_kms_action(action):
     info = catalogue.action("kms:" + action)
     assert info is not None, f"kms:{action} is not in the Service Authorization Reference"
     assert info.name == "kms:" + action
+
+
+def test_kms_alias_names_may_hold_slashes():
+    # SAR: alias arn:${Partition}:kms:${Region}:${Account}:alias/${Alias}; AWS's own are alias/aws/s3.
+    alias = f"arn:aws:kms:us-east-1:{ACCOUNT}:alias/aws/s3"
+    assert catalogue.resource_types(alias, "kms") == {"alias"}
+    assert catalogue.resource_types("arn:aws:kms:*:*:key/*", "kms") == {"key"}
+
+
+def test_the_generator_renders_a_data_module_from_policy_sentrys_definition(tmp_path):
+    # tools/gen_catalogue.py over a miniature iam-definition.json of the same shape.
+    spec = importlib.util.spec_from_file_location(
+        "gen_catalogue", Path(__file__).parents[1] / "tools" / "gen_catalogue.py"
+    )
+    generator = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generator)
+
+    def service(prefix, action, rtype, arn, key):
+        return {
+            "service_authorization_url": f"https://example.invalid/{prefix}",
+            "resources": {rtype: {"arn": arn, "condition_keys": []}},
+            "conditions": {key: {"type": "String"}},
+            "privileges": {
+                action: {
+                    "resource_types": {
+                        rtype: {"required": True, "condition_keys": []},
+                        "": {"required": False, "condition_keys": [key]},
+                    }
+                }
+            },
+        }
+
+    definition = {
+        "s3": service("s3", "GetObject", "object", "arn:${Partition}:s3:::${B}/${O}", "s3:k"),
+        "kms": service("kms", "Decrypt", "key", "arn:${Partition}:kms:${R}:${A}:key/${K}", "kms:k"),
+    }
+    namespace = {}
+    exec(generator.render(definition, "test source, 2026-12"), namespace)
+    assert namespace["SOURCE"] == "test source, 2026-12"
+    assert namespace["ACTIONS"]["s3"]["GetObject"] == ((("object", True),), ("s3:k",))
+    assert namespace["RESOURCE_TYPES"]["kms"]["key"] == "arn:${Partition}:kms:${R}:${A}:key/${K}"
+    assert namespace["CONDITION_KEYS"]["kms"] == {"kms:k": "String"}

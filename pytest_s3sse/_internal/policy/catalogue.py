@@ -154,11 +154,11 @@ def resource_types(pattern: str, service: str) -> frozenset[str]:
     """The resource types of ``service`` whose ARNs ``pattern`` (a Resource value, with IAM's ``*``
     and ``?``) can name: ``"*"`` names every type, ``arn:aws:s3:::b/*`` only ``object``.
 
-    Most Resource values spell out the first five ARN fields (``arn:aws:s3:::``): those are compared
-    once per distinct head of the service's ARN formats, and only the resource part is searched;
-    anything else is searched whole."""
+    The first five ARN fields are compared once per distinct head of the service's ARN formats,
+    field by field, and only the resource part is searched; a value that is not an ARN (``"*"``) is
+    searched whole."""
     fields = pattern.split(":", 5)
-    if len(fields) != 6 or any("*" in f or "?" in f for f in fields[:5]):
+    if len(fields) != 6:  # "*", or not an ARN
         templates = _service(service).templates
         return frozenset(t for t, arn in templates.items() if _intersects(pattern, arn))
     head, resource = tuple(fields[:5]), fields[5]
@@ -191,8 +191,13 @@ def _heads(service: str) -> tuple[tuple[tuple[str, ...], tuple[tuple[str, str], 
 
 
 def _head_matches(head: tuple[str, ...], template_head: tuple[str, ...]) -> bool:
+    """Field by field: a wildcard stays within its field (S8: "*" and "?" inside each
+    colon-separated segment of the first five)."""
     for value, wanted in zip(head, template_head, strict=True):
-        if _VARIABLE.fullmatch(wanted):
+        if "*" in value or "?" in value:
+            if not _intersects(value, wanted):
+                return False
+        elif _VARIABLE.fullmatch(wanted):
             if not value or "/" in value:
                 return False
         elif value != wanted:
