@@ -298,7 +298,7 @@ def _statement(
     if effect not in ("Allow", "Deny"):
         raise _Malformed(invalid_effect(effect))  # M12
     principals, not_principal = _principal_element(raw, kind, allow=effect == "Allow")
-    label = f'{kind.value} Sid "{sid}"' if sid else f"{kind.value} statement #{index}"
+    label = (kind, index, sid)  # named in the test API's messages (identity policies)
     actions, not_action = _action_element(raw, kind, label)
     with_variables = version == variables.VARIABLE_VERSION
     resources, not_resource, dynamic = _resource_element(raw, kind, bucket_arn, with_variables)
@@ -419,8 +419,19 @@ def _element_values(
     return _strings(raw["Not" + name if has_not else name], invalid), has_not
 
 
+_Label = tuple[PolicyKind, int, str]
+"""Which statement: the policy's kind, the statement's position and its Sid."""
+
+
+def _named(label: _Label, detail: str, text: str) -> str:
+    """``identity policy Sid "Read": s3:GetObjekt names no s3 action (Policy has invalid action)``."""
+    kind, index, sid = label
+    which = f'Sid "{sid}"' if sid else f"statement #{index}"
+    return f"{kind.value} {which}: {detail} ({text})"
+
+
 def _action_element(
-    raw: Mapping[str, Any], kind: PolicyKind, label: str
+    raw: Mapping[str, Any], kind: PolicyKind, label: _Label
 ) -> tuple[_Patterns | None, bool]:
     element = _element_values(raw, "Action", kind, INVALID_ACTION, MISSING_ACTION)
     if element is None:
@@ -442,14 +453,14 @@ def _action_element(
             and not catalogue.expand(value, service)
         ):
             detail = f"{value} names no {service} action"
-            raise _Malformed(INVALID_ACTION, identity=f"{label}: {detail} ({INVALID_ACTION})")
+            raise _Malformed(INVALID_ACTION, identity=_named(label, detail, INVALID_ACTION))
     return _patterns(values, fold=True), has_not
 
 
 def _check_catalogue(
     raw: Mapping[str, Any],
     kind: PolicyKind,
-    label: str,
+    label: _Label,
     *,
     not_action: bool,
     not_resource: bool,
@@ -463,7 +474,7 @@ def _check_catalogue(
     )
     if problem is not None:
         text, detail = problem
-        raise _Malformed(text, identity=f"{label}: {detail} ({text})")
+        raise _Malformed(text, identity=_named(label, detail, text))
 
 
 @functools.lru_cache(maxsize=2048)
