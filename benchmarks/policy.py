@@ -43,7 +43,9 @@ def twenty_statements() -> str:
                 "Sid": f"S{i}",
                 "Effect": "Deny" if deny else "Allow",
                 "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:user/u{i}"} if i % 2 else "*",
-                "Action": ["s3:GetObject", "s3:PutObject"] if i % 4 else "s3:*Object*",
+                # A Deny on the SSE header names a wildcard: s3:GetObject does not support that
+                # key, so S3 refuses it in a list of named actions (M8).
+                "Action": ["s3:GetObject", "s3:PutObject"] if i % 4 and not deny else "s3:*Object*",
                 "Resource": f"{BUCKET}/prefix{i}/*" if i % 5 else f"{BUCKET}/*",
                 "Condition": condition,
             }

@@ -194,7 +194,9 @@ def test_a_resource_outside_the_bucket_is_refused(resource):
 @pytest.mark.parametrize("resource", [BUCKET, f"{BUCKET}/*", "arn:aws:s3:::pho*", f"{BUCKET}/a?c"])
 def test_resources_of_the_bucket_and_its_objects_are_accepted(resource):
     # M5 (A): resources of this bucket or its objects.
-    parse_policy(bucket_policy(statement(Resource=resource)), PolicyKind.BUCKET, bucket_arn=BUCKET)
+    # "s3:*": some S3 action applies to each of them (M7)
+    policy = bucket_policy(statement(Resource=resource, Action="s3:*"))
+    parse_policy(policy, PolicyKind.BUCKET, bucket_arn=BUCKET)
 
 
 @pytest.mark.parametrize("action", ["invalid_action", "kms:Decrypt", "s3:Get Object", ""])

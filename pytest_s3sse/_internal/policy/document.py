@@ -19,6 +19,7 @@ evaluation looks only at those.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Mapping
@@ -29,7 +30,7 @@ from typing import Any
 from pytest_s3sse._internal.errors import S3SSEError
 from pytest_s3sse._internal.errors.kms import MalformedPolicyDocumentException
 from pytest_s3sse._internal.errors.s3 import MalformedPolicy, PolicyTooLarge
-from pytest_s3sse._internal.policy import variables
+from pytest_s3sse._internal.policy import catalogue, variables
 from pytest_s3sse._internal.policy.conditions import (
     Condition,
     ConditionError,
@@ -62,7 +63,12 @@ MISSING_STATEMENT = "Missing required field Statement"  # M2 (A)
 MISSING_PRINCIPAL = "Missing required field Principal"  # M3 (A)
 INVALID_PRINCIPAL = "Invalid principal in policy"  # M4 (A), M17 (U)
 INVALID_RESOURCE = "Policy has invalid resource"  # M5 (A)
-INVALID_ACTION = "Policy has invalid action"  # M6 (S)
+INVALID_ACTION = "Policy has invalid action"  # M6 (S; T versitygw)
+ACTION_NOT_APPLICABLE = "Action does not apply to any resource(s) in statement"  # M7 (A)
+CONDITIONS_NOT_APPLICABLE = (
+    "Conditions do not apply to combination of actions and resources in statement"  # M8 (A)
+)
+INVALID_CONDITION_KEY = "Policy has an invalid condition key"  # M9 (S; T Scality)
 EMPTY_STATEMENT = "Could not parse the policy: Statement is empty!"  # M14 (U)
 INVALID_VERSION = "The policy must contain a valid version string"  # M15 (U)
 INVALID_IP = "Invalid IP address in Conditions"  # M10 (U)
@@ -85,12 +91,14 @@ def invalid_condition_type(operator: str) -> str:
 
 
 class _Malformed(Exception):
-    """A mistake found while parsing; ``bucket`` is S3's text, ``key`` KMS's."""
+    """A mistake found while parsing; ``bucket`` is S3's text, ``key`` KMS's, ``identity`` the test
+    API's (when it says more than S3's text: which statement, which name)."""
 
-    def __init__(self, bucket: str, key: str = "") -> None:
+    def __init__(self, bucket: str, key: str = "", identity: str = "") -> None:
         super().__init__(bucket)
         self.bucket = bucket
         self.key = key
+        self.identity = identity or bucket
 
 
 # Principal ARNs a policy may name (S2): account root, user, role, STS session, federated user.
@@ -233,7 +241,7 @@ def _error(kind: PolicyKind, bad: _Malformed) -> S3SSEError:
         return MalformedPolicy(bad.bucket)
     if kind is PolicyKind.KEY:
         return MalformedPolicyDocumentException(bad.key)
-    return InvalidIdentityPolicy(bad.bucket)
+    return InvalidIdentityPolicy(bad.identity)
 
 
 def _parse(text: str, kind: PolicyKind, bucket_arn: str | None) -> Policy:
@@ -290,7 +298,8 @@ def _statement(
     if effect not in ("Allow", "Deny"):
         raise _Malformed(invalid_effect(effect))  # M12
     principals, not_principal = _principal_element(raw, kind, allow=effect == "Allow")
-    actions, not_action = _action_element(raw, kind)
+    label = (kind, index, sid)  # named in the test API's messages (identity policies)
+    actions, not_action = _action_element(raw, kind, label)
     with_variables = version == variables.VARIABLE_VERSION
     resources, not_resource, dynamic = _resource_element(raw, kind, bucket_arn, with_variables)
     conditions: tuple[Condition, ...] = ()
@@ -299,6 +308,15 @@ def _statement(
             conditions = compile_block(raw["Condition"], policy_variables=with_variables)
         except ConditionError as bad:
             raise _condition_error(bad) from None
+    if kind is not PolicyKind.KEY and actions is not None and resources is not None:
+        _check_catalogue(
+            raw,
+            kind,
+            label,
+            not_action=not_action,
+            not_resource=not_resource,
+            conditions=conditions,
+        )
     return Statement(
         index,
         sid,
@@ -401,7 +419,20 @@ def _element_values(
     return _strings(raw["Not" + name if has_not else name], invalid), has_not
 
 
-def _action_element(raw: Mapping[str, Any], kind: PolicyKind) -> tuple[_Patterns | None, bool]:
+_Label = tuple[PolicyKind, int, str]
+"""Which statement: the policy's kind, the statement's position and its Sid."""
+
+
+def _named(label: _Label, detail: str, text: str) -> str:
+    """``identity policy Sid "Read": s3:GetObjekt names no s3 action (Policy has invalid action)``."""
+    kind, index, sid = label
+    which = f'Sid "{sid}"' if sid else f"statement #{index}"
+    return f"{kind.value} {which}: {detail} ({text})"
+
+
+def _action_element(
+    raw: Mapping[str, Any], kind: PolicyKind, label: _Label
+) -> tuple[_Patterns | None, bool]:
     element = _element_values(raw, "Action", kind, INVALID_ACTION, MISSING_ACTION)
     if element is None:
         return None, False
@@ -413,7 +444,119 @@ def _action_element(raw: Mapping[str, Any], kind: PolicyKind) -> tuple[_Patterns
         match = _ACTION.fullmatch(value)
         if match is None or (prefix is not None and match.group(1).lower() != prefix):
             raise _Malformed(INVALID_ACTION)  # M6
+        service = match.group(1).lower()
+        # M6: a name, or a pattern, that names no action of the service (T versitygw refuses a
+        # wildcard that matches nothing too). Key policies stay lenient: KMS's answer is unrecorded.
+        if (
+            kind is not PolicyKind.KEY
+            and service in catalogue.SERVICES
+            and not catalogue.expand(value, service)
+        ):
+            detail = f"{value} names no {service} action"
+            raise _Malformed(INVALID_ACTION, identity=_named(label, detail, INVALID_ACTION))
     return _patterns(values, fold=True), has_not
+
+
+def _check_catalogue(
+    raw: Mapping[str, Any],
+    kind: PolicyKind,
+    label: _Label,
+    *,
+    not_action: bool,
+    not_resource: bool,
+    conditions: tuple[Condition, ...],
+) -> None:
+    """M7-M9 against AWS's catalogue (:mod:`.catalogue`): see :func:`_catalogue_problem`."""
+    keys = tuple(c.key for c in conditions)
+    actions, resources = _values(raw, "Action"), _values(raw, "Resource")
+    problem = _catalogue_problem(
+        kind, actions, resources, not_action=not_action, not_resource=not_resource, keys=keys
+    )
+    if problem is not None:
+        text, detail = problem
+        raise _Malformed(text, identity=_named(label, detail, text))
+
+
+@functools.lru_cache(maxsize=2048)
+def _catalogue_problem(
+    kind: PolicyKind,
+    actions: tuple[str, ...],
+    resources: tuple[str, ...],
+    *,
+    not_action: bool,
+    not_resource: bool,
+    keys: tuple[str, ...],
+) -> tuple[str, str] | None:
+    """The first of M7, M9, M8 a statement breaks (AWS's text and what is wrong), for the actions of
+    the services the catalogue holds; cached, as statements repeat between policies and puts.
+
+    M7: every Action entry (a wildcard: one of the actions it names) must apply to a resource type
+    that one of the statement's resources can name. M9: a condition key that is not global
+    (``aws:``) must be a key of its service (a bucket policy: of S3). M8: such a key must be
+    supported by the statement's actions of that service (:func:`_unsupporting`). NotResource
+    statements are not checked for M7, NotAction ones for M7 and M8 (U: AWS's answer for them is
+    unrecorded, so the double stays lenient).
+    """
+    services: list[tuple[str, str]] = []  # (Action value, its catalogued service)
+    uncatalogued = False  # an action of a service the catalogue does not hold (identity policies)
+    types_of: dict[str, frozenset[str]] = {}
+    for value in actions:
+        service = _service_of(value, kind)
+        if service is None:
+            uncatalogued = True
+            continue
+        services.append((value, service))
+        if not_action or not_resource:
+            continue
+        types = types_of.get(service)
+        if types is None:
+            types = frozenset().union(*(catalogue.resource_types(r, service) for r in resources))
+            types_of[service] = types
+        if not catalogue.applies(value, service, types):
+            return ACTION_NOT_APPLICABLE, f"{value} applies to none of its resources"
+    for key in keys:
+        prefix = key.partition(":")[0].lower()
+        if prefix == "aws":
+            continue
+        if kind is PolicyKind.BUCKET:
+            valid = prefix == "s3" and catalogue.is_service_key(key, "s3")
+        else:
+            valid = prefix not in catalogue.SERVICES or catalogue.is_service_key(key, prefix)
+        if not valid:
+            return INVALID_CONDITION_KEY, f"{key} is not a condition key of {prefix}"
+        if not not_action and not uncatalogued and prefix in catalogue.SERVICES:
+            unsupported = _unsupporting(key.lower(), prefix, services)
+            if unsupported is not None:
+                return CONDITIONS_NOT_APPLICABLE, f"{unsupported} does not support {key}"
+    return None
+
+
+def _unsupporting(key: str, service: str, actions: list[tuple[str, str]]) -> str | None:
+    """The first Action value that does not support ``key`` (M8), or None: every named action of the
+    key's service must support it (A humanmade/S3-Uploads#239: ``s3:prefix`` with ListBucket and
+    GetBucketAcl is refused), a wildcard through one of the actions it names (U: lenient, so that
+    ``s3:*`` keeps ``s3:TlsVersion``); a statement with no action of that service names it."""
+    own = [value for value, prefix in actions if prefix == service]
+    if not own:
+        return f"no {service} action"
+    for value in own:
+        if not catalogue.keys_of(value, service).has(key):
+            return value
+    return None
+
+
+def _values(raw: Mapping[str, Any], name: str) -> tuple[str, ...]:
+    """The (already validated) values of ``name`` or ``Not<name>``."""
+    value = raw[name] if name in raw else raw["Not" + name]
+    return tuple(value) if isinstance(value, list) else (value,)
+
+
+def _service_of(action: str, kind: PolicyKind) -> str | None:
+    """The catalogued service an Action value belongs to (``"*"``: S3's, in a bucket policy)."""
+    if action == "*":
+        return "s3" if kind is PolicyKind.BUCKET else None
+    service = action.partition(":")[0].lower()
+    return service if service in catalogue.SERVICES else None
 
 
 def _resource_element(
