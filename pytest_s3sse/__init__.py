@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # what type checkers and the API reference see; at run time, 
     from pytest_s3sse._internal.kms.types import KmsCall
     from pytest_s3sse._internal.options import EngineOptions
     from pytest_s3sse._internal.passthru import add_s3sse_passthru
+    from pytest_s3sse._internal.reports import EncryptionReport, KmsCost
     from pytest_s3sse._internal.testapi import S3SSE, mock_s3sse
     from pytest_s3sse._internal.types import SseMode
 
@@ -35,10 +36,12 @@ __all__ = [
     "AwsError",
     "Clock",
     "DecryptionError",
+    "EncryptionReport",
     "EngineOptions",
     "Explanation",
     "InternalEngineError",
     "KmsCall",
+    "KmsCost",
     "KmsKeyNotFoundError",
     "ObjectNotFoundError",
     "RealAWSCallBlockedError",
@@ -56,10 +59,12 @@ _HOME = {
     "AwsError": "errors",
     "Clock": "clock",
     "DecryptionError": "errors",
+    "EncryptionReport": "reports",
     "EngineOptions": "options",
     "Explanation": "explain",
     "InternalEngineError": "errors",
     "KmsCall": "kms.types",
+    "KmsCost": "reports",
     "KmsKeyNotFoundError": "errors",
     "ObjectNotFoundError": "errors",
     "RealAWSCallBlockedError": "errors",

@@ -44,7 +44,8 @@ COLUMNS = (
 )
 # KMS request price (6.1, P): symmetric requests, USD per request, and the monthly free tier.
 PRICE_DATE = "2026-06"
-PRICE_PER_REQUEST = Decimal("0.03") / Decimal(10_000)
+PRICE_PER_10K = Decimal("0.03")
+PRICE_PER_REQUEST = PRICE_PER_10K / Decimal(10_000)
 FREE_REQUESTS_PER_MONTH = 20_000
 
 
@@ -158,7 +159,7 @@ class KmsCost:
 
     def __str__(self) -> str:
         lines = [
-            f"{self.requests} KMS requests: ${self.usd} at ${PRICE_PER_REQUEST * 10_000} per "
+            f"{self.requests} KMS requests: ${self.usd} at ${PRICE_PER_10K} per "
             f"10,000 ({PRICE_DATE}); ${self.usd_after_free_tier} after the monthly free tier of "
             f"{FREE_REQUESTS_PER_MONTH:,}"
         ]

@@ -6,13 +6,20 @@ from __future__ import annotations
 import functools
 import inspect
 import unittest
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import fields, replace
 from types import TracebackType
 from typing import Any, Concatenate, Literal, ParamSpec, Protocol, TypeVar, cast, overload
 
 from pytest_s3sse._internal import report
-from pytest_s3sse._internal.assertions import S3SSEAssertionError, StoredView, check_encrypted
+from pytest_s3sse._internal.assertions import (
+    S3SSEAssertionError,
+    StoredView,
+    check_all_encrypted,
+    check_encrypted,
+    check_key_used_by,
+    check_kms_calls,
+)
 from pytest_s3sse._internal.clock import Clock
 from pytest_s3sse._internal.crypto.segments import SealedPart
 from pytest_s3sse._internal.engine import Engine
@@ -25,6 +32,7 @@ from pytest_s3sse._internal.kms.service import KmsService
 from pytest_s3sse._internal.kms.types import KmsCall
 from pytest_s3sse._internal.options import EngineOptions
 from pytest_s3sse._internal.principals import DEFAULT_SESSION_NAME, ClientKwargs
+from pytest_s3sse._internal.reports import EncryptionReport, KmsCost, encryption_report, kms_cost
 from pytest_s3sse._internal.s3.store import StoredObject
 from pytest_s3sse._internal.sse.customer import check_customer_key
 from pytest_s3sse._internal.types import Principal, SseMode
@@ -81,6 +89,8 @@ class S3SSE:
         meaning there); a misspelt one is a TypeError."""
         self.engine = Engine(EngineOptions(**options))
         self._active = False
+        # expect_kms_calls: (key, at_most, counts), checked when the engine stops.
+        self._expectations: list[tuple[str | None, bool, dict[str, int]]] = []
 
     @classmethod
     def from_options(cls, options: EngineOptions) -> S3SSE:
@@ -98,10 +108,14 @@ class S3SSE:
         return self
 
     def stop(self) -> None:
-        """Deactivate; when no other engine is active, botocore and ``requests`` are restored."""
+        """Deactivate; when no other engine is active, botocore and ``requests`` are restored. Then
+        check the :meth:`expect_kms_calls` expectations (S3SSEAssertionError when one is not met)."""
+        __tracebackhide__ = True
         if self._active:
             activation.deactivate(self.engine)
             self._active = False
+        if self._expectations:
+            self.check_expectations()
 
     @property
     def active(self) -> bool:
@@ -117,6 +131,8 @@ class S3SSE:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        if exc is not None:
+            self._expectations.clear()  # the block failed already: report that, not the budget
         self.stop()
 
     @overload
@@ -413,6 +429,115 @@ class S3SSE:
             )
         named = f" ({', '.join(aliases)})" if aliases else ""
         return f"{arn}{named}"
+
+    def assert_kms_calls(
+        self, *, key: str | None = None, at_most: bool = False, **counts: int
+    ) -> None:
+        """Assert the KMS calls made so far (with ``key``, when given): exactly ``counts``
+        (``assert_kms_calls(GenerateDataKey=1, Decrypt=2)``: those operations, those numbers, no
+        other operation), or with ``at_most=True`` no more than each count (a budget; operations
+        not named are not limited). Names are KMS's or boto3's (``generate_data_key``); S3's calls
+        for requests count, failed and throttled ones too. The failure lists every call."""
+        __tracebackhide__ = True
+        expected = self._expected_counts(counts)
+        calls, label = self._calls_with(key)
+        check_kms_calls(calls, expected, at_most=at_most, key_label=label)
+
+    def expect_kms_calls(
+        self, *, key: str | None = None, at_most: bool = False, **counts: int
+    ) -> None:
+        """:meth:`assert_kms_calls`, checked when the engine stops (the fixture's teardown, the end
+        of ``mock_s3sse``): a test states its KMS budget up front and fails if it is not met."""
+        __tracebackhide__ = True
+        expected = self._expected_counts(counts)  # a misspelt name fails now, not at teardown
+        if key is not None:
+            self._known_key_arn(key)
+        self._expectations.append((key, at_most, expected))
+
+    def check_expectations(self) -> None:
+        """Check every :meth:`expect_kms_calls` now (stop() does, once)."""
+        __tracebackhide__ = True
+        pending, self._expectations = self._expectations, []
+        for key, at_most, expected in pending:
+            calls, label = self._calls_with(key)
+            check_kms_calls(calls, expected, at_most=at_most, key_label=label)
+
+    def assert_key_used_by(self, key: str, principal: str | ClientKwargs | Principal) -> None:
+        """Assert a successful KMS call (direct, or S3's for a request) used ``key`` as
+        ``principal``: an ARN (a role's ARN covers its sessions), the mapping
+        :meth:`principal` returned, or a :class:`Principal`. The failure says who did use it."""
+        __tracebackhide__ = True
+        arn = self._known_key_arn(key)
+        callers: tuple[str, ...]
+        if isinstance(principal, ClientKwargs):
+            callers, who = (principal.session_arn, principal.arn), principal.arn
+        elif isinstance(principal, Principal):
+            callers, who = (principal.arn,), principal.arn
+        else:
+            callers, who = (principal,), principal
+        role = callers[0].split(":role/", 1)
+        calls = self.kms_calls
+        if len(role) == 2:  # a role ARN: any of its sessions
+            prefix = role[0].replace(":iam::", ":sts::", 1) + ":assumed-role/" + role[1] + "/"
+            callers = (*callers, *{c.caller for c in calls if c.caller.startswith(prefix)})
+        check_key_used_by(calls, arn, callers, who)
+
+    def assert_all_objects_encrypted_with(
+        self, mode: SseMode | str, kms_key: str | None = None, *, bucket: str | None = None
+    ) -> None:
+        """Assert every stored object (of ``bucket``, or of every bucket) is encrypted in ``mode``
+        (under ``kms_key``, any form :meth:`kms_call_count` takes). The failure lists each object
+        that is not, with its encryption."""
+        __tracebackhide__ = True
+        arn = self._known_key_arn(kms_key) if kms_key is not None else None
+        views = [self.stored(obj.bucket, obj.key) for obj in self.engine.store.snapshot(bucket)]
+        check_all_encrypted(views, mode, arn, kms_key)
+
+    def encryption_report(
+        self, bucket: str | None = None, *, kms_key_arns: Sequence[str] | None = None
+    ) -> EncryptionReport:
+        """Every stored object's encryption in S3 Inventory's fields (Bucket, Key, VersionId,
+        IsLatest, EncryptionStatus, BucketKeyStatus ... plus KMSKeyArn, which Inventory lacks), and
+        each bucket's verdict under AWS Config's ``s3-bucket-server-side-encryption-enabled`` and
+        ``s3-default-encryption-kms`` (``kms_key_arns``: that rule's parameter). ``.rows`` are
+        dicts; ``.csv()`` and ``.table()`` render them (docs/assertions.md)."""
+        store = self.engine.store
+        buckets = store.buckets() if bucket is None else [store.bucket(bucket)]
+
+        def resolve(key: str) -> str | None:
+            try:
+                return self._known_key_arn(key)
+            except KmsKeyNotFoundError:
+                return None
+
+        return encryption_report(
+            store.snapshot(bucket), buckets, kms_key_arns=kms_key_arns, resolve_key=resolve
+        )
+
+    def kms_cost(self, *, free_tier_used: int = 0) -> KmsCost:
+        """What the KMS requests made so far cost at KMS's published price ($0.03 per 10,000
+        symmetric requests, as of 2026-06), with and without the 20,000-request monthly free tier
+        (``free_tier_used``: requests of it already spent), by key and by operation."""
+        return kms_cost(self.kms_calls, free_tier_used=free_tier_used)
+
+    def _expected_counts(self, counts: Mapping[str, int]) -> dict[str, int]:
+        __tracebackhide__ = True
+        expected: dict[str, int] = {}
+        for name, number in counts.items():
+            if not isinstance(number, int) or number < 0:
+                msg = f"{name}={number!r}: a count is a whole number, 0 or more"
+                raise ValueError(msg)
+            expected[operation_name(name)] = number
+        return expected
+
+    def _calls_with(self, key: str | None) -> tuple[tuple[KmsCall, ...], str | None]:
+        __tracebackhide__ = True
+        calls = self.kms_calls
+        if key is None:
+            return calls, None
+        arn = self._known_key_arn(key)
+        label = key if key == arn else f"{key} ({arn})"
+        return tuple(call for call in calls if call.involves(arn)), label
 
     def kms_quota(
         self,
