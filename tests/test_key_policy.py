@@ -7,7 +7,7 @@ Sources (shared/reference/policy-behaviour.md; labels as in docs/kms.md):
   ``The new key policy will not allow you to update the key policy in the future.`` unless
   BypassPolicyLockoutSafetyCheck; KP2 (P; A awslabs/minimum-viable-dataspace-on-aws#6) invalid
   principals; KP3 (A aws/aws-sdk-ruby#1784, U today) not JSON: empty message; KP4 (P) over 32 KB:
-  LimitExceededException; KP6 (P) a statement without Action or Resource is accepted.
+  LimitExceededException; KP6 (S, amended 2025-08-18) a statement without Action or Resource is refused.
 - 4.6 (P model GetKeyPolicy example; A LS-AWS) the default policy; a user's policy comes back
   re-serialized in AWS's pretty form (A: aws/aws-cli#9456; LS-AWS test_get_put_list_key_policies).
 - E8, E9 (P, KMS DG): the key policy must allow; across accounts key policy and IAM; which operations
@@ -138,10 +138,24 @@ def test_a_policy_over_32_kb_is_limit_exceeded(kms, key):
     assert error(info)[1]["Code"] == "LimitExceededException"
 
 
-def test_a_statement_without_action_or_resource_is_accepted(kms, key):
-    # KP6 (P): accepted, no effect.
-    idle = {"Sid": "idle", "Effect": "Allow", "Principal": {"AWS": ROOT}}
-    kms.put_key_policy(KeyId=key["KeyId"], PolicyName="default", Policy=document(ROOT_ALL, idle))
+@pytest.mark.parametrize("missing", ["Action", "Resource"])
+def test_a_statement_without_action_or_resource_is_malformed(kms, key, missing):
+    # KP6 as amended on 2025-08-18 (S: AWS's notice quoted in ministryofjustice/analytical-platform
+    # #7691): "requests without a valid Action or NotAction, and Resource element in the key policy
+    # will be rejected with MalformedPolicyDocumentException"; the message is U (empty, as KP3).
+    idle = {
+        "Sid": "idle",
+        "Effect": "Allow",
+        "Principal": {"AWS": ROOT},
+        "Action": "kms:*",
+        "Resource": "*",
+    }
+    del idle[missing]
+    with pytest.raises(ClientError) as info:
+        kms.put_key_policy(
+            KeyId=key["KeyId"], PolicyName="default", Policy=document(ROOT_ALL, idle)
+        )
+    assert error(info)[1] == {"Code": "MalformedPolicyDocumentException", "Message": ""}
 
 
 def test_a_principal_given_as_the_string_star_is_accepted(kms, key):

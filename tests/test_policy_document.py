@@ -118,11 +118,11 @@ def test_principal_forms_are_accepted():
     )
 
 
-def test_key_policy_statement_without_action_or_resource_is_accepted_and_covers_nothing():
-    # KP6 (P BM-KMS): accepted, no effect.
+def test_key_policy_statement_without_action_or_resource_is_refused():
+    # KP6 as amended on 2025-08-18 (S: AWS's notice in ministryofjustice/analytical-platform#7691).
     text = json.dumps({"Statement": [statement(Action=None, Resource=None)]})
-    [s] = parse_policy(text, PolicyKind.KEY).statements
-    assert not s.names_action("kms:Decrypt")
+    with pytest.raises(MalformedPolicyDocumentException):
+        parse_policy(text, PolicyKind.KEY)
 
 
 def test_the_default_key_policy_parses():

@@ -5,9 +5,10 @@ in what they require and in how a mistake is answered:
 
 - ``BUCKET``: a bucket policy; ``Principal`` required, S3 actions, resources of this bucket; refused with
   S3's 400 ``MalformedPolicy`` and the text AWS gives for the mistake (policy-behaviour.md 4.4).
-- ``KEY``: a KMS key policy; ``Principal`` required, a statement without ``Action`` or ``Resource`` is
-  accepted and has no effect (KP6), ``"Resource": "*"`` means this key (S8); refused with KMS's
-  ``MalformedPolicyDocumentException`` (4.5).
+- ``KEY``: a KMS key policy; ``Principal`` required, and since 2025-08-18 ``Action`` (or ``NotAction``)
+  and ``Resource`` too (KP6 as amended: an AWS notice quoted in ministryofjustice/analytical-platform
+  #7691, S; the element was accepted without effect before); ``"Resource": "*"`` means this key (S8);
+  refused with KMS's ``MalformedPolicyDocumentException`` (4.5).
 - ``IDENTITY``: an identity policy given to the test API; no ``Principal``; refused with
   :class:`InvalidIdentityPolicy` (a test-API error, not an AWS answer).
 
@@ -406,15 +407,16 @@ _SERVICE_PREFIX = {PolicyKind.BUCKET: "s3", PolicyKind.KEY: "kms"}
 
 def _element_values(
     raw: Mapping[str, Any], name: str, kind: PolicyKind, invalid: str, missing: str
-) -> tuple[tuple[str, ...], bool] | None:
-    """The values of ``name`` or ``Not<name>`` (and which one was given); None when a key policy's
-    statement has neither (KP6: accepted, no effect); both, or neither elsewhere, is malformed (U)."""
+) -> tuple[tuple[str, ...], bool]:
+    """The values of ``name`` or ``Not<name>`` (and which one was given); both, or neither, is
+    malformed (U for the texts). A key policy's statement without ``Action``/``NotAction`` or
+    ``Resource`` is refused since 2025-08-18 (KP6 as amended, S: "CreateKey, ReplicateKey and
+    PutKeyPolicy API requests without a valid Action or NotAction, and Resource element in the key
+    policy will be rejected with MalformedPolicyDocumentException"; the message is U: empty, as KP3)."""
     has, has_not = name in raw, "Not" + name in raw
     if has and has_not:
         raise _Malformed(invalid)
     if not has and not has_not:
-        if kind is PolicyKind.KEY:
-            return None
         raise _Malformed(missing)
     return _strings(raw["Not" + name if has_not else name], invalid), has_not
 
@@ -433,10 +435,7 @@ def _named(label: _Label, detail: str, text: str) -> str:
 def _action_element(
     raw: Mapping[str, Any], kind: PolicyKind, label: _Label
 ) -> tuple[_Patterns | None, bool]:
-    element = _element_values(raw, "Action", kind, INVALID_ACTION, MISSING_ACTION)
-    if element is None:
-        return None, False
-    values, has_not = element
+    values, has_not = _element_values(raw, "Action", kind, INVALID_ACTION, MISSING_ACTION)
     prefix = _SERVICE_PREFIX.get(kind)
     for value in values:
         if value == "*":
@@ -562,10 +561,7 @@ def _service_of(action: str, kind: PolicyKind) -> str | None:
 def _resource_element(
     raw: Mapping[str, Any], kind: PolicyKind, bucket_arn: str | None, with_variables: bool
 ) -> tuple[_Patterns | None, bool, tuple[str, ...]]:
-    element = _element_values(raw, "Resource", kind, INVALID_RESOURCE, MISSING_RESOURCE)
-    if element is None:
-        return None, False, ()
-    values, has_not = element
+    values, has_not = _element_values(raw, "Resource", kind, INVALID_RESOURCE, MISSING_RESOURCE)
     if kind is PolicyKind.BUCKET and bucket_arn is not None:
         for value in values:
             if not _in_bucket(value, bucket_arn):
