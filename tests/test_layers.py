@@ -32,6 +32,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "passthru",
             "report",
             "explain",
+            "trail",
         ),
     ),
     ("adapters", ("wire",)),
