@@ -19,7 +19,7 @@ from pytest_s3sse._internal.sse.bucket_keys import DEFAULT_PERIOD
 DEFAULT_ACCOUNT = "123456789012"
 DEFAULT_REGION = "us-east-1"
 # How many requests the CloudTrail-shaped trail keeps the details of (docs/trail.md): ten thousand
-# requests is ~5 MiB, more than a functional test makes, and a soak test stays bounded.
+# requests is 2 to 5 MiB, more than a functional test makes, and a soak test stays bounded.
 DEFAULT_TRAIL_LIMIT = 10_000
 _ACCOUNT = re.compile(r"^\d{12}$")
 _CALLER = re.compile(r"^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:(?:root|user/[\w+=,.@/-]+)$")
@@ -59,7 +59,7 @@ class EngineOptions:
       (``arn:aws:iam::<acct>:root``, ``...:user/<name>``); None is the root of ``account_id``. The
       default test credentials the plugin puts in the environment are this principal's.
     - ``trail_limit``: how many of the newest requests the CloudTrail-shaped trail (``s3sse.trail``)
-      keeps (default 10,000, ~0.5 KiB each); 0 turns the trail off (nothing is copied per request),
+      keeps (default 10,000, ~0.2-0.5 KiB each); 0 turns the trail off (nothing is copied per request),
       for soak tests that read no trail.
 
     Users read the same list as a table in ``docs/getting-started.md#options`` (a test keeps the two

@@ -2,7 +2,7 @@
 
 Built lazily, when a test reads it, from the engine's event stream (:mod:`pytest_s3sse._internal.audit`)
 and the few per-request details the protocol edges copy (``audit.S3Exchange``/``KmsExchange``: the
-logged headers and KMS members, ~0.5 KiB a request, the newest ``trail_limit`` kept). One record per
+logged headers and KMS members, ~0.2-0.5 KiB a request, the newest ``trail_limit`` kept). One record per
 S3 request (data events, and bucket-level management events), per KMS API request, and per KMS call S3
 made for a request (SSE-KMS, DSSE-KMS, Bucket Keys), in the shape of ``audit-behaviour.md`` §1-§3 and
 ``aws-sse-behaviour.md`` §10; docs/trail.md lists each field with its source row.
@@ -258,14 +258,16 @@ class _Builder:
         params["Host"] = details.host
         if key is not None and name not in BUCKET_DATA_EVENTS:
             params["key"] = key
-        params.update(details.sent)
+        params.update(sorted(details.sent.items()))  # the edge copied them in no fixed order
         for k, v in parse_qsl(details.query, keep_blank_values=True):
             if k not in _SECRET_QUERY:
                 params[k] = v
         record["requestParameters"] = params
         echoed = details.echoed
         record["responseElements"] = (
-            dict(echoed) if echoed and not failed and name not in _NO_RESPONSE else None
+            dict(sorted(echoed.items()))
+            if echoed and not failed and name not in _NO_RESPONSE
+            else None
         )
         record["additionalEventData"] = _additional(request, details, failed=failed)
         record["requestID"] = context.request_id
