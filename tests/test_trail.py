@@ -374,3 +374,65 @@ def test_an_s3_error_caused_by_kms_gives_both_records(s3sse, s3, kms, bucket, ke
     assert kms_record["errorCode"] == "DisabledException"
     assert kms_record["errorMessage"]
     assert kms_record["requestID"] == s3_record["requestID"]
+
+
+def test_create_multipart_upload_says_sse_applied_and_its_parts_do_not(s3sse, s3, bucket, key):
+    # P S3-UG bucket-encryption-tracking: "For multipart uploads, this information is included in
+    # your InitiateMultipartUpload API operation requests"; UploadPart/Complete: none (U)
+    upload = s3.create_multipart_upload(Bucket=bucket, Key="m", **sse_kms(key["KeyId"]))
+    etag = s3.upload_part(
+        Bucket=bucket, Key="m", UploadId=upload["UploadId"], PartNumber=1, Body=b"x" * 10
+    )["ETag"]
+    s3.complete_multipart_upload(
+        Bucket=bucket,
+        Key="m",
+        UploadId=upload["UploadId"],
+        MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": etag}]},
+    )
+    records = s3sse.trail.filter(event_source="s3", object_key="m")
+    applied = {r["eventName"]: r["additionalEventData"].get("SSEApplied") for r in records}
+    assert applied == {
+        "CreateMultipartUpload": "SSE_KMS",
+        "UploadPart": None,
+        "CompleteMultipartUpload": None,
+    }
+    part = only(records, eventName="UploadPart")
+    assert part["requestParameters"]["partNumber"] == "1"  # 8.1 (U): query parameters as strings
+    assert part["requestParameters"]["uploadId"] == upload["UploadId"]
+    assert part["additionalEventData"]["bytesTransferredIn"] == 10
+
+
+def test_a_copy_logs_its_source_and_the_targets_sse_applied(s3sse, s3, bucket):
+    # S SRT: x-amz-copy-source in requestParameters; SSEApplied on CopyObject (U, 8.3)
+    s3.put_object(Bucket=bucket, Key="src", Body=b"x")
+    s3.copy_object(
+        Bucket=bucket, Key="dst", CopySource=f"{bucket}/src", ServerSideEncryption="AES256"
+    )
+    record = only(s3sse.trail.records, eventName="CopyObject")
+    assert record["requestParameters"]["x-amz-copy-source"] == f"{bucket}/src"
+    assert record["requestParameters"]["key"] == "dst"
+    assert record["additionalEventData"]["SSEApplied"] == "SSE_S3"
+
+
+def test_a_dsse_kms_put_says_dsse_kms_applied(s3sse, s3, bucket, key):
+    # X6 (U, proposed DSSE_KMS)
+    s3.put_object(
+        Bucket=bucket,
+        Key="d",
+        Body=b"x",
+        ServerSideEncryption="aws:kms:dsse",
+        SSEKMSKeyId=key["Arn"],
+    )
+    record = only(s3sse.trail.records, eventName="PutObject")
+    assert record["additionalEventData"]["SSEApplied"] == "DSSE_KMS"
+    assert record["responseElements"]["x-amz-server-side-encryption"] == "aws:kms:dsse"
+
+
+def test_a_kms_request_refused_before_any_key_is_resolved_is_still_logged(s3sse, kms):
+    # §10: failed calls carry errorCode and errorMessage; no key, so no resources
+    with pytest.raises(ClientError) as info:
+        kms.generate_data_key(KeyId="alias/missing", KeySpec="AES_256")
+    code = info.value.response["Error"]["Code"]
+    record = only(s3sse.trail.records, eventName="GenerateDataKey")
+    assert record["errorCode"] == code
+    assert record["requestParameters"] == {"keyId": "alias/missing", "keySpec": "AES_256"}

@@ -254,3 +254,18 @@ def test_trail_dir_and_limit_are_ini_options(pytester):
     (written,) = (pytester.path / "from-ini").iterdir()
     records = json.loads(gzip.decompress(written.read_bytes()))["Records"]
     assert [r["eventName"] for r in records] == ["PutObject"]
+
+
+def test_a_cross_account_kms_call_is_delivered_to_the_caller_and_the_key_owner(
+    s3sse, kms, key, make_client
+):
+    # E10 (P CT-UG: records go to both accounts, sharing sharedEventID); the key owner's copy
+    from kms_support import allow_account  # noqa: PLC0415
+
+    other = "210987654321"
+    allow_account(kms, key["KeyId"], other)
+    partner = make_client("kms", **s3sse.principal(f"arn:aws:iam::{other}:user/partner"))
+    partner.encrypt(KeyId=key["Arn"], Plaintext=b"p")
+    copies = s3sse.trail.filter(event_name="Encrypt")
+    assert sorted(r["recipientAccountId"] for r in copies) == sorted([other, s3sse.account_id])
+    assert len({r["sharedEventID"] for r in copies}) == 1
