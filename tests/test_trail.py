@@ -436,3 +436,11 @@ def test_a_kms_request_refused_before_any_key_is_resolved_is_still_logged(s3sse,
     record = only(s3sse.trail.records, eventName="GenerateDataKey")
     assert record["errorCode"] == code
     assert record["requestParameters"] == {"keyId": "alias/missing", "keySpec": "AES_256"}
+
+
+def test_the_access_key_is_logged_for_the_default_principal_too(s3sse, s3, bucket):
+    # I1 (P CT-UG): accessKeyId is the key the request was signed with
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+    who = only(s3sse.trail.records, eventName="PutObject")["userIdentity"]
+    assert who["type"] == "Root"
+    assert who["accessKeyId"] == "AKIDTEST"

@@ -190,8 +190,9 @@ class Engine:
         access_key_id, version, method = auth
         principal = self.credentials.principal_for(access_key_id)
         return RequestContext(
-            principal, request_id, now, region, request.secure, version, method, address, agent
-        )
+            principal, request_id, now, region, request.secure, version, method, address, agent,
+            None, access_key_id,
+        )  # fmt: skip
 
     def dispatch(self, request: HttpRequest) -> HttpResponse | None:
         """Answer ``request``, or None if no service of this engine serves it."""

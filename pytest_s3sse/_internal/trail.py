@@ -141,8 +141,9 @@ def _kms_members(value: Any, *, keep: bool = False) -> Any:
     return value
 
 
-def identity(principal: Principal, now: datetime) -> Record:
-    """CloudTrail's ``userIdentity`` of ``principal`` (audit-behaviour.md 2.1: I1, I3, I4, I5)."""
+def identity(principal: Principal, now: datetime, access_key_id: str = "") -> Record:
+    """CloudTrail's ``userIdentity`` of ``principal`` (audit-behaviour.md 2.1: I1, I3, I4, I5);
+    ``access_key_id`` is the key the request was signed with (the principal's own when empty)."""
     kind = principal.kind
     if kind is PrincipalKind.ANONYMOUS:
         return dict(_ANONYMOUS_IDENTITY)
@@ -150,8 +151,9 @@ def identity(principal: Principal, now: datetime) -> Record:
         return {"type": "AWSService", "invokedBy": principal.arn}
     account, who = principal.account_id, principal.arn
     out: Record = {"type": kind.value, "principalId": account, "arn": who, "accountId": account}
-    if principal.access_key_id:
-        out["accessKeyId"] = principal.access_key_id
+    access_key_id = access_key_id or principal.access_key_id
+    if access_key_id:
+        out["accessKeyId"] = access_key_id
     if kind is PrincipalKind.IAM_USER:
         out["principalId"] = unique_id("AIDA", who)
         out["userName"] = who.rsplit("/", 1)[-1]
@@ -215,10 +217,10 @@ class _Builder:
         return str(uuid.UUID(bytes=digest, version=4))
 
     def envelope(self, context: RequestContext, source: str, name: str, when: datetime) -> Record:
-        principal = context.principal
+        who = identity(context.principal, when, context.access_key_id)
         return {
             "eventVersion": EVENT_VERSION,
-            "userIdentity": identity(principal, when),
+            "userIdentity": who,
             "eventTime": _time(when),
             "eventSource": source,
             "eventName": name,
