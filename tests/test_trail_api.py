@@ -269,3 +269,15 @@ def test_a_cross_account_kms_call_is_delivered_to_the_caller_and_the_key_owner(
     copies = s3sse.trail.filter(event_name="Encrypt")
     assert sorted(r["recipientAccountId"] for r in copies) == sorted([other, s3sse.account_id])
     assert len({r["sharedEventID"] for r in copies}) == 1
+
+
+def test_cryptographic_records_name_the_key_material_used(s3sse, s3, kms, bucket, key):
+    # aws-sse-behaviour.md §10 (P): additionalEventData.keyMaterialId (eventVersion 1.11)
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x", **sse_kms(key["KeyId"]))
+    s3.get_object(Bucket=bucket, Key="k")["Body"].read()
+    kms.encrypt(KeyId=key["KeyId"], Plaintext=b"p")
+    created = s3sse.trail.filter(event_name="CreateKey")[0]
+    material = created["responseElements"]["keyMetadata"]["currentKeyMaterialId"]
+    for name in ("GenerateDataKey", "Decrypt", "Encrypt"):
+        (record,) = s3sse.trail.filter(event_name=name)
+        assert record["additionalEventData"] == {"keyMaterialId": material}

@@ -300,6 +300,9 @@ class _Builder:
 
     # -- KMS ---------------------------------------------------------------------------------------
     def kms_common(self, record: Record, call: KmsCall | None, name: str) -> None:
+        if call is not None and call.material_id is not None:
+            # eventVersion 1.11 (P ct-generatedatakey, ct-decrypt); placed before requestID
+            record["additionalEventData"] = {"keyMaterialId": call.material_id}
         record["readOnly"] = name.startswith(_KMS_READ_PREFIXES)
         resources: list[Record] = []
         for key_arn in (call.key_arn, call.source_key_arn) if call is not None else ():

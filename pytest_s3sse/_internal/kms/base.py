@@ -63,6 +63,7 @@ class CallRecord:
     context: Mapping[str, str] = field(default_factory=dict)
     key_arn: str | None = None
     source_key_arn: str | None = None
+    material_id: str | None = None
 
 
 class KeyResource(NamedTuple):
@@ -179,6 +180,7 @@ class ServiceBase:
             source_key_arn=record.source_key_arn,
             request_id=caller.request_id,
             error_message=error.message if error is not None else None,
+            material_id=record.material_id,
         )
         self._log.append(call)
         if self._on_call is not None:

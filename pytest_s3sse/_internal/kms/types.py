@@ -76,7 +76,8 @@ class KmsCall:
     for a success. ``caller`` is the principal ARN; ``account`` the caller's account. ``request_id`` is
     the id of the request the call was made for: the KMS request's own for a direct call, the S3
     request's for a call S3 made (None for the test API's calls). ``error_message`` is the failed
-    call's KMS message (its CloudTrail ``errorMessage``).
+    call's KMS message (its CloudTrail ``errorMessage``); ``material_id`` the key material an
+    Encrypt, GenerateDataKey or Decrypt used (CloudTrail's ``keyMaterialId``).
     """
 
     operation: str
@@ -91,6 +92,7 @@ class KmsCall:
     source_key_arn: str | None = None
     request_id: str | None = None
     error_message: str | None = None
+    material_id: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "encryption_context", _frozen(self.encryption_context))
