@@ -140,7 +140,11 @@ def options_for(request: pytest.FixtureRequest) -> EngineOptions:
         merged["default_principal"] = default_principal
     trail_limit = config.getini("s3sse_trail_limit")
     if trail_limit:
-        merged["trail_limit"] = int(trail_limit)
+        try:
+            merged["trail_limit"] = int(trail_limit)
+        except ValueError:
+            msg = f"s3sse_trail_limit must be a whole number (0: no trail), got {trail_limit!r}"
+            raise ValueError(msg) from None
     base_seed = config.stash.get(_BASE_SEED, None)
     if base_seed is not None:
         merged["seed"] = _derived_seed(base_seed, request.node.nodeid)
@@ -237,8 +241,11 @@ def _write_trails(directory: str, item: pytest.Item, when: str, started: list[An
     from pytest_s3sse._internal.trail import log_file_name  # noqa: PLC0415
 
     folder = Path(directory)
-    folder.mkdir(parents=True, exist_ok=True)
-    lines = []
+    lines: list[str] = []
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:  # a report hook must not raise: say why instead
+        return [f"s3sse trail of {item.nodeid} ({when}) not written: {err}"]
     for index, handle in enumerate(started):
         if handle.engine.exchanges is None:
             lines.append("s3sse trail: off for this engine (trail_limit=0)")
@@ -247,7 +254,11 @@ def _write_trails(directory: str, item: pytest.Item, when: str, started: list[An
         name = log_file_name(
             engine.account_id, engine.region, engine.clock.now(), f"{item.nodeid}:{when}:{index}"
         )
-        path = handle.trail.write(folder / name)
+        try:
+            path = handle.trail.write(folder / name)
+        except OSError as err:  # a report hook must not raise: say why instead
+            lines.append(f"s3sse trail of {item.nodeid} ({when}) not written: {err}")
+            continue
         lines.append(f"s3sse trail of {item.nodeid} ({when}): {path}")
     return lines
 

@@ -281,3 +281,18 @@ def test_cryptographic_records_name_the_key_material_used(s3sse, s3, kms, bucket
     for name in ("GenerateDataKey", "Decrypt", "Encrypt"):
         (record,) = s3sse.trail.filter(event_name=name)
         assert record["additionalEventData"] == {"keyMaterialId": material}
+
+
+def test_an_unwritable_trail_dir_is_reported_not_raised(pytester):
+    pytester.makepyfile(_FAILING)
+    (pytester.path / "blocked").write_text("a file, not a directory")
+    result = pytester.runpytest(*_INNER, "--s3sse-trail-dir", "blocked")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["*s3sse trail of *test_fails* not written:*"])
+
+
+def test_a_trail_limit_in_the_ini_file_must_be_a_number(pytester):
+    pytester.makepyfile(_FAILING)
+    pytester.makeini("[pytest]\ns3sse_trail_limit = many\n")
+    result = pytester.runpytest(*_INNER)
+    result.stdout.fnmatch_lines(["*s3sse_trail_limit must be a whole number*"])
