@@ -444,3 +444,42 @@ def test_the_access_key_is_logged_for_the_default_principal_too(s3sse, s3, bucke
     who = only(s3sse.trail.records, eventName="PutObject")["userIdentity"]
     assert who["type"] == "Root"
     assert who["accessKeyId"] == "AKIDTEST"
+
+
+def test_put_bucket_encryption_logs_the_rule_it_was_sent(s3sse, s3, bucket, key):
+    # M5 (U: built from M3's pattern: the subresource as "" and the parsed body)
+    s3.put_bucket_encryption(
+        Bucket=bucket, ServerSideEncryptionConfiguration=kms_default(key["KeyId"], bucket_key=True)
+    )
+    params = only(s3sse.trail.records, eventName="PutBucketEncryption")["requestParameters"]
+    assert params["ServerSideEncryptionConfiguration"] == {
+        "xmlns": "http://s3.amazonaws.com/doc/2006-03-01/",
+        "Rule": {
+            "ApplyServerSideEncryptionByDefault": {
+                "SSEAlgorithm": "aws:kms",
+                "KMSMasterKeyID": key["KeyId"],
+            },
+            "BucketKeyEnabled": True,
+        },
+    }
+
+
+def test_put_bucket_policy_logs_the_policy_as_an_object(s3sse, s3, bucket):
+    # M4 (T: panther-labs fixtures; U for today's format): bucketPolicy, "policy": ""
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:*",
+                "Resource": ["arn:aws:s3:::bkt", "arn:aws:s3:::bkt/*"],
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+            }
+        ],
+    }
+    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy))
+    record = only(s3sse.trail.records, eventName="PutBucketPolicy")
+    assert record["requestParameters"]["bucketPolicy"] == policy
+    assert record["requestParameters"]["policy"] == ""
+    assert record["responseElements"] is None
