@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # what type checkers and the API reference see; at run time, 
     from pytest_s3sse._internal.passthru import add_s3sse_passthru
     from pytest_s3sse._internal.reports import EncryptionReport, KmsCost
     from pytest_s3sse._internal.testapi import S3SSE, mock_s3sse
+    from pytest_s3sse._internal.trail import Trail
     from pytest_s3sse._internal.types import SseMode
 
 __all__ = [
@@ -49,6 +50,7 @@ __all__ = [
     "S3SSEError",
     "SseMode",
     "StoredView",
+    "Trail",
     "add_s3sse_passthru",
     "mock_s3sse",
 ]
@@ -72,6 +74,7 @@ _HOME = {
     "S3SSEError": "errors",
     "SseMode": "types",
     "StoredView": "assertions",
+    "Trail": "trail",
     "add_s3sse_passthru": "passthru",
     "mock_s3sse": "testapi",
 }

@@ -76,6 +76,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "ARN of the caller behind unknown access keys (default: the account's root)",
         default=None,
     )  # fmt: skip
+    group.addoption(
+        "--s3sse-trail-dir", default=None, metavar="DIR",
+        help="write the CloudTrail-shaped trail of each failing test into DIR (a CloudTrail log file)",
+    )  # fmt: skip
+    parser.addini(
+        "s3sse_trail_dir",
+        "write the CloudTrail-shaped trail of each failing test into this directory",
+        default=None,
+    )  # fmt: skip
+    parser.addini(
+        "s3sse_trail_limit",
+        "how many of the newest requests the trail keeps (0: no trail)",
+        default=None,
+    )  # fmt: skip
     parser.addini(
         "s3sse_block_aws",
         "fail any botocore/requests call to AWS from a test that does not use the engine",
@@ -124,6 +138,13 @@ def options_for(request: pytest.FixtureRequest) -> EngineOptions:
     default_principal = config.getini("s3sse_default_principal")
     if default_principal:
         merged["default_principal"] = default_principal
+    trail_limit = config.getini("s3sse_trail_limit")
+    if trail_limit:
+        try:
+            merged["trail_limit"] = int(trail_limit)
+        except ValueError:
+            msg = f"s3sse_trail_limit must be a whole number (0: no trail), got {trail_limit!r}"
+            raise ValueError(msg) from None
     base_seed = config.stash.get(_BASE_SEED, None)
     if base_seed is not None:
         merged["seed"] = _derived_seed(base_seed, request.node.nodeid)
@@ -212,6 +233,36 @@ def _seed_line(item: pytest.Item, handle: report.Watched) -> str:
     return report.seed_line(handle.seed, None)
 
 
+def _write_trails(directory: str, item: pytest.Item, when: str, started: list[Any]) -> list[str]:
+    """``--s3sse-trail-dir``: each engine's trail as a CloudTrail log file named like AWS's (E2);
+    the report names the files."""
+    from pathlib import Path  # noqa: PLC0415 - see the module doc
+
+    from pytest_s3sse._internal.trail import log_file_name  # noqa: PLC0415
+
+    folder = Path(directory)
+    lines: list[str] = []
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:  # a report hook must not raise: say why instead
+        return [f"s3sse trail of {item.nodeid} ({when}) not written: {err}"]
+    for index, handle in enumerate(started):
+        if handle.engine.exchanges is None:
+            lines.append("s3sse trail: off for this engine (trail_limit=0)")
+            continue
+        engine = handle.engine
+        name = log_file_name(
+            engine.account_id, engine.region, engine.clock.now(), f"{item.nodeid}:{when}:{index}"
+        )
+        try:
+            path = handle.trail.write(folder / name)
+        except OSError as err:  # a report hook must not raise: say why instead
+            lines.append(f"s3sse trail of {item.nodeid} ({when}) not written: {err}")
+            continue
+        lines.append(f"s3sse trail of {item.nodeid} ({when}): {path}")
+    return lines
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
@@ -231,6 +282,11 @@ def pytest_runtest_makereport(
                 handle.engine.events, decisions=handle.engine.authorizer
             )
             logs.append(_seed_line(item, handle) + ("\n" + requests if requests else ""))
+        trail_dir = item.config.getoption("s3sse_trail_dir", None) or item.config.getini(
+            "s3sse_trail_dir"
+        )
+        if trail_dir:
+            logs += _write_trails(trail_dir, item, rep.when, started)
         rep.sections.append((f"{report.SECTION} ({rep.when})", "\n\n".join(logs)))
     if rep.when == "teardown":
         report.unwatch(started)

@@ -39,6 +39,7 @@ def test_each_call_is_recorded_with_its_key_caller_time_and_context(s3sse, kms, 
         error=None,
         encryption_context={"app": "billing"},
         request_id=sent["ResponseMetadata"]["RequestId"],
+        material_id=kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["CurrentKeyMaterialId"],
     )
 
 

@@ -33,6 +33,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "report",
             "explain",
             "reports",
+            "trail",
         ),
     ),
     ("adapters", ("wire",)),

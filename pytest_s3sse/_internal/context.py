@@ -35,6 +35,8 @@ class RequestContext(NamedTuple):
     ``auth_method`` is ``AuthHeader``, ``QueryString`` or None. ``region`` is the region the request was
     sent to. ``invoked_by`` names the AWS service that made this call for ``principal``
     (``s3.amazonaws.com`` for S3's calls to KMS), None for a call the principal made itself.
+    ``access_key_id`` is the access key the request was signed with (empty when unsigned): CloudTrail
+    logs it even for keys the engine maps to its default principal.
     """
 
     principal: Principal
@@ -47,6 +49,7 @@ class RequestContext(NamedTuple):
     source_ip: str = LOCAL_ADDRESS
     user_agent: str = ""
     invoked_by: str | None = None
+    access_key_id: str = ""
 
     @property
     def signed_v4(self) -> bool:

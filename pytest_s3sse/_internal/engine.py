@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from pytest_s3sse._internal.arn import root as root_arn
-from pytest_s3sse._internal.audit import EventStream
+from pytest_s3sse._internal.audit import EventStream, Exchanges
 from pytest_s3sse._internal.authn import Authenticator
 from pytest_s3sse._internal.clock import Clock
 from pytest_s3sse._internal.context import LOCAL_ADDRESS, RequestContext
@@ -83,6 +83,9 @@ class Engine:
         self.clock = options.clock if options.clock is not None else Clock()
         self.entropy = Entropy(options.seed)
         self.events = EventStream()
+        # The CloudTrail-shaped trail's per-request details (trail_limit 0: none, and no cost).
+        limit = options.trail_limit
+        self.exchanges = Exchanges(limit) if limit else None
         self.store = Store(on_change=self.events.emit)
         self.root_keys = RootKeyRing(self.clock, self.entropy.bytes, options.root_key_rotation)
         self.sealer = Sealer(self.root_keys, self.entropy)
@@ -111,6 +114,7 @@ class Engine:
             identify=self.identify,
             events=self.events,
             authenticate=authenticator.s3 if verify else None,
+            exchanges=self.exchanges,
         )
         self.kms = KmsService(
             self.clock, self.entropy, on_call=self.events.emit, authorizer=self.authorizer
@@ -124,6 +128,7 @@ class Engine:
             entropy=self.entropy,
             events=self.events,
             authenticate=authenticator.kms if verify else None,
+            exchanges=self.exchanges,
         )
 
     @property
@@ -185,8 +190,9 @@ class Engine:
         access_key_id, version, method = auth
         principal = self.credentials.principal_for(access_key_id)
         return RequestContext(
-            principal, request_id, now, region, request.secure, version, method, address, agent
-        )
+            principal, request_id, now, region, request.secure, version, method, address, agent,
+            None, access_key_id,
+        )  # fmt: skip
 
     def dispatch(self, request: HttpRequest) -> HttpResponse | None:
         """Answer ``request``, or None if no service of this engine serves it."""

@@ -18,6 +18,9 @@ from pytest_s3sse._internal.sse.bucket_keys import DEFAULT_PERIOD
 
 DEFAULT_ACCOUNT = "123456789012"
 DEFAULT_REGION = "us-east-1"
+# How many requests the CloudTrail-shaped trail keeps the details of (docs/trail.md): ten thousand
+# requests is 2 to 5 MiB, more than a functional test makes, and a soak test stays bounded.
+DEFAULT_TRAIL_LIMIT = 10_000
 _ACCOUNT = re.compile(r"^\d{12}$")
 _CALLER = re.compile(r"^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:(?:root|user/[\w+=,.@/-]+)$")
 
@@ -55,6 +58,9 @@ class EngineOptions:
     - ``default_principal``: the ARN of the caller behind access keys the engine does not know
       (``arn:aws:iam::<acct>:root``, ``...:user/<name>``); None is the root of ``account_id``. The
       default test credentials the plugin puts in the environment are this principal's.
+    - ``trail_limit``: how many of the newest requests the CloudTrail-shaped trail (``s3sse.trail``)
+      keeps (default 10,000, ~0.2-0.5 KiB each); 0 turns the trail off (nothing is copied per request),
+      for soak tests that read no trail.
 
     Users read the same list as a table in ``docs/getting-started.md#options`` (a test keeps the two
     in step).
@@ -69,6 +75,7 @@ class EngineOptions:
     bucket_key_period: timedelta = DEFAULT_PERIOD
     verify_signatures: bool = False
     default_principal: str | None = None
+    trail_limit: int = DEFAULT_TRAIL_LIMIT
 
     def __post_init__(self) -> None:
         """Refuse an account id AWS would never issue: ARNs and ownership checks are built from it."""
@@ -81,6 +88,9 @@ class EngineOptions:
                 f"(arn:aws:iam::<12 digits>:root or ...:user/<name>), got {self.default_principal!r}"
             )
             raise ValueError(msg)
+        if type(self.trail_limit) is not int or self.trail_limit < 0:
+            msg = f"trail_limit must be a whole number >= 0 (0: no trail), got {self.trail_limit!r}"
+            raise ValueError(msg)
 
 
-__all__ = ["DEFAULT_ACCOUNT", "DEFAULT_REGION", "EngineOptions"]
+__all__ = ["DEFAULT_ACCOUNT", "DEFAULT_REGION", "DEFAULT_TRAIL_LIMIT", "EngineOptions"]

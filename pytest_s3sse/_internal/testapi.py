@@ -23,7 +23,7 @@ from pytest_s3sse._internal.assertions import (
 from pytest_s3sse._internal.clock import Clock
 from pytest_s3sse._internal.crypto.segments import SealedPart
 from pytest_s3sse._internal.engine import Engine
-from pytest_s3sse._internal.errors import KmsKeyNotFoundError, ObjectNotFoundError
+from pytest_s3sse._internal.errors import KmsKeyNotFoundError, ObjectNotFoundError, S3SSEError
 from pytest_s3sse._internal.errors.kms import KmsError
 from pytest_s3sse._internal.errors.s3 import NoSuchBucket
 from pytest_s3sse._internal.explain import Explanation, explain
@@ -35,6 +35,7 @@ from pytest_s3sse._internal.principals import DEFAULT_SESSION_NAME, ClientKwargs
 from pytest_s3sse._internal.reports import EncryptionReport, KmsCost, encryption_report, kms_cost
 from pytest_s3sse._internal.s3.store import StoredObject
 from pytest_s3sse._internal.sse.customer import check_customer_key
+from pytest_s3sse._internal.trail import Trail
 from pytest_s3sse._internal.types import Principal, SseMode
 from pytest_s3sse._internal.wire import activation
 
@@ -270,6 +271,19 @@ class S3SSE:
         """Who calls with credentials the engine does not know (the ``default_principal`` option;
         the root of :attr:`account_id` unless set). Unsigned requests are anonymous instead."""
         return self.engine.default_principal
+
+    # -- the trail (docs/trail.md) ---------------------------------------------------------------
+    @property
+    def trail(self) -> Trail:
+        """The engine's S3 and KMS requests as CloudTrail records: ``.records`` (JSON-serialisable
+        dicts, oldest first), ``.filter(event_source=, event_name=, key=, principal=, bucket=,
+        object_key=, error_code=)`` and ``.write(path)`` (a CloudTrail log file). S3SSEError when
+        the trail is off (``trail_limit=0``)."""
+        exchanges = self.engine.exchanges
+        if exchanges is None:
+            msg = "the trail is off for this engine (trail_limit=0): set trail_limit to read it"
+            raise S3SSEError(msg)
+        return Trail(self.engine.events, exchanges, self.seed, self._known_key_arn)
 
     def rotate_root_key(self) -> int:
         """Force a new SSE-S3 root key version now; returns its number."""

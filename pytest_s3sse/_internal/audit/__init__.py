@@ -13,9 +13,10 @@ vocabulary.
 from __future__ import annotations
 
 import threading
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from types import MappingProxyType
-from typing import NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from pytest_s3sse._internal.context import RequestContext
 
@@ -85,3 +86,101 @@ class EventStream:
 
     def __len__(self) -> int:
         return len(self._events)
+
+
+# -- what the CloudTrail-shaped trail needs beyond the RequestRecord --------------------------------
+# The request headers S3's CloudTrail records log in requestParameters (audit-behaviour.md 2.2: the
+# SSE headers, the KMS key id, x-amz-acl, x-amz-storage-class, the copy source, the SSE-C algorithm)
+# and the response headers they log in responseElements (2.3: the SSE echo, the version id). The
+# SSE-C key and its MD5 are never copied (issue 11: no form of a customer key is kept).
+LOGGED_SENT = frozenset(
+    {
+        "x-amz-server-side-encryption",
+        "x-amz-server-side-encryption-aws-kms-key-id",
+        "x-amz-server-side-encryption-context",
+        "x-amz-server-side-encryption-bucket-key-enabled",
+        "x-amz-server-side-encryption-customer-algorithm",
+        "x-amz-copy-source",
+        "x-amz-copy-source-range",
+        "x-amz-copy-source-server-side-encryption-customer-algorithm",
+        "x-amz-metadata-directive",
+        "x-amz-acl",
+        "x-amz-storage-class",
+        "x-amz-tagging",
+        "x-amz-tagging-directive",
+        "x-amz-website-redirect-location",
+        "x-amz-object-lock-mode",
+        "x-amz-object-lock-retain-until-date",
+        "x-amz-object-lock-legal-hold",
+        "x-amz-expected-bucket-owner",
+    }
+)
+LOGGED_ECHO = frozenset(
+    {
+        "x-amz-server-side-encryption",
+        "x-amz-server-side-encryption-aws-kms-key-id",
+        "x-amz-server-side-encryption-context",
+        "x-amz-server-side-encryption-bucket-key-enabled",
+        "x-amz-server-side-encryption-customer-algorithm",
+        "x-amz-version-id",
+        "x-amz-delete-marker",
+    }
+)
+NO_HEADERS: Mapping[str, str] = MappingProxyType({})
+
+
+def logged_headers(headers: Mapping[str, str], names: frozenset[str]) -> Mapping[str, str]:
+    """The headers (lower-case names) among ``names`` that a CloudTrail record logs. The names are
+    exact, so an SSE-C key or its MD5 can never be among them; the set intersection runs in C (this
+    runs twice per request)."""
+    present = names.intersection(headers)
+    if not present:
+        return NO_HEADERS
+    return {name: headers[name] for name in present}
+
+
+class S3Exchange(NamedTuple):
+    """What an S3 request's CloudTrail record needs that its RequestRecord does not hold, copied when
+    the request is answered (a few short strings: ~0.2-0.5 KiB a request)."""
+
+    request_id: str
+    host: str
+    query: str
+    sent: Mapping[str, str]
+    echoed: Mapping[str, str]
+    host_id: str
+    bytes_out: int
+
+
+class KmsExchange(NamedTuple):
+    """What a KMS request's CloudTrail record needs: the logged request parameters (never a
+    plaintext or a ciphertext) and the logged response elements (never a data key), as sent."""
+
+    request_id: str
+    params: Mapping[str, Any]
+    response: Mapping[str, Any] | None
+
+
+class Exchanges:
+    """The trail's per-request details, newest ``limit`` kept (a ring: a soak test of any length
+    keeps the memory of the last ``limit`` requests)."""
+
+    __slots__ = ("_ring", "append", "limit")
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._ring: deque[S3Exchange | KmsExchange] = deque(maxlen=limit)
+        self.append = self._ring.append  # the edges call it once per request (C speed)
+
+    def __len__(self) -> int:
+        return len(self._ring)
+
+    def by_request(self) -> dict[str, S3Exchange | KmsExchange]:
+        """The kept details by request id."""
+        return {x.request_id: x for x in list(self._ring)}
+
+    @property
+    def oldest(self) -> str | None:
+        """The request id of the oldest kept details, None when none are kept."""
+        ring = self._ring
+        return ring[0].request_id if ring else None

@@ -63,6 +63,7 @@ class CallRecord:
     context: Mapping[str, str] = field(default_factory=dict)
     key_arn: str | None = None
     source_key_arn: str | None = None
+    material_id: str | None = None
 
 
 class KeyResource(NamedTuple):
@@ -116,7 +117,7 @@ class _Call:
             service.quotas.take(record.operation, caller.principal.account_id, caller.region)
         except BaseException as err:
             if isinstance(err, KmsError):  # throttled: a call AWS counts
-                service._record(record, err.code)
+                service._record(record, err)
             service.lock.release()
             raise
         return record
@@ -128,7 +129,7 @@ class _Call:
             if error is None:
                 self.service._record(self.record, None)
             elif isinstance(error, KmsError):
-                self.service._record(self.record, error.code)
+                self.service._record(self.record, error)
         finally:
             self.service.lock.release()
 
@@ -164,7 +165,7 @@ class ServiceBase:
         record the outcome either way."""
         return _Call(self, CallRecord(operation, caller, dict(context) if context else {}))
 
-    def _record(self, record: CallRecord, error: str | None) -> None:
+    def _record(self, record: CallRecord, error: KmsError | None) -> None:
         caller = record.caller
         call = KmsCall(
             operation=record.operation,
@@ -174,10 +175,12 @@ class ServiceBase:
             region=caller.region,
             via=caller.via,
             time=self.clock.now(),
-            error=error,
+            error=error.code if error is not None else None,
             encryption_context=dict(record.context),
             source_key_arn=record.source_key_arn,
             request_id=caller.request_id,
+            error_message=error.message if error is not None else None,
+            material_id=record.material_id,
         )
         self._log.append(call)
         if self._on_call is not None:

@@ -58,7 +58,9 @@ class CryptoOps(ServiceBase):
             )
             if dry_run:
                 raise DryRunOperationException
-            return Encrypted(self._seal(key, plaintext, context), key.arn)
+            material = key.current_material
+            call.material_id = material.material_id
+            return Encrypted(self._seal(key, plaintext, context, material), key.arn)
 
     def generate_data_key(
         self,
@@ -83,6 +85,7 @@ class CryptoOps(ServiceBase):
                 raise DryRunOperationException
             data_key = self.entropy.bytes(size)
             material = key.current_material
+            call.material_id = material.material_id
             blob = self._seal(key, data_key, context, material)
             return DataKey(
                 data_key if with_plaintext else None, blob, key.arn, material.material_id
@@ -105,6 +108,7 @@ class CryptoOps(ServiceBase):
             )
             if dry_run:
                 raise DryRunOperationException
+            call.material_id = material.material_id
             plaintext = self._open(material, blob, context)
             return Decrypted(plaintext, key.arn, material.material_id)
 

@@ -75,7 +75,9 @@ class KmsCall:
     none); ``source_key_arn`` is the decrypting key of a ReEncrypt. ``error`` is the error code, or None
     for a success. ``caller`` is the principal ARN; ``account`` the caller's account. ``request_id`` is
     the id of the request the call was made for: the KMS request's own for a direct call, the S3
-    request's for a call S3 made (None for the test API's calls).
+    request's for a call S3 made (None for the test API's calls). ``error_message`` is the failed
+    call's KMS message (its CloudTrail ``errorMessage``); ``material_id`` the key material an
+    Encrypt, GenerateDataKey or Decrypt used (CloudTrail's ``keyMaterialId``).
     """
 
     operation: str
@@ -89,6 +91,8 @@ class KmsCall:
     encryption_context: Mapping[str, str] = field(default_factory=lambda: _frozen(None))
     source_key_arn: str | None = None
     request_id: str | None = None
+    error_message: str | None = None
+    material_id: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "encryption_context", _frozen(self.encryption_context))

@@ -14,7 +14,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from pytest_s3sse._internal.audit import EventStream, RequestRecord
+from pytest_s3sse._internal.audit import EventStream, Exchanges, KmsExchange, RequestRecord
 from pytest_s3sse._internal.context import Identify, RequestContext
 from pytest_s3sse._internal.entropy import Entropy
 from pytest_s3sse._internal.errors import AwsError
@@ -56,6 +56,27 @@ KMS_OPERATIONS = frozenset(
         "UpdatePrimaryRegion", "Verify", "VerifyMac",
     }
 )  # fmt: skip
+# The request members a KMS CloudTrail record logs (P, KMS DG ct-* pages; audit-behaviour.md 3 and
+# aws-sse-behaviour.md 10): never Plaintext, CiphertextBlob or a grant token.
+LOGGED_PARAMS = frozenset(
+    {
+        "KeyId", "KeySpec", "NumberOfBytes", "EncryptionContext", "EncryptionAlgorithm",
+        "SourceKeyId", "SourceEncryptionContext", "SourceEncryptionAlgorithm", "DestinationKeyId",
+        "DestinationEncryptionContext", "DestinationEncryptionAlgorithm", "AliasName", "TargetKeyId",
+        "Description", "KeyUsage", "CustomerMasterKeySpec", "Origin", "MultiRegion", "Tags",
+        "BypassPolicyLockoutSafetyCheck", "Policy", "PolicyName", "PendingWindowInDays",
+        "RotationPeriodInDays", "GranteePrincipal", "RetiringPrincipal", "Operations", "Constraints",
+        "Name", "GrantId", "KeyPairSpec", "MacAlgorithm", "TagKeys",
+    }
+)  # fmt: skip
+# The response members a KMS CloudTrail record logs, per operation (P, ct-createkey, ct-creategrant,
+# ct-schedule-key-deletion); every other operation logs none of its response here (the trail adds
+# the Dec 2022 ``keyId``): a data key or a plaintext is never logged.
+LOGGED_RESULTS = {
+    "CreateKey": ("KeyMetadata",),
+    "CreateGrant": ("GrantId",),
+    "ScheduleKeyDeletion": ("KeyId", "KeyState", "DeletionDate", "PendingWindowInDays"),
+}
 
 
 class KmsApi:
@@ -71,8 +92,11 @@ class KmsApi:
         entropy: Entropy,
         events: EventStream,
         authenticate: Callable[[HttpRequest], None] | None = None,
+        exchanges: Exchanges | None = None,
     ) -> None:
         self.service = service
+        # The trail's per-request details (None: the trail is off, nothing is copied per request).
+        self.exchanges = exchanges
         self.default_region = default_region
         self.identify = identify
         self.entropy = entropy
@@ -88,6 +112,8 @@ class KmsApi:
         context = self.identify(request, request_id=request_id, region=region)
         operation: str | None = None
         error: AwsError | None = None
+        params: Params = {}
+        result: Result | None = None
         try:
             if self.authenticate is not None:
                 self.authenticate(request)  # identify -> authenticate -> route -> authorise
@@ -106,6 +132,8 @@ class KmsApi:
             response = _json(err.status, {"__type": err.code, "message": err.message})
             response.headers.update(err.headers)
         response.headers["x-amzn-requestid"] = request_id
+        if self.exchanges is not None:
+            self.exchanges.append(_exchange(request_id, operation, params, result))
         self.events.emit(
             RequestRecord(
                 "kms",
@@ -117,6 +145,19 @@ class KmsApi:
             )
         )
         return response
+
+
+def _exchange(
+    request_id: str, operation: str | None, params: Params, result: Result | None
+) -> KmsExchange:
+    """The trail's copy of a KMS request: the logged members only (never a plaintext, a ciphertext
+    or a data key)."""
+    logged = {k: v for k, v in params.items() if k in LOGGED_PARAMS}
+    members = LOGGED_RESULTS.get(operation or "")
+    response = None
+    if members is not None and result is not None:
+        response = {k: result[k] for k in members if k in result}
+    return KmsExchange(request_id, logged, response)
 
 
 def authorize(context: RequestContext) -> None:

@@ -10,7 +10,16 @@ from __future__ import annotations
 import binascii
 from collections.abc import Callable
 
-from pytest_s3sse._internal.audit import NO_FACTS, EventStream, RequestRecord
+from pytest_s3sse._internal.audit import (
+    LOGGED_ECHO,
+    LOGGED_SENT,
+    NO_FACTS,
+    EventStream,
+    Exchanges,
+    RequestRecord,
+    S3Exchange,
+    logged_headers,
+)
 from pytest_s3sse._internal.context import Identify
 from pytest_s3sse._internal.errors import AwsError
 from pytest_s3sse._internal.errors.s3 import MethodNotAllowed, NotImplementedS3, NotModified
@@ -117,8 +126,11 @@ class S3Api:
         identify: Identify,
         events: EventStream,
         authenticate: Callable[[HttpRequest], None] | None = None,
+        exchanges: Exchanges | None = None,
     ) -> None:
         self.services = services
+        # The trail's per-request details (None: the trail is off, nothing is copied per request).
+        self.exchanges = exchanges
         # The engine's signature check (verify_signatures), None when signatures are not verified.
         self.authenticate = authenticate
         self.default_region = default_region
@@ -221,6 +233,20 @@ class S3Api:
         headers["x-amz-id-2"] = binascii.b2a_base64(ids[8:], newline=False).decode()
         if "server" not in headers:
             headers["server"] = "AmazonS3"
+        exchanges = self.exchanges
+        if exchanges is not None:
+            body = response.body
+            exchanges.append(
+                S3Exchange(
+                    request_id,
+                    request.host,
+                    request.query,
+                    logged_headers(request.headers, LOGGED_SENT),
+                    logged_headers(headers, LOGGED_ECHO),
+                    headers["x-amz-id-2"],
+                    len(body) if isinstance(body, bytes) else 0,
+                )
+            )
         self.events.emit(
             RequestRecord(
                 "s3",

@@ -166,6 +166,8 @@ class BucketOps:
             bucket.name, mode, key_id, bucket_key_enabled=bucket_key,
             explicit=by_default is not None, blocked=blocked,
         )  # fmt: skip
+        # For the trail's requestParameters (audit-behaviour.md M5): the rule as sent.
+        call.note(default_encryption=(mode.header_value, key_id, bucket_key, blocked))
         return empty_response()
 
     def delete_bucket_encryption(self, call: Call) -> HttpResponse:

@@ -80,6 +80,7 @@ class PolicyOps:
         except UnicodeDecodeError:
             raise MalformedPolicy(INVALID_JSON) from None  # M13 (U)
         self.s.buckets.put_policy(call.bucket, text, requester_arn=call.context.principal.arn)
+        call.note(policy=text)  # the trail's requestParameters.bucketPolicy (M4)
         return empty_response(204)  # P: PutBucketPolicy's sample response is 204 No Content
 
     def get_bucket_policy(self, call: Call) -> HttpResponse:
