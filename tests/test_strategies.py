@@ -1,0 +1,166 @@
+"""The public strategies (pytest_s3sse.strategies) against the engine: every valid configuration
+round-trips and is stored as it says; every invalid request gets its exact AWS error.
+
+Bounded: the CI profile runs a fixed, derandomized set of examples per test (a few seconds in all);
+``S3SSE_FUZZ=long`` runs many more.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import boto3
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pytest_s3sse import mock_s3sse
+from pytest_s3sse._internal.policy.document import PolicyKind, parse_policy
+from pytest_s3sse.strategies import (
+    bucket_encryption_rules,
+    bucket_policies,
+    customer_keys,
+    encryption_contexts,
+    invalid_sse_headers,
+    sse_configurations,
+)
+
+_COMMON = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow], "database": None}
+PROFILES = {
+    "ci": settings(max_examples=40, derandomize=True, **_COMMON),
+    "long": settings(max_examples=2_000, **_COMMON),
+}
+PROFILE = PROFILES[os.environ.get("S3SSE_FUZZ", "ci")]
+
+NO_RETRY = Config(retries={"total_max_attempts": 1})
+s3 = boto3.client("s3", region_name="us-east-1", config=NO_RETRY)
+kms = boto3.client("kms", region_name="us-east-1", config=NO_RETRY)
+BUCKET = "strategies"
+bodies = st.binary(max_size=3000)
+
+
+@PROFILE
+@given(config=sse_configurations(), body=bodies)
+def test_every_valid_configuration_round_trips_and_is_stored_as_it_says(config, body):
+    with mock_s3sse() as s3sse:
+        s3.create_bucket(Bucket=BUCKET)
+        sse = config.prepare(s3, kms, BUCKET)
+
+        s3.put_object(Bucket=BUCKET, Key="k", Body=body, **sse.put_kwargs)
+
+        got = s3.get_object(Bucket=BUCKET, Key="k", **sse.get_kwargs)
+        assert got["Body"].read() == body
+        sse.check(s3sse, BUCKET, "k")
+
+
+@PROFILE
+@given(config=sse_configurations())
+def test_prepare_is_idempotent_within_one_engine(config):
+    with mock_s3sse() as s3sse:
+        s3.create_bucket(Bucket=BUCKET)
+        first = config.prepare(s3, kms, BUCKET)
+        again = config.prepare(s3, kms, BUCKET)
+        assert first == again
+        s3.put_object(Bucket=BUCKET, Key="k", Body=b"x", **again.put_kwargs)
+        again.check(s3sse, BUCKET, "k")
+
+
+@PROFILE
+@given(request=invalid_sse_headers())
+def test_every_invalid_request_gets_its_exact_aws_error(request):
+    # Status, code and message of each case: docs/errors.md, "Encryption headers", "SSE-KMS" and
+    # "SSE-C" (SSE rows W1-W6, C1-C6; each value's error.source names its row and label).
+    with mock_s3sse():
+        s3.create_bucket(Bucket=BUCKET)
+        request.prepare(s3, BUCKET)
+
+        with pytest.raises(ClientError) as caught:
+            request.put(s3, BUCKET, "k", b"data")
+
+        error = caught.value.response
+        found = (
+            error["ResponseMetadata"]["HTTPStatusCode"],
+            error["Error"]["Code"],
+            error["Error"]["Message"],
+        )
+        assert found == (request.error.status, request.error.code, request.error.message)
+        assert request.error.matches(caught.value)
+        assert s3.list_objects_v2(Bucket=BUCKET)["KeyCount"] == 0
+
+
+@PROFILE
+@given(rule=bucket_encryption_rules(), body=bodies)
+def test_an_unencrypted_put_gets_the_bucket_default_the_rule_sets(rule, body):
+    # SSE rows B10, B11, B13 (A): the default's mode and key, aws/s3 without KMSMasterKeyID, its
+    # Bucket Key for SSE-KMS, none echoed for SSE-S3.
+    with mock_s3sse() as s3sse:
+        s3.create_bucket(Bucket=BUCKET)
+        expected = rule.apply(s3, kms, BUCKET)
+
+        s3.put_object(Bucket=BUCKET, Key="k", Body=body)
+
+        assert s3.get_object(Bucket=BUCKET, Key="k")["Body"].read() == body
+        expected.check(s3sse, BUCKET, "k")
+
+
+@PROFILE
+@given(rule=bucket_encryption_rules())
+def test_a_rule_reads_back_as_it_was_put(rule):
+    with mock_s3sse():
+        s3.create_bucket(Bucket=BUCKET)
+        rule.apply(s3, kms, BUCKET)
+        got = s3.get_bucket_encryption(Bucket=BUCKET)["ServerSideEncryptionConfiguration"]
+        sent = rule.configuration(kms)["Rules"][0]
+        rule_back = got["Rules"][0]
+        assert rule_back["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == rule.algorithm
+        blocked = sent.get("BlockedEncryptionTypes", {"EncryptionType": ["SSE-C"]})
+        assert rule_back["BlockedEncryptionTypes"] == blocked
+
+
+@PROFILE
+@given(policy=bucket_policies(), config=sse_configurations())
+def test_a_generated_policy_allows_and_denies_uploads_as_it_says(policy, config):
+    # policy-behaviour.md L1-L5 (P): Null, StringNotEquals (a missing key meets a negated operator),
+    # ...IfExists; an explicit Deny with Principal "*" binds the bucket owner too (E1, P).
+    with mock_s3sse():
+        s3.create_bucket(Bucket=BUCKET)
+        sse = config.prepare(s3, kms, BUCKET)
+        policy.apply(s3, kms, BUCKET)
+        denied_by = policy.denies(sse)
+
+        if denied_by is None:
+            s3.put_object(Bucket=BUCKET, Key="k", Body=b"x", **sse.put_kwargs)
+        else:
+            with pytest.raises(ClientError) as caught:
+                s3.put_object(Bucket=BUCKET, Key="k", Body=b"x", **sse.put_kwargs)
+            error = caught.value.response
+            assert error["ResponseMetadata"]["HTTPStatusCode"] == 403
+            assert error["Error"]["Code"] == "AccessDenied"
+            assert "explicit deny in a resource-based policy" in error["Error"]["Message"]
+
+
+@PROFILE
+@given(policy=bucket_policies())
+def test_every_generated_policy_parses_as_a_bucket_policy(policy):
+    parse_policy(
+        json.dumps(policy.document("b-1", "arn:aws:kms:us-east-1:1:key/k")), PolicyKind.BUCKET
+    )
+
+
+@PROFILE
+@given(context=encryption_contexts())
+def test_an_encryption_context_round_trips_through_kms(context):
+    with mock_s3sse():
+        key = kms.create_key()["KeyMetadata"]["KeyId"]
+        blob = kms.encrypt(KeyId=key, Plaintext=b"p", EncryptionContext=context)["CiphertextBlob"]
+        assert kms.decrypt(CiphertextBlob=blob, EncryptionContext=context)["Plaintext"] == b"p"
+
+
+@PROFILE
+@given(key=customer_keys())
+def test_a_customer_key_is_32_bytes(key):
+    assert isinstance(key, bytes)
+    assert len(key) == 32
