@@ -46,6 +46,7 @@ __all__ = [
     "InvalidSseRequest",
     "KeyChoice",
     "PreparedSse",
+    "Requirement",
     "SseConfiguration",
     "bucket_encryption_rules",
     "bucket_policies",
