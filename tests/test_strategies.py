@@ -14,12 +14,16 @@ import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis import strategies as st
+from hypothesis.errors import NoSuchExample
 
-from pytest_s3sse import mock_s3sse
+from pytest_s3sse import SseMode, mock_s3sse
 from pytest_s3sse._internal.policy.document import PolicyKind, parse_policy
 from pytest_s3sse.strategies import (
+    KEY_CHOICES,
+    REQUIREMENTS,
+    SseConfiguration,
     bucket_encryption_rules,
     bucket_policies,
     customer_keys,
@@ -40,6 +44,104 @@ s3 = boto3.client("s3", region_name="us-east-1", config=NO_RETRY)
 kms = boto3.client("kms", region_name="us-east-1", config=NO_RETRY)
 BUCKET = "strategies"
 bodies = st.binary(max_size=3000)
+CONTEXT = {"team": "data", "ünïcode": "välue"}
+# find() without shrinking: these tests ask only whether a strategy can draw a value.
+FIND = settings(database=None, max_examples=5_000, phases=(Phase.generate,))
+FIND_FEW = settings(FIND, max_examples=200)
+
+# Every shape sse_configurations() draws, built directly, so that each one runs on every CI run
+# whatever the derandomized examples happen to draw.
+EVERY_SHAPE = [
+    SseConfiguration(SseMode.SSE_S3, explicit=True),
+    SseConfiguration(SseMode.SSE_S3, explicit=False),
+    *(
+        SseConfiguration(SseMode.SSE_KMS, kms_key=key, encryption_context=ctx, bucket_key=bk)
+        for key in KEY_CHOICES
+        for ctx in (None, CONTEXT)
+        for bk in (None, False, True)
+    ),
+    *(
+        SseConfiguration(SseMode.DSSE_KMS, kms_key=key, encryption_context=ctx)
+        for key in KEY_CHOICES
+        for ctx in (None, CONTEXT)
+    ),
+    SseConfiguration(SseMode.SSE_C, customer_key=bytes(range(32))),
+]
+
+
+@pytest.mark.parametrize("config", EVERY_SHAPE, ids=lambda c: c.description)
+def test_every_configuration_shape_round_trips_through_put_head_and_get(config):
+    with mock_s3sse() as s3sse:
+        s3.create_bucket(Bucket=BUCKET)
+        sse = config.prepare(s3, kms, BUCKET)
+
+        s3.put_object(Bucket=BUCKET, Key="k", Body=b"payload", **sse.put_kwargs)
+
+        assert s3.head_object(Bucket=BUCKET, Key="k", **sse.get_kwargs)["ContentLength"] == 7
+        assert s3.get_object(Bucket=BUCKET, Key="k", **sse.get_kwargs)["Body"].read() == b"payload"
+        sse.check(s3sse, BUCKET, "k")
+
+
+@pytest.mark.parametrize("shape", EVERY_SHAPE, ids=lambda c: c.description)
+def test_sse_configurations_can_draw_every_shape(shape):
+    def same_shape(drawn):
+        return (
+            drawn.mode,
+            drawn.explicit,
+            drawn.kms_key,
+            drawn.encryption_context is None,
+            drawn.bucket_key,
+        ) == (
+            shape.mode,
+            shape.explicit,
+            shape.kms_key,
+            shape.encryption_context is None,
+            shape.bucket_key,
+        )
+
+    find(sse_configurations(), same_shape, settings=FIND)
+
+
+@pytest.mark.parametrize("mode", ["SSE-S3", "SSE-KMS", "DSSE-KMS", "SSE-C"])
+def test_sse_configurations_keeps_only_the_modes_asked_for(mode):
+    only = sse_configurations(modes=(mode,))
+    find(only, lambda drawn: True, settings=FIND)
+    with pytest.raises(NoSuchExample):
+        find(only, lambda drawn: drawn.mode.value != mode, settings=FIND_FEW)
+
+
+@pytest.mark.parametrize(
+    "code_and_message",
+    [
+        ("InvalidArgument", "The encryption method specified is not supported"),
+        ("InvalidArgument", "Server Side Encryption with AWS KMS managed key requires"),
+        ("KMS.NotFoundException", "Invalid keyId"),
+        ("InvalidArgument", "The header 'x-amz-server-side-encryption-context' shall be"),
+        ("InvalidArgument", "Server Side Encryption with Customer provided key is incompatible"),
+        ("InvalidArgument", "must provide a valid encryption algorithm."),
+        ("InvalidArgument", "must provide an appropriate secret key."),
+        ("InvalidEncryptionAlgorithmError", "Supported value: AES256."),
+        ("InvalidArgument", "The secret key was invalid for the specified algorithm."),
+        ("InvalidArgument", "The calculated MD5 hash of the key did not match"),
+    ],
+)
+def test_invalid_sse_headers_can_draw_every_documented_error(code_and_message):
+    # The rows of docs/strategies.md, "invalid_sse_headers()" (sources there and in docs/errors.md).
+    code, message = code_and_message
+    find(
+        invalid_sse_headers(),
+        lambda drawn: drawn.error.code == code and message in drawn.error.message,
+        settings=FIND,
+    )
+
+
+@pytest.mark.parametrize("requirement", REQUIREMENTS)
+def test_bucket_policies_can_draw_every_requirement(requirement):
+    find(
+        bucket_policies(),
+        lambda drawn: requirement in drawn.requirements,
+        settings=FIND,
+    )
 
 
 @PROFILE
