@@ -332,17 +332,21 @@ class AwsErrorSpec:
 
 @dataclass(frozen=True)
 class InvalidSseRequest:
-    """A PutObject whose SSE headers AWS refuses, and the error it refuses it with.
+    """A PutObject or GetObject whose SSE headers AWS refuses, and the error it refuses it with.
 
-    ``put_kwargs`` are boto3's arguments; ``headers`` are raw headers added as sent on the wire
-    (for what boto3 cannot express, such as an MD5 that is not the key's), by :meth:`put`. The
+    ``operation`` is ``"PutObject"`` or ``"GetObject"``; ``kwargs`` are boto3's arguments for it;
+    ``headers`` are raw headers added as sent on the wire, for what boto3 cannot express (an SSE-C
+    algorithm without its key, ``x-amz-server-side-encryption`` on a GET). A GetObject reads an
+    object that :meth:`send` first writes with ``stored_with`` (boto3's PutObject arguments). The
     bucket must accept SSE-C (:meth:`prepare`) so that the header rule, not the block, answers.
     """
 
     description: str
-    put_kwargs: Mapping[str, Any]
+    kwargs: Mapping[str, Any]
     error: AwsErrorSpec
     headers: Mapping[str, str] = field(default_factory=dict)
+    operation: Literal["PutObject", "GetObject"] = "PutObject"
+    stored_with: Mapping[str, Any] = field(default_factory=dict)
 
     def __repr__(self) -> str:
         return f"<InvalidSseRequest {self.description}: {self.error.status} {self.error.code}>"
@@ -351,8 +355,12 @@ class InvalidSseRequest:
         """Let ``bucket`` accept SSE-C writes (new buckets block them), as the errors assume."""
         _accept_sse_c(s3, bucket)
 
-    def put(self, s3: Any, bucket: str, key: str, body: bytes = b"") -> Any:
-        """Send the PutObject with ``s3`` (it raises botocore's ClientError when AWS refuses it)."""
+    def send(self, s3: Any, bucket: str, key: str, body: bytes = b"") -> Any:
+        """Send the request with ``s3`` (for a GetObject, after writing ``body`` at ``key`` with
+        ``stored_with``); botocore raises its ClientError when AWS refuses it."""
+        if self.operation == "GetObject":
+            s3.put_object(Bucket=bucket, Key=key, Body=body, **self.stored_with)
+        event = f"before-sign.s3.{self.operation}"
         handler: Callable[..., None] | None = None
         if self.headers:
 
@@ -361,12 +369,14 @@ class InvalidSseRequest:
                     del request.headers[name]
                     request.headers[name] = value
 
-            s3.meta.events.register("before-sign.s3.PutObject", handler)
+            s3.meta.events.register(event, handler)
         try:
-            return s3.put_object(Bucket=bucket, Key=key, Body=body, **self.put_kwargs)
+            if self.operation == "GetObject":
+                return s3.get_object(Bucket=bucket, Key=key, **self.kwargs)
+            return s3.put_object(Bucket=bucket, Key=key, Body=body, **self.kwargs)
         finally:
             if handler is not None:
-                s3.meta.events.unregister("before-sign.s3.PutObject", handler)
+                s3.meta.events.unregister(event, handler)
 
 
 _SSE_C = "x-amz-server-side-encryption-customer-"
@@ -384,6 +394,10 @@ _NO_ALGORITHM = _err(400, "InvalidArgument", "Requests specifying Server Side En
 _NO_KEY = _err(400, "InvalidArgument", "Requests specifying Server Side Encryption with Customer provided keys must provide an appropriate secret key.", "SSE row C4 (A)")  # fmt: skip
 _BAD_ALGORITHM = _err(400, "InvalidEncryptionAlgorithmError", "The Encryption request you specified is not valid. Supported value: AES256.", "SSE row C2 (A)")  # fmt: skip
 _MD5_MISMATCH = _err(400, "InvalidArgument", "The calculated MD5 hash of the key did not match the hash that was provided.", "SSE row C6 (A)")  # fmt: skip
+_NOT_GIVEN = _err(400, "InvalidRequest", "The object was stored using a form of Server Side Encryption. The correct parameters must be provided to retrieve the object.", "SSE row R1 (A)")  # fmt: skip
+_WRONG_KEY = _err(403, "AccessDenied", "Requests specifying Server Side Encryption with Customer provided keys must provide the correct secret key.", "SSE row R2 (A)")  # fmt: skip
+_NOT_APPLICABLE = _err(400, "InvalidRequest", "The encryption parameters are not applicable to this object.", "SSE row R10 (A)")  # fmt: skip
+_SSE_ON_READ = _err(400, "InvalidArgument", "x-amz-server-side-encryption header is not supported for this operation.", "SSE row R9 (P for the 400, U for code and text)")  # fmt: skip
 _BAD_KEY = _err(400, "InvalidArgument", "The secret key was invalid for the specified algorithm.", "SSE row C5 (A)")  # fmt: skip
 
 
@@ -465,6 +479,38 @@ _NOT_A_CONTEXT = [
 ]
 
 
+def _ssec(key: bytes) -> dict[str, Any]:
+    return {"SSECustomerAlgorithm": "AES256", "SSECustomerKey": key}
+
+
+def _read_without_key(key: bytes) -> InvalidSseRequest:
+    return InvalidSseRequest(
+        "GetObject of an SSE-C object without its key", {}, _NOT_GIVEN, operation="GetObject", stored_with=_ssec(key)
+    )  # fmt: skip
+
+
+def _read_with_another_key(keys: tuple[bytes, bytes]) -> InvalidSseRequest:
+    stored, other = keys
+    return InvalidSseRequest(
+        "GetObject of an SSE-C object with another key", _ssec(other), _WRONG_KEY, operation="GetObject", stored_with=_ssec(stored)
+    )  # fmt: skip
+
+
+def _read_with_needless_key(written: tuple[Mapping[str, Any], bytes]) -> InvalidSseRequest:
+    stored_with, key = written
+    mode = stored_with.get("ServerSideEncryption", "the bucket default")
+    return InvalidSseRequest(
+        f"GetObject with SSE-C headers of an object stored with {mode}", _ssec(key), _NOT_APPLICABLE, operation="GetObject", stored_with=stored_with
+    )  # fmt: skip
+
+
+def _read_with_sse_header(value: str) -> InvalidSseRequest:
+    return InvalidSseRequest(
+        f"GetObject with x-amz-server-side-encryption: {value}", {}, _SSE_ON_READ,
+        headers={"x-amz-server-side-encryption": value}, operation="GetObject",
+    )  # fmt: skip
+
+
 def _unknown_sse(value: str) -> InvalidSseRequest:
     return InvalidSseRequest(
         f"x-amz-server-side-encryption: {value}", {"ServerSideEncryption": value}, _UNSUPPORTED
@@ -495,16 +541,18 @@ _FIXED_CASES = [
 ]
 
 
-def invalid_sse_headers() -> st.SearchStrategy[InvalidSseRequest]:
-    """PutObject requests whose SSE headers AWS refuses, each with the exact error (status, code,
-    message) and its source: an unknown ``x-amz-server-side-encryption``; a KMS key id without
+def invalid_sse_headers(*, reads: bool = True) -> st.SearchStrategy[InvalidSseRequest]:
+    """Requests whose SSE headers AWS refuses, each with the exact error (status, code, message)
+    and its source. PutObject: an unknown ``x-amz-server-side-encryption``; a KMS key id without
     ``aws:kms`` or with ``AES256``; a malformed KMS key id; a context that is not base64 JSON of a
     string map; SSE-C mixed with ``x-amz-server-side-encryption``, without its algorithm or key,
-    with another algorithm, a key of the wrong length or the MD5 of another key. Shrinks towards
-    the first."""
+    with another algorithm, a key of the wrong length or the MD5 of another key. GetObject (unless
+    ``reads=False``): an SSE-C object without its key or with another key, SSE-C headers for an
+    object that is not SSE-C, ``x-amz-server-side-encryption`` on a read. Shrinks towards the
+    first."""
     keys = customer_keys()
     unknown = ["AES128", "aes256", "aws:KMS", "aws:kms:dsse:x", "SSE-C", "none"]
-    return st.one_of(
+    writes = [
         st.sampled_from(unknown).map(_unknown_sse),
         st.sampled_from(_FIXED_CASES),
         st.sampled_from(["fake-key-id", "not-a-key", "1234"]).map(_malformed_key_id),
@@ -514,7 +562,20 @@ def invalid_sse_headers() -> st.SearchStrategy[InvalidSseRequest]:
         st.builds(_bad_algorithm, st.sampled_from(["AES128", "aes256", "AES-256", "RSA"]), keys),
         st.binary(min_size=1, max_size=64).filter(lambda k: len(k) != 32).map(_wrong_length_key),
         st.tuples(keys, keys).filter(lambda pair: pair[0] != pair[1]).map(_md5_of_another_key),
-    )
+    ]
+    if reads:
+        not_ssec = st.sampled_from(
+            [{}, {"ServerSideEncryption": "AES256"}, {"ServerSideEncryption": "aws:kms"}]
+        )
+        writes += [
+            keys.map(_read_without_key),
+            st.tuples(keys, keys)
+            .filter(lambda pair: pair[0] != pair[1])
+            .map(_read_with_another_key),
+            st.tuples(not_ssec, keys).map(_read_with_needless_key),
+            st.sampled_from(["AES256", "aws:kms"]).map(_read_with_sse_header),
+        ]
+    return st.one_of(writes)
 
 
 # -- bucket_encryption_rules -----------------------------------------------------------------------

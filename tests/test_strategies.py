@@ -123,16 +123,28 @@ def test_sse_configurations_keeps_only_the_modes_asked_for(mode):
         ("InvalidEncryptionAlgorithmError", "Supported value: AES256."),
         ("InvalidArgument", "The secret key was invalid for the specified algorithm."),
         ("InvalidArgument", "The calculated MD5 hash of the key did not match"),
+        ("InvalidRequest", "The object was stored using a form of Server Side Encryption."),
+        ("AccessDenied", "must provide the correct secret key."),
+        ("InvalidRequest", "The encryption parameters are not applicable to this object."),
+        ("InvalidArgument", "x-amz-server-side-encryption header is not supported"),
     ],
 )
-def test_invalid_sse_headers_can_draw_every_documented_error(code_and_message):
+def test_invalid_sse_headers_draws_every_documented_error_and_the_engine_answers_it(
+    code_and_message,
+):
     # The rows of docs/strategies.md, "invalid_sse_headers()" (sources there and in docs/errors.md).
     code, message = code_and_message
-    find(
+    request = find(
         invalid_sse_headers(),
         lambda drawn: drawn.error.code == code and message in drawn.error.message,
         settings=FIND,
     )
+    with mock_s3sse():
+        s3.create_bucket(Bucket=BUCKET)
+        request.prepare(s3, BUCKET)
+        with pytest.raises(ClientError) as caught:
+            request.send(s3, BUCKET, "k", b"data")
+    assert request.error.matches(caught.value), (request, caught.value.response["Error"])
 
 
 @pytest.mark.parametrize("requirement", REQUIREMENTS)
@@ -174,13 +186,14 @@ def test_prepare_is_idempotent_within_one_engine(config):
 @given(request=invalid_sse_headers())
 def test_every_invalid_request_gets_its_exact_aws_error(request):
     # Status, code and message of each case: docs/errors.md, "Encryption headers", "SSE-KMS" and
-    # "SSE-C" (SSE rows W1-W6, C1-C6; each value's error.source names its row and label).
+    # "SSE-C" (SSE rows W1-W6, C1-C6, R1, R2, R9, R10; each value's error.source names its row and
+    # label).
     with mock_s3sse():
         s3.create_bucket(Bucket=BUCKET)
         request.prepare(s3, BUCKET)
 
         with pytest.raises(ClientError) as caught:
-            request.put(s3, BUCKET, "k", b"data")
+            request.send(s3, BUCKET, "k", b"data")
 
         error = caught.value.response
         found = (
@@ -190,7 +203,8 @@ def test_every_invalid_request_gets_its_exact_aws_error(request):
         )
         assert found == (request.error.status, request.error.code, request.error.message)
         assert request.error.matches(caught.value)
-        assert s3.list_objects_v2(Bucket=BUCKET)["KeyCount"] == 0
+        stored = 1 if request.operation == "GetObject" else 0  # a refused write stores nothing
+        assert s3.list_objects_v2(Bucket=BUCKET)["KeyCount"] == stored
 
 
 @PROFILE
