@@ -186,6 +186,10 @@ class SseConfiguration:
     ``kms_key`` how the KMS key is named; ``encryption_context`` the requester's context (None:
     not sent); ``bucket_key`` the ``BucketKeyEnabled`` sent (None: not sent); ``customer_key`` the
     SSE-C key. Call :meth:`prepare` inside the test, with the engine running.
+
+    The expectation assumes the bucket's default encryption is a new bucket's (SSE-S3, no Bucket
+    Key): with another default, a write without the SSE header gets that default, and an SSE-KMS
+    write without ``BucketKeyEnabled`` inherits the default's Bucket Key (SSE row B13, A).
     """
 
     mode: SseMode
