@@ -26,7 +26,7 @@ import hashlib
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 try:
     from hypothesis import strategies as st
@@ -34,9 +34,12 @@ except ImportError as err:  # pragma: no cover - depends on the installation
     msg = "pytest_s3sse.strategies needs hypothesis: pip install 'pytest-s3sse[hypothesis]'"
     raise ImportError(msg) from err
 
-from pytest_s3sse._internal.assertions import S3SSEAssertionError, StoredView
-from pytest_s3sse._internal.testapi import S3SSE
+from pytest_s3sse._internal.assertions import S3SSEAssertionError
 from pytest_s3sse._internal.types import SseMode
+
+if TYPE_CHECKING:  # annotations only: importing the strategies does not load the engine
+    from pytest_s3sse._internal.assertions import StoredView
+    from pytest_s3sse._internal.testapi import S3SSE
 
 __all__ = [
     "AwsErrorSpec",

@@ -18,11 +18,12 @@ from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import NoSuchExample
 
-from pytest_s3sse import SseMode, mock_s3sse
+from pytest_s3sse import S3SSEAssertionError, SseMode, mock_s3sse
 from pytest_s3sse._internal.policy.document import PolicyKind, parse_policy
 from pytest_s3sse.strategies import (
     KEY_CHOICES,
     REQUIREMENTS,
+    ExpectedEncryption,
     SseConfiguration,
     bucket_encryption_rules,
     bucket_policies,
@@ -280,3 +281,41 @@ def test_an_encryption_context_round_trips_through_kms(context):
 def test_a_customer_key_is_32_bytes(key):
     assert isinstance(key, bytes)
     assert len(key) == 32
+
+
+def test_a_check_that_does_not_hold_fails_the_test_saying_what_was_found():
+    with mock_s3sse() as s3sse:
+        s3.create_bucket(Bucket=BUCKET)
+        s3.put_object(Bucket=BUCKET, Key="k", Body=b"x")
+        expected = ExpectedEncryption(SseMode.SSE_KMS, kms_key="alias/aws/s3")
+        with pytest.raises(S3SSEAssertionError, match="expected mode SSE-KMS, found SSE-S3"):
+            expected.check(s3sse, BUCKET, "k")
+
+
+def test_a_check_names_a_bucket_key_or_context_that_differs():
+    with mock_s3sse() as s3sse:
+        s3.create_bucket(Bucket=BUCKET)
+        s3.put_object(Bucket=BUCKET, Key="k", Body=b"x", ServerSideEncryption="aws:kms")
+        expected = ExpectedEncryption(
+            SseMode.SSE_KMS, kms_key="alias/aws/s3", bucket_key=True, encryption_context=CONTEXT
+        )
+        with pytest.raises(S3SSEAssertionError, match="expected bucket_key=True; expected context"):
+            expected.check(s3sse, BUCKET, "k")
+
+
+def test_importing_the_strategies_does_not_start_or_load_the_engine(pytester):
+    # Users import the strategies at module level, beside hypothesis; the engine (and botocore)
+    # load when a test starts one.
+    pytester.makepyfile(
+        """
+        import sys
+
+        def test_it():
+            import pytest_s3sse.strategies
+            assert "pytest_s3sse._internal.engine" not in sys.modules
+            assert "botocore" not in sys.modules
+        """
+    )
+    pytester.runpytest_subprocess("-p", "no:s3sse", "-p", "no:cacheprovider").assert_outcomes(
+        passed=1
+    )
