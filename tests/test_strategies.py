@@ -83,6 +83,34 @@ def test_every_configuration_shape_round_trips_through_put_head_and_get(config):
         sse.check(s3sse, BUCKET, "k")
 
 
+@PROFILE
+@given(config=sse_configurations(), body=bodies)
+def test_the_kwargs_serve_multipart_uploads_and_copies_as_documented(config, body):
+    # PreparedSse: put_kwargs for CreateMultipartUpload and CopyObject's target, get_kwargs for
+    # UploadPart (SSE-C: the key on every part, SSE row M2) and, prefixed, for the copy source.
+    with mock_s3sse() as s3sse:
+        s3.create_bucket(Bucket=BUCKET)
+        sse = config.prepare(s3, kms, BUCKET)
+        upload = s3.create_multipart_upload(Bucket=BUCKET, Key="mp", **sse.put_kwargs)
+        part = s3.upload_part(
+            Bucket=BUCKET, Key="mp", UploadId=upload["UploadId"], PartNumber=1, Body=body,
+            **sse.get_kwargs,
+        )  # fmt: skip
+        s3.complete_multipart_upload(
+            Bucket=BUCKET, Key="mp", UploadId=upload["UploadId"],
+            MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": part["ETag"]}]},
+        )  # fmt: skip
+        source = {f"CopySource{name}": value for name, value in sse.get_kwargs.items()}
+        s3.copy_object(
+            Bucket=BUCKET, Key="copy", CopySource={"Bucket": BUCKET, "Key": "mp"},
+            **source, **sse.put_kwargs,
+        )  # fmt: skip
+
+        for key in ("mp", "copy"):
+            assert s3.get_object(Bucket=BUCKET, Key=key, **sse.get_kwargs)["Body"].read() == body
+            sse.check(s3sse, BUCKET, key)
+
+
 @pytest.mark.parametrize("shape", EVERY_SHAPE, ids=lambda c: c.description)
 def test_sse_configurations_can_draw_every_shape(shape):
     def same_shape(drawn):
