@@ -184,10 +184,12 @@ def test_a_bad_import_is_caught(module, bad_import):
         assert len(found) == 1, found
 
 
-def test_only_the_package_root_and_the_plugin_are_public_modules():
-    # Everything users may import is exported from pytest_s3sse/__init__.py; the rest is internal.
+def test_only_the_package_root_the_plugin_and_the_strategies_are_public_modules():
+    # Everything users may import is exported from pytest_s3sse/__init__.py, but the hypothesis
+    # strategies: a module of their own, so that only a test that imports them imports hypothesis
+    # (issue 14). The rest is internal.
     public = sorted(p.name for p in PACKAGE.iterdir() if not p.name.startswith(("_", ".")))
-    assert public == ["plugin.py", "py.typed"]
+    assert public == ["plugin.py", "py.typed", "strategies.py"]
 
 
 def test_a_module_in_no_layer_is_caught():

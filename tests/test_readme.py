@@ -36,5 +36,6 @@ def test_it_mentions_xdist():
 
 
 def test_it_keeps_the_two_fresh_machine_commands():
-    assert 'pip install -e ".[boto3]" && python -m pytest examples' in README
+    # the examples' property tests need hypothesis (the [hypothesis] extra, docs/strategies.md)
+    assert 'pip install -e ".[boto3,hypothesis]" && python -m pytest examples' in README
     assert 'pip install -e ".[test]" && python -m pytest' in README
