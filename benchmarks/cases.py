@@ -130,7 +130,9 @@ def twenty_statement_bucket_policy(bucket: str) -> str:
                     "Sid": f"Deny{i}",
                     "Effect": "Deny",
                     "Principal": "*",
-                    "Action": ["s3:PutObject", "s3:GetObject"],
+                    # A wildcard: PutObject supports the SSE key and GetObject does not, so the
+                    # pair would be refused (M8); "s3:*Object" names both and is accepted.
+                    "Action": ["s3:PutObject", "s3:GetObject"] if i % 4 == 1 else "s3:*Object",
                     "Resource": f"arn:aws:s3:::{bucket}/*",
                     "Condition": {"Bool": {"aws:SecureTransport": "false"}}
                     if i % 4 == 1

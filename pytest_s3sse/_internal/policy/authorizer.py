@@ -33,6 +33,7 @@ from pytest_s3sse._internal.types import Principal
 # The identity policies of a principal (all of them), or None: not modelled, full identity permissions.
 IdentityLookup = Callable[[Principal], Sequence[Policy] | None]
 _KEEP = 2048  # request ids whose decisions are kept for explain()
+_MEMO = 4096  # decisions remembered per unconditional policy (object ARNs make the keys unbounded)
 
 
 class RequestKeys(Mapping[str, RequestValue]):
@@ -133,6 +134,13 @@ class PolicyAuthorizer:
                 return self._keep(context, action, resource, DENY_ANONYMOUS)
             if owner == principal.account_id:
                 return ALLOW
+        memo_key: tuple[str, ...] | None = None
+        if policy is not None and identities is None and policy.unconditional:
+            # The decision depends on nothing but these (no condition reads the request): made once.
+            memo_key = (action, principal.arn, principal.account_id, owner, resource.arn)
+            found = policy.memo.get(memo_key)
+            if isinstance(found, Decision):
+                return self._keep(context, action, resource, found)
         facts = Facts(
             _caller(principal),
             action,
@@ -143,6 +151,8 @@ class PolicyAuthorizer:
         decision = evaluate(
             facts, resource_policy=policy, identity_policies=identities, key_policy=key_policy
         )
+        if memo_key is not None and policy is not None and len(policy.memo) < _MEMO:
+            policy.memo[memo_key] = decision
         return self._keep(context, action, resource, decision)
 
     def record(

@@ -214,6 +214,15 @@ class Policy:
     _by_action: dict[str, tuple[Statement, ...]] = field(
         default_factory=dict, compare=False, repr=False
     )
+    # Decisions already made, for a policy whose statements have no conditions and no variables
+    # (then a decision depends only on the action, the caller and the resource): PolicyAuthorizer's.
+    memo: dict[tuple[str, ...], object] = field(default_factory=dict, compare=False, repr=False)
+    # True when no statement has a condition or a policy variable (the default key policy).
+    unconditional: bool = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        plain = all(not s.conditions and not s.dynamic_resources for s in self.statements)
+        object.__setattr__(self, "unconditional", plain)
 
     def statements_for(self, action: str) -> tuple[Statement, ...]:
         """The statements whose Action/NotAction covers ``action``, computed once per action name
