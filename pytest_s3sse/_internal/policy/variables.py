@@ -20,10 +20,10 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from pytest_s3sse._internal.policy.conditions import RequestValue
+# A condition key's value in a request (conditions.RequestValue; spelled here so that conditions.py,
+# which uses this module, is not imported back).
+RequestValue = str | tuple[str, ...]
 
 VARIABLE_VERSION = "2012-10-17"
 _VARIABLE = re.compile(r"\$\{([^}]*)\}")
