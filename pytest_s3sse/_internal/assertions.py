@@ -7,7 +7,10 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from pytest_s3sse._internal.crypto.aead import OVERHEAD, Aead
+from pytest_s3sse._internal.crypto.segments import SEGMENT_SIZE, open_range
 from pytest_s3sse._internal.kms.types import KmsCall
+from pytest_s3sse._internal.s3.store import StoredObject
 from pytest_s3sse._internal.types import SseMode
 
 
@@ -187,4 +190,127 @@ def check_all_encrypted(
     lines.extend(f"  {view.describe()}" for view in wrong[:50])
     if len(wrong) > 50:
         lines.append(f"  ... and {len(wrong) - 50} more")
+    raise S3SSEAssertionError("\n".join(lines))
+
+
+# -- plaintext at rest ---------------------------------------------------------------------------
+# A segment's plaintext shorter than this is not searched for in its ciphertext: a few bytes turn up
+# in random bytes by chance (one byte in a 29-byte segment: 11%), which would fail correct code. Such
+# a segment is still proven encrypted: it opened under its own data key, tag checked.
+MIN_PLAINTEXT = 8
+ATTRIBUTES = (
+    ("content_type", "Content-Type"),
+    ("content_encoding", "Content-Encoding"),
+    ("content_disposition", "Content-Disposition"),
+    ("content_language", "Content-Language"),
+    ("cache_control", "Cache-Control"),
+    ("expires", "Expires"),
+    ("website_redirect", "x-amz-website-redirect-location"),
+)
+
+
+def needle_bytes(needles: Sequence[bytes | str]) -> list[bytes]:
+    """The needles as bytes (text as UTF-8); ValueError for an empty one, which is everywhere."""
+    found = []
+    for needle in needles:
+        raw = needle.encode() if isinstance(needle, str) else bytes(needle)
+        if not raw:
+            msg = "an empty needle is found everywhere: pass the secret bytes or text to look for"
+            raise ValueError(msg)
+        found.append(raw)
+    return found
+
+
+def object_name(obj: StoredObject) -> str:
+    """``s3://bucket/key`` (with its version when it has one) and its mode, for a finding."""
+    version = "" if obj.version_id == "null" else f" version {obj.version_id}"
+    return f"s3://{obj.bucket}/{obj.key}{version} ({obj.encryption.mode.value})"
+
+
+def clear_fields(obj: StoredObject) -> list[tuple[str, str]]:
+    """What S3 keeps beside an object's ciphertext in clear, as (where, value): the key, the user
+    metadata (names and values), the standard headers and the encryption context (SSE encrypts the
+    body only: P, S3 user guide "Protecting data with server-side encryption", "object metadata is
+    not encrypted"; KMS: "do not include confidential information in the encryption context")."""
+    fields = [("object key", obj.key)]
+    for name, value in obj.attributes.metadata.items():
+        fields += [("user metadata name", name), (f"user metadata x-amz-meta-{name}", value)]
+    for attribute, header in ATTRIBUTES:
+        value = getattr(obj.attributes, attribute)
+        if value:
+            fields.append((header, value))
+    for name, value in obj.encryption.encryption_context.items():
+        fields += [("encryption context key", name), (f"encryption context {name!r}", value)]
+    return fields
+
+
+def scan_clear(obj: StoredObject, needles: Sequence[bytes]) -> list[str]:
+    """Where each needle occurs in what is stored in clear beside ``obj``'s ciphertext."""
+    findings = []
+    for where, value in clear_fields(obj):
+        raw = value.encode()
+        for needle in needles:
+            offset = raw.find(needle)
+            if offset >= 0:
+                findings.append(f"{where}: {needle!r} at offset {offset} of {value!r}")
+    return findings
+
+
+def scan_ciphertext(obj: StoredObject, aead: Aead | None, needles: Sequence[bytes]) -> list[str]:
+    """Where ``obj``'s bytes at rest hold its own plaintext (each segment's, searched for in that
+    segment's stored bytes, when ``aead`` opens it) or a needle; offsets count from the first
+    stored byte, as ``s3sse.tamper`` and ``StoredView.ciphertext`` count. DecryptionError when a
+    segment does not open."""
+    findings = []
+    base = 0
+    overhead = 2 * OVERHEAD if obj.encryption.mode is SseMode.DSSE_KMS else OVERHEAD
+    for part in obj.parts:
+        for index, sealed in enumerate(part.segments):
+            for needle in needles:
+                offset = sealed.find(needle)
+                if offset >= 0:
+                    findings.append(
+                        f"ciphertext, part {part.part_number} segment {index}: {needle!r} at "
+                        f"stored offset {base + offset}"
+                    )
+            start = index * SEGMENT_SIZE
+            stop = min(start + SEGMENT_SIZE, part.size)
+            if aead is None:  # by construction: each segment must be a sealed one of its size
+                expected = max(stop - start, 0) + overhead
+                if len(sealed) != expected:
+                    findings.append(
+                        f"ciphertext, part {part.part_number} segment {index}: {len(sealed)} bytes "
+                        f"at rest where a sealed segment has {expected}"
+                    )
+            else:
+                plain = b"".join(open_range(aead, part, start, stop))
+                offset = sealed.find(plain) if len(plain) >= MIN_PLAINTEXT else -1
+                if offset >= 0:
+                    findings.append(
+                        f"ciphertext, part {part.part_number} segment {index}: the object's own "
+                        f"plaintext ({len(plain)} bytes: {plain[:16]!r}...) at stored offset "
+                        f"{base + offset}"
+                    )
+            base += len(sealed)
+    return findings
+
+
+def check_no_plaintext(findings: Mapping[str, Sequence[str]], checked: int, opaque: int) -> None:
+    """Raise S3SSEAssertionError listing ``findings`` (object -> where), if any. ``checked`` objects
+    were looked at, ``opaque`` of them without decrypting (SSE-C, a deleted KMS key)."""
+    __tracebackhide__ = True
+    if not findings:
+        return
+    found = sum(len(where) for where in findings.values())
+    lines = [
+        f"plaintext at rest: {found} finding(s) in {len(findings)} of {checked} objects "
+        f"({opaque} checked without decrypting: SSE-C or a deleted KMS key)"
+    ]
+    for name, places in list(findings.items())[:50]:
+        lines.append(f"  {name}")
+        lines.extend(f"    {place}" for place in places[:20])
+        if len(places) > 20:
+            lines.append(f"    ... and {len(places) - 20} more")
+    if len(findings) > 50:
+        lines.append(f"  ... and {len(findings) - 50} more objects")
     raise S3SSEAssertionError("\n".join(lines))

@@ -19,11 +19,21 @@ from pytest_s3sse._internal.assertions import (
     check_encrypted,
     check_key_used_by,
     check_kms_calls,
+    check_no_plaintext,
+    needle_bytes,
+    object_name,
+    scan_ciphertext,
+    scan_clear,
 )
 from pytest_s3sse._internal.clock import Clock
 from pytest_s3sse._internal.crypto.segments import SealedPart
 from pytest_s3sse._internal.engine import Engine
-from pytest_s3sse._internal.errors import KmsKeyNotFoundError, ObjectNotFoundError, S3SSEError
+from pytest_s3sse._internal.errors import (
+    DecryptionError,
+    KmsKeyNotFoundError,
+    ObjectNotFoundError,
+    S3SSEError,
+)
 from pytest_s3sse._internal.errors.kms import KmsError
 from pytest_s3sse._internal.errors.s3 import NoSuchBucket
 from pytest_s3sse._internal.explain import Explanation, explain
@@ -506,6 +516,42 @@ class S3SSE:
         arn = self._known_key_arn(kms_key) if kms_key is not None else None
         views = [self.stored(obj.bucket, obj.key) for obj in self.engine.store.snapshot(bucket)]
         check_all_encrypted(views, mode, arn, kms_key)
+
+    def assert_no_plaintext_at_rest(self, *needles: bytes | str, bucket: str | None = None) -> None:
+        """Assert that no stored object (of ``bucket``, or of every bucket; every version) holds its
+        plaintext at rest, and that no ``needle`` (bytes, or text as UTF-8) is stored anywhere.
+
+        Each object is decrypted inside the engine with its own key material (no KMS call is made or
+        recorded, no quota or Bucket Key cache touched) and each 64 KiB segment's plaintext is
+        searched for in that segment's stored bytes. SSE-C objects cannot be decrypted without the
+        customer's key, which the engine never keeps: they are checked by construction (wrapped only
+        under the customer key, every segment the size of a sealed one), and so are objects whose
+        KMS key was deleted. Needles are searched for in every object's bytes at rest and in what S3
+        keeps in clear beside them: the key, user metadata, the standard headers and the encryption
+        context (SSE does not encrypt them, on AWS either). The failure names each object, where
+        (ciphertext or which field) and the offset."""
+        __tracebackhide__ = True
+        wanted = needle_bytes(needles)
+        sealer = self.engine.sealer
+        objects = self.engine.store.snapshot(bucket)
+        findings: dict[str, list[str]] = {}
+        opaque = 0
+        for obj in objects:
+            found = scan_clear(obj, wanted)
+            try:
+                aead = sealer.open_at_rest(obj.envelope)
+                if aead is not None:
+                    sealer.check_parts(obj.envelope, obj.parts)
+                opaque += aead is None
+                found += scan_ciphertext(obj, aead, wanted)
+            except DecryptionError as err:
+                found.append(
+                    f"ciphertext: does not open under its own key material ({err}): altered at "
+                    "rest (s3sse.tamper?), so what it holds cannot be checked"
+                )
+            if found:
+                findings[object_name(obj)] = found
+        check_no_plaintext(findings, len(objects), opaque)
 
     def encryption_report(
         self, bucket: str | None = None, *, kms_key_arns: Sequence[str] | None = None
