@@ -91,6 +91,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
     )  # fmt: skip
     parser.addini(
+        "s3sse_assert_all_requests_expected",
+        "fail a test that made S3/KMS requests no expect_requests/expect_kms_calls covered",
+        type="bool", default=False,
+    )  # fmt: skip
+    parser.addini(
         "s3sse_block_aws",
         "fail any botocore/requests call to AWS from a test that does not use the engine",
         type="bool", default=False,
@@ -135,6 +140,8 @@ def options_for(request: pytest.FixtureRequest) -> EngineOptions:
         merged["block_ssec_on_new_buckets"] = False
     if config.getini("s3sse_verify_signatures"):
         merged["verify_signatures"] = True
+    if config.getini("s3sse_assert_all_requests_expected"):
+        merged["assert_all_requests_expected"] = True
     default_principal = config.getini("s3sse_default_principal")
     if default_principal:
         merged["default_principal"] = default_principal

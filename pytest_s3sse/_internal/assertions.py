@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from pytest_s3sse._internal.audit import RequestRecord
 from pytest_s3sse._internal.crypto.aead import OVERHEAD, Aead
 from pytest_s3sse._internal.crypto.segments import SEGMENT_SIZE, open_range
 from pytest_s3sse._internal.kms.types import KmsCall
@@ -313,4 +314,71 @@ def check_no_plaintext(findings: Mapping[str, Sequence[str]], checked: int, opaq
             lines.append(f"    ... and {len(places) - 20} more")
     if len(findings) > 50:
         lines.append(f"  ... and {len(findings) - 50} more objects")
+    raise S3SSEAssertionError("\n".join(lines))
+
+
+# -- expected requests ---------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class RequestExpectation:
+    """``s3sse.expect_requests(...)``: requests of ``operations`` (S3 or KMS API names), in
+    ``bucket`` and to ``key`` when given; made at least once, or exactly ``times``."""
+
+    operations: frozenset[str]
+    bucket: str | None = None
+    key: str | None = None
+    times: int | None = None
+
+    def matches(self, record: RequestRecord) -> bool:
+        """True when ``record`` is a request this expectation names."""
+        return (
+            record.operation in self.operations
+            and (self.bucket is None or record.bucket == self.bucket)
+            and (self.key is None or record.key == self.key)
+        )
+
+    def describe(self) -> str:
+        """The expectation as the test wrote it."""
+        names = ", ".join(sorted(self.operations))
+        where = ""
+        if self.bucket is not None or self.key is not None:
+            where = f" on s3://{self.bucket or '*'}/{self.key if self.key is not None else '*'}"
+        return names + where
+
+    def problem(self, records: Sequence[RequestRecord]) -> str | None:
+        """Why ``records`` do not meet this expectation, or None when they do."""
+        made = sum(1 for record in records if self.matches(record))
+        if self.times is None and made == 0:
+            return f"expected {self.describe()} at least once, made none"
+        if self.times is not None and made != self.times:
+            return f"expected {self.describe()} {self.times} time(s), made {made}"
+        return None
+
+
+def request_line(record: RequestRecord) -> str:
+    """One request as a failure lists it: service, operation, bucket/key, outcome, id."""
+    target = ""
+    if record.bucket is not None:
+        target = f" s3://{record.bucket}/{record.key or ''}"
+    outcome = record.error_code or str(record.status)
+    operation = record.operation or "(not routed)"
+    return f"  {record.service.upper():<3} {operation}{target}  {outcome}  request {record.request_id}"
+
+
+def check_requests(problems: Sequence[str], unexpected: Sequence[RequestRecord]) -> None:
+    """Raise S3SSEAssertionError listing unmet expectations and requests nothing expected."""
+    __tracebackhide__ = True
+    if not problems and not unexpected:
+        return
+    lines = list(problems)
+    if unexpected:
+        lines.append(
+            f"{len(unexpected)} S3/KMS request(s) were not expected (assert_all_requests_expected):"
+        )
+        lines.extend(request_line(record) for record in unexpected[:50])
+        if len(unexpected) > 50:
+            lines.append(f"  ... and {len(unexpected) - 50} more")
+        lines.append(
+            "  expect them with s3sse.expect_requests(operation, bucket=, key=) or "
+            "s3sse.expect_kms_calls(...)"
+        )
     raise S3SSEAssertionError("\n".join(lines))

@@ -13,6 +13,7 @@ from typing import Any, Concatenate, Literal, ParamSpec, Protocol, TypeVar, cast
 
 from pytest_s3sse._internal import report
 from pytest_s3sse._internal.assertions import (
+    RequestExpectation,
     S3SSEAssertionError,
     StoredView,
     check_all_encrypted,
@@ -20,11 +21,13 @@ from pytest_s3sse._internal.assertions import (
     check_key_used_by,
     check_kms_calls,
     check_no_plaintext,
+    check_requests,
     needle_bytes,
     object_name,
     scan_ciphertext,
     scan_clear,
 )
+from pytest_s3sse._internal.audit import RequestRecord
 from pytest_s3sse._internal.clock import Clock
 from pytest_s3sse._internal.crypto.segments import SealedPart
 from pytest_s3sse._internal.engine import Engine
@@ -37,6 +40,7 @@ from pytest_s3sse._internal.errors import (
 from pytest_s3sse._internal.errors.kms import KmsError
 from pytest_s3sse._internal.errors.s3 import NoSuchBucket
 from pytest_s3sse._internal.explain import Explanation, explain
+from pytest_s3sse._internal.kms.operations import OPERATIONS as KMS_OPERATIONS
 from pytest_s3sse._internal.kms.operations import operation_name
 from pytest_s3sse._internal.kms.service import KmsService
 from pytest_s3sse._internal.kms.types import KmsCall
@@ -87,6 +91,18 @@ def _init_keywords_of(
     return borrow
 
 
+def api_operation_name(name: str) -> str:
+    """An S3 or KMS operation's API name from itself or boto3's method name (``put_object``,
+    ``list_objects_v2``); a KMS-looking name is checked (ValueError naming the closest)."""
+    if "_" in name or name[:1].islower():
+        name = "".join(word[:1].upper() + word[1:] for word in name.split("_"))
+    if name in KMS_OPERATIONS:
+        return name
+    if name.lower() in {op.lower() for op in KMS_OPERATIONS}:
+        return operation_name(name)  # a slip of case: the KMS error names the operation
+    return name
+
+
 class S3SSE:
     """An in-process S3 with real server-side encryption, and the test API around it.
 
@@ -100,8 +116,12 @@ class S3SSE:
         meaning there); a misspelt one is a TypeError."""
         self.engine = Engine(EngineOptions(**options))
         self._active = False
-        # expect_kms_calls: (key, at_most, counts), checked when the engine stops.
+        # expect_kms_calls: (key, at_most, counts), and expect_requests: checked when the engine
+        # stops (then cleared); every one ever made also covers requests (_covers, never cleared).
         self._expectations: list[tuple[str | None, bool, dict[str, int]]] = []
+        self._request_expectations: list[RequestExpectation] = []
+        self._kms_covers: list[tuple[str | None, dict[str, int]]] = []
+        self._request_covers: list[RequestExpectation] = []
 
     @classmethod
     def from_options(cls, options: EngineOptions) -> S3SSE:
@@ -125,7 +145,11 @@ class S3SSE:
         if self._active:
             activation.deactivate(self.engine)
             self._active = False
-        if self._expectations:
+        if (
+            self._expectations
+            or self._request_expectations
+            or self.engine.options.assert_all_requests_expected
+        ):
             self.check_expectations()
 
     @property
@@ -142,8 +166,13 @@ class S3SSE:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if exc is not None:
-            self._expectations.clear()  # the block failed already: report that, not the budget
+        if exc is not None:  # the block failed already: report that, not the expectations
+            self._expectations.clear()
+            self._request_expectations.clear()
+            if self.engine.options.assert_all_requests_expected:
+                activation.deactivate(self.engine)
+                self._active = False
+                return
         self.stop()
 
     @overload
@@ -477,14 +506,74 @@ class S3SSE:
         if key is not None:
             self._known_key_arn(key)
         self._expectations.append((key, at_most, expected))
+        self._kms_covers.append((key, expected))
+
+    def expect_requests(
+        self,
+        *operations: str,
+        bucket: str | None = None,
+        key: str | None = None,
+        times: int | None = None,
+    ) -> None:
+        """Expect S3 or KMS requests of ``operations`` (API names, ``"PutObject"``, or boto3's,
+        ``"put_object"``), in ``bucket`` and to ``key`` when given: each expectation must be met
+        when the engine stops (at least one such request, or exactly ``times``), and with the
+        ``assert_all_requests_expected`` option every request must be covered by one (pytest-httpx
+        style; docs/assertions.md). KMS names are checked now (a misspelt one is a ValueError);
+        an S3 name that names no request fails at stop, as an expectation never met."""
+        __tracebackhide__ = True
+        if not operations:
+            msg = "expect_requests needs at least one operation name"
+            raise TypeError(msg)
+        if times is not None and (type(times) is not int or times < 0):
+            msg = f"times={times!r}: a count is a whole number, 0 or more"
+            raise ValueError(msg)
+        expectation = RequestExpectation(
+            frozenset(api_operation_name(name) for name in operations), bucket, key, times
+        )
+        self._request_expectations.append(expectation)
+        self._request_covers.append(expectation)
+
+    def _records(self) -> list[RequestRecord]:
+        return self.engine.events.of(RequestRecord)
+
+    def _expected(self, record: RequestRecord, kms_keys: Mapping[str, str | None]) -> bool:
+        if any(cover.matches(record) for cover in self._request_covers):
+            return True
+        if record.service != "kms" or record.operation is None:
+            return False
+        for key, counts in self._kms_covers:
+            if counts.get(record.operation, 0) == 0:
+                continue
+            if key is None or kms_keys.get(record.request_id) == self._known_key_arn(key):
+                return True
+        return False
 
     def check_expectations(self) -> None:
-        """Check every :meth:`expect_kms_calls` now (stop() does, once)."""
+        """Check every :meth:`expect_kms_calls` and :meth:`expect_requests` now, and with the
+        ``assert_all_requests_expected`` option that every request was expected (stop() does,
+        once; each expectation is checked once)."""
         __tracebackhide__ = True
         pending, self._expectations = self._expectations, []
+        requested, self._request_expectations = self._request_expectations, []
+        problems = []
         for key, at_most, expected in pending:
             calls, label = self._calls_with(key)
-            check_kms_calls(calls, expected, at_most=at_most, key_label=label)
+            try:
+                check_kms_calls(calls, expected, at_most=at_most, key_label=label)
+            except S3SSEAssertionError as err:
+                problems.append(str(err))
+        records = self._records()
+        problems += [p for p in (e.problem(records) for e in requested) if p is not None]
+        unexpected: list[RequestRecord] = []
+        if self.engine.options.assert_all_requests_expected:
+            kms_keys = {
+                call.request_id: call.key_arn
+                for call in self.kms_calls
+                if call.via != "s3" and call.request_id is not None
+            }
+            unexpected = [r for r in records if not self._expected(r, kms_keys)]
+        check_requests(problems, unexpected)
 
     def assert_key_used_by(self, key: str, principal: str | ClientKwargs | Principal) -> None:
         """Assert a successful KMS call (direct, or S3's for a request) used ``key`` as
