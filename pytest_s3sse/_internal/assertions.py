@@ -361,7 +361,9 @@ def request_line(record: RequestRecord) -> str:
         target = f" s3://{record.bucket}/{record.key or ''}"
     outcome = record.error_code or str(record.status)
     operation = record.operation or "(not routed)"
-    return f"  {record.service.upper():<3} {operation}{target}  {outcome}  request {record.request_id}"
+    return (
+        f"  {record.service.upper():<3} {operation}{target}  {outcome}  request {record.request_id}"
+    )
 
 
 def check_requests(problems: Sequence[str], unexpected: Sequence[RequestRecord]) -> None:
