@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 from collections.abc import Generator, Iterator
 from operator import methodcaller
 from typing import TYPE_CHECKING, Any
@@ -177,6 +178,19 @@ def s3sse(request: pytest.FixtureRequest) -> Iterator[S3SSE]:
     engine = S3SSE.from_options(options_for(request))
     with engine:
         yield engine
+
+
+def pytest_assertrepr_compare(
+    config: pytest.Config, op: str, left: object, right: object
+) -> list[str] | None:
+    """Explain failed comparisons of this package's values: a ``StoredView`` compared with a mode,
+    a mode name with a header value (``"SSE-KMS" == "aws:kms"``), KMS operation counts, the KMS
+    call log (docs/assertions.md). Nothing is imported for a test that never used the engine."""
+    if "pytest_s3sse._internal.assertions" not in sys.modules:
+        return None
+    from pytest_s3sse._internal.assertions import explain_comparison  # noqa: PLC0415
+
+    return explain_comparison(op, left, right)
 
 
 def pytest_report_header(config: pytest.Config) -> list[str] | None:

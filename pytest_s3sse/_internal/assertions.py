@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from pytest_s3sse._internal.audit import RequestRecord
 from pytest_s3sse._internal.crypto.aead import OVERHEAD, Aead
 from pytest_s3sse._internal.crypto.segments import SEGMENT_SIZE, open_range
+from pytest_s3sse._internal.kms.operations import OPERATIONS as KMS_OPERATIONS
 from pytest_s3sse._internal.kms.types import KmsCall
 from pytest_s3sse._internal.s3.store import StoredObject
 from pytest_s3sse._internal.types import SseMode
@@ -384,3 +386,98 @@ def check_requests(problems: Sequence[str], unexpected: Sequence[RequestRecord])
             "s3sse.expect_kms_calls(...)"
         )
     raise S3SSEAssertionError("\n".join(lines))
+
+
+# -- pytest_assertrepr_compare (plugin.py) -------------------------------------------------------
+_MODE_NAMES = {mode.value: mode for mode in SseMode}
+_HEADER_VALUES = {mode.header_value: mode for mode in SseMode if mode.header_value is not None}
+
+
+def _mode_of(value: object) -> SseMode | None:
+    if isinstance(value, SseMode):
+        return value
+    if isinstance(value, str):
+        return _MODE_NAMES.get(value) or _HEADER_VALUES.get(value)
+    return None
+
+
+def _is_kms_counts(value: object) -> TypeGuard[Mapping[str, int]]:
+    return (
+        isinstance(value, Mapping)
+        and all(isinstance(k, str) and k in KMS_OPERATIONS for k in value)
+        and all(isinstance(n, int) for n in value.values())
+    )
+
+
+def _is_calls(value: object) -> TypeGuard[tuple[KmsCall, ...] | list[KmsCall]]:
+    return isinstance(value, (tuple, list)) and all(isinstance(c, KmsCall) for c in value)
+
+
+def explain_comparison(op: str, left: object, right: object) -> list[str] | None:
+    """What pytest shows for a failed ``left == right`` that involves this package's values (None:
+    pytest's own explanation): a StoredView compared with a mode, a mode name with a header value,
+    KMS operation counts, the KMS call log."""
+    if op != "==":
+        return None
+    for view, other in ((left, right), (right, left)):
+        mode = _mode_of(other)
+        if isinstance(view, StoredView) and mode is not None:
+            return [
+                f"StoredView == {other!r}: a StoredView is the object at rest, never equal to a mode",
+                f"compare its mode (view.mode == {mode.value!r}) or use "
+                f"s3sse.assert_encrypted(bucket, key, mode={mode.value!r})",
+                f"actual: {view.describe()}",
+            ]
+    if isinstance(left, str) and isinstance(right, str):
+        return _explain_spellings(left, right)
+    if _is_calls(left) or _is_calls(right):
+        return _explain_calls(left, right)
+    if _is_kms_counts(left) and _is_kms_counts(right) and (left or right):
+        return _explain_counts(left, right)
+    return None
+
+
+def _explain_spellings(left: str, right: str) -> list[str] | None:
+    """A mode name (``"SSE-KMS"``, what ``StoredView.mode`` and ``SseMode`` hold) against a header
+    value (``"aws:kms"``, what S3's responses carry), or the other way round."""
+    names = [v for v in (left, right) if v in _MODE_NAMES]
+    headers = [v for v in (left, right) if v in _HEADER_VALUES]
+    if len(names) != 1 or len(headers) != 1:
+        return None
+    name, header = names[0], headers[0]
+    header_mode = _HEADER_VALUES[header]
+    lines = [
+        f"{left!r} == {right!r}",
+        f"{name!r} is a mode name (StoredView.mode, SseMode); {header!r} is the "
+        f"x-amz-server-side-encryption header value of {header_mode.value}",
+    ]
+    if header_mode.value == name:
+        lines.append(
+            f"the same mode, spelt two ways: compare SseMode.parse(value) is SseMode.{header_mode.name}"
+        )
+    else:
+        lines.append(f"and the modes differ too: {name} is not {header_mode.value}")
+    return lines
+
+
+def _explain_counts(left: Mapping[str, int], right: Mapping[str, int]) -> list[str]:
+    lines = [f"KMS call counts differ: {_counts_text(left)} != {_counts_text(right)}"]
+    for operation in sorted(set(left) | set(right)):
+        a, b = left.get(operation, 0), right.get(operation, 0)
+        if a != b:
+            lines.append(f"  {operation}: {a} (left) != {b} (right)")
+    return lines
+
+
+def _explain_calls(left: object, right: object) -> list[str]:
+    def summary(value: object) -> str:
+        if _is_calls(value):
+            return f"{len(value)} KMS call(s): {_counts_text(Counter(c.operation for c in value))}"
+        return repr(value)
+
+    lines = [f"{summary(left)} == {summary(right)}"]
+    for side, value in (("left", left), ("right", right)):
+        if _is_calls(value) and value:
+            lines.append(f"{side}, oldest first:")
+            lines.extend(_call_line(n, call) for n, call in enumerate(value[:50], 1))
+    return lines
