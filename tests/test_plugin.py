@@ -259,6 +259,7 @@ def _isolation_run(run, tmp_path, monkeypatch, name, *args):
     log = tmp_path / name
     log.mkdir()
     monkeypatch.setenv("S3SSE_ISOLATION_LOG", str(log))
+    monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)  # this suite's own, under -n 2
     result = run(XDIST_ISOLATION, "--s3sse-seed", "7", *args, subprocess=True)
     result.assert_outcomes(passed=8)
     return [json.loads((log / f"{n}.json").read_text()) for n in range(8)]
