@@ -157,3 +157,30 @@ def test_an_object_altered_at_rest_is_a_finding_not_a_pass(s3sse, s3, bucket):
 def test_an_empty_needle_is_a_value_error(s3sse):
     with pytest.raises(ValueError, match="empty needle"):
         s3sse.assert_no_plaintext_at_rest(b"")
+
+
+def start_upload(s3, bucket, **kwargs):
+    upload = s3.create_multipart_upload(Bucket=bucket, Key="mp", **kwargs)["UploadId"]
+    s3.upload_part(Bucket=bucket, Key="mp", UploadId=upload, PartNumber=2, Body=BODY)
+    return upload
+
+
+def test_the_parts_of_an_upload_in_progress_are_looked_at_too(s3sse, s3, bucket, key):
+    start_upload(s3, bucket, ServerSideEncryption="aws:kms", SSEKMSKeyId=key["Arn"])
+    s3sse.assert_no_plaintext_at_rest(b"quarterly")
+
+
+@pytest.mark.usefixtures("leaky_cipher")
+def test_a_part_stored_in_clear_is_found_in_its_upload(s3sse, s3, bucket):
+    upload = start_upload(s3, bucket)
+    with pytest.raises(S3SSEAssertionError) as failure:
+        s3sse.assert_no_plaintext_at_rest()
+    message = str(failure.value)
+    assert f"s3://bkt/mp upload {upload} in progress (SSE-S3)" in message
+    assert "ciphertext, part 2 segment 0: the object's own plaintext" in message
+
+
+def test_a_secret_in_an_uploads_metadata_is_a_finding(s3sse, s3, bucket):
+    start_upload(s3, bucket, Metadata={"note": "hunter2"})
+    with pytest.raises(S3SSEAssertionError, match="user metadata x-amz-meta-note: b'hunter2'"):
+        s3sse.assert_no_plaintext_at_rest("hunter2")

@@ -38,7 +38,7 @@ from pytest_s3sse._internal.errors import (
     S3SSEError,
 )
 from pytest_s3sse._internal.errors.kms import KmsError
-from pytest_s3sse._internal.errors.s3 import NoSuchBucket
+from pytest_s3sse._internal.errors.s3 import NoSuchBucket, S3Error
 from pytest_s3sse._internal.explain import Explanation, explain
 from pytest_s3sse._internal.kms.operations import OPERATIONS as KMS_OPERATIONS
 from pytest_s3sse._internal.kms.operations import operation_name
@@ -618,18 +618,20 @@ class S3SSE:
         KMS key was deleted. Needles are searched for in every object's bytes at rest and in what S3
         keeps in clear beside them: the key, user metadata, the standard headers and the encryption
         context (SSE does not encrypt them, on AWS either). The failure names each object, where
-        (ciphertext or which field) and the offset."""
+        (ciphertext or which field) and the offset. Parts of multipart uploads in progress are at
+        rest too, and are looked at the same way."""
         __tracebackhide__ = True
         wanted = needle_bytes(needles)
         sealer = self.engine.sealer
-        objects = self.engine.store.snapshot(bucket)
+        items = [(object_name(obj), obj, True) for obj in self.engine.store.snapshot(bucket)]
+        items += self._uploads_at_rest(bucket)
         findings: dict[str, list[str]] = {}
         opaque = 0
-        for obj in objects:
+        for name, obj, whole in items:
             found = scan_clear(obj, wanted)
             try:
                 aead = sealer.open_at_rest(obj.envelope)
-                if aead is not None:
+                if aead is not None and whole:
                     sealer.check_parts(obj.envelope, obj.parts)
                 opaque += aead is None
                 found += scan_ciphertext(obj, aead, wanted)
@@ -639,8 +641,35 @@ class S3SSE:
                     "rest (s3sse.tamper?), so what it holds cannot be checked"
                 )
             if found:
-                findings[object_name(obj)] = found
-        check_no_plaintext(findings, len(objects), opaque)
+                findings[name] = found
+        check_no_plaintext(findings, len(items), opaque)
+
+    def _uploads_at_rest(self, bucket: str | None) -> list[tuple[str, StoredObject, bool]]:
+        """Each multipart upload in progress as an object of its uploaded parts (their ciphertext is
+        at rest too), named as such; False: no part-list tag to check yet."""
+        store = self.engine.store
+        names = [b.name for b in store.buckets()] if bucket is None else [bucket]
+        found = []
+        for name in names:
+            for upload in store.uploads(name):
+                try:
+                    _, parts = store.parts(name, upload.key, upload.upload_id)
+                except S3Error:  # completed or aborted meanwhile: it is an object now, or nothing
+                    continue
+                sealed = tuple(sorted((p.sealed for p in parts), key=lambda p: p.part_number))
+                obj = StoredObject(
+                    bucket=name,
+                    key=upload.key,
+                    size=sum(p.size for p in sealed),
+                    etag="",
+                    last_modified=upload.initiated,
+                    attributes=upload.attributes,
+                    envelope=upload.envelope,
+                    parts=sealed,
+                )
+                label = f"s3://{name}/{upload.key} upload {upload.upload_id} in progress"
+                found.append((f"{label} ({upload.encryption.mode.value})", obj, False))
+        return found
 
     def encryption_report(
         self, bucket: str | None = None, *, kms_key_arns: Sequence[str] | None = None
