@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 from collections.abc import Generator, Iterator
 from operator import methodcaller
 from typing import TYPE_CHECKING, Any
@@ -91,6 +92,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
     )  # fmt: skip
     parser.addini(
+        "s3sse_assert_all_requests_expected",
+        "fail a test that made S3/KMS requests no expect_requests/expect_kms_calls covered",
+        type="bool", default=False,
+    )  # fmt: skip
+    parser.addini(
         "s3sse_block_aws",
         "fail any botocore/requests call to AWS from a test that does not use the engine",
         type="bool", default=False,
@@ -135,6 +141,8 @@ def options_for(request: pytest.FixtureRequest) -> EngineOptions:
         merged["block_ssec_on_new_buckets"] = False
     if config.getini("s3sse_verify_signatures"):
         merged["verify_signatures"] = True
+    if config.getini("s3sse_assert_all_requests_expected"):
+        merged["assert_all_requests_expected"] = True
     default_principal = config.getini("s3sse_default_principal")
     if default_principal:
         merged["default_principal"] = default_principal
@@ -170,6 +178,19 @@ def s3sse(request: pytest.FixtureRequest) -> Iterator[S3SSE]:
     engine = S3SSE.from_options(options_for(request))
     with engine:
         yield engine
+
+
+def pytest_assertrepr_compare(
+    config: pytest.Config, op: str, left: object, right: object
+) -> list[str] | None:
+    """Explain failed comparisons of this package's values: a ``StoredView`` compared with a mode,
+    a mode name with a header value (``"SSE-KMS" == "aws:kms"``), KMS operation counts, the KMS
+    call log (docs/assertions.md). Nothing is imported for a test that never used the engine."""
+    if "pytest_s3sse._internal.assertions" not in sys.modules:
+        return None
+    from pytest_s3sse._internal.assertions import explain_comparison  # noqa: PLC0415
+
+    return explain_comparison(op, left, right)
 
 
 def pytest_report_header(config: pytest.Config) -> list[str] | None:

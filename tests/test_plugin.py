@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 
 import pytest
@@ -226,6 +227,59 @@ def test_it(s3sse, n):
         subprocess=True,
     )
     result.assert_outcomes(passed=6)
+
+
+XDIST_ISOLATION = (
+    CLIENT
+    + """
+import json, os, pathlib
+import boto3, pytest
+
+@pytest.mark.parametrize("n", range(8))
+def test_it(s3sse, n):
+    s3 = client()
+    kms = boto3.client("kms", region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b")
+    # Nothing from an earlier test of this worker, nor from the other worker's tests.
+    assert s3sse.kms_calls == () and len(s3sse.engine.events) == 0
+    assert s3.list_buckets()["Buckets"] == []
+    assert kms.list_keys()["Keys"] == []
+    s3.create_bucket(Bucket="shared")  # the same name in every test: never BucketAlreadyExists
+    s3.put_object(Bucket="shared", Key="k", Body=str(n).encode(), ServerSideEncryption="aws:kms")
+    assert s3.get_object(Bucket="shared", Key="k")["Body"].read() == str(n).encode()
+    assert s3sse.kms_call_count("GenerateDataKey") == 1
+    log = pathlib.Path(os.environ["S3SSE_ISOLATION_LOG"])
+    record = {"worker": os.environ.get("PYTEST_XDIST_WORKER", "master"), "pid": os.getpid(),
+              "seed": s3sse.seed, "engine": id(s3sse.engine)}
+    (log / f"{n}.json").write_text(json.dumps(record))
+"""
+)
+
+
+def _isolation_run(run, tmp_path, monkeypatch, name, *args):
+    log = tmp_path / name
+    log.mkdir()
+    monkeypatch.setenv("S3SSE_ISOLATION_LOG", str(log))
+    monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)  # this suite's own, under -n 2
+    result = run(XDIST_ISOLATION, "--s3sse-seed", "7", *args, subprocess=True)
+    result.assert_outcomes(passed=8)
+    return [json.loads((log / f"{n}.json").read_text()) for n in range(8)]
+
+
+def test_every_xdist_worker_is_isolated_and_seeds_do_not_depend_on_the_worker(
+    run, tmp_path, monkeypatch
+):
+    # Issue 14: "pytest-xdist: every worker isolated (a test proves it with -n 2)". Each test gets
+    # a fresh engine in its own worker process (the same bucket name in every test, an empty store,
+    # call log and key list at its start), and its seed derives from the base seed and its node id
+    # only, so a failure found under -n 2 replays alone.
+    pytest.importorskip("xdist")
+    parallel = _isolation_run(run, tmp_path, monkeypatch, "parallel", "-n", "2")
+    serial = _isolation_run(run, tmp_path, monkeypatch, "serial", "-p", "no:xdist")
+    assert {r["worker"] for r in parallel} == {"gw0", "gw1"}
+    assert len({r["pid"] for r in parallel}) == 2
+    assert len({r["seed"] for r in parallel}) == 8  # each test its own seed
+    assert [r["seed"] for r in parallel] == [r["seed"] for r in serial]
+    assert {r["worker"] for r in serial} == {"master"}
 
 
 def test_a_failing_tests_report_shows_its_s3_and_kms_requests(run):

@@ -61,6 +61,13 @@ class EngineOptions:
     - ``trail_limit``: how many of the newest requests the CloudTrail-shaped trail (``s3sse.trail``)
       keeps (default 10,000, ~0.2-0.5 KiB each); 0 turns the trail off (nothing is copied per request),
       for soak tests that read no trail.
+    - ``assert_all_requests_expected``: when the engine stops (the fixture's teardown, the end of
+      ``mock_s3sse``), fail if an S3 or KMS request was made that no expectation covered: an S3
+      request is expected by ``s3sse.expect_requests`` naming its operation (and its bucket and key,
+      when the expectation names them), a KMS request by ``expect_requests`` or by an
+      ``expect_kms_calls`` that counts its operation (with its key, when one is named). S3's own
+      KMS calls for a request are that request's, not the test's. As pytest-httpx's
+      ``assert_all_requests_were_expected``; off by default.
 
     Users read the same list as a table in ``docs/getting-started.md#options`` (a test keeps the two
     in step).
@@ -76,6 +83,7 @@ class EngineOptions:
     verify_signatures: bool = False
     default_principal: str | None = None
     trail_limit: int = DEFAULT_TRAIL_LIMIT
+    assert_all_requests_expected: bool = False
 
     def __post_init__(self) -> None:
         """Refuse an account id AWS would never issue: ARNs and ownership checks are built from it."""

@@ -13,20 +13,34 @@ from typing import Any, Concatenate, Literal, ParamSpec, Protocol, TypeVar, cast
 
 from pytest_s3sse._internal import report
 from pytest_s3sse._internal.assertions import (
+    RequestExpectation,
     S3SSEAssertionError,
     StoredView,
     check_all_encrypted,
     check_encrypted,
     check_key_used_by,
     check_kms_calls,
+    check_no_plaintext,
+    check_requests,
+    needle_bytes,
+    object_name,
+    scan_ciphertext,
+    scan_clear,
 )
+from pytest_s3sse._internal.audit import RequestRecord
 from pytest_s3sse._internal.clock import Clock
 from pytest_s3sse._internal.crypto.segments import SealedPart
 from pytest_s3sse._internal.engine import Engine
-from pytest_s3sse._internal.errors import KmsKeyNotFoundError, ObjectNotFoundError, S3SSEError
+from pytest_s3sse._internal.errors import (
+    DecryptionError,
+    KmsKeyNotFoundError,
+    ObjectNotFoundError,
+    S3SSEError,
+)
 from pytest_s3sse._internal.errors.kms import KmsError
-from pytest_s3sse._internal.errors.s3 import NoSuchBucket
+from pytest_s3sse._internal.errors.s3 import NoSuchBucket, S3Error
 from pytest_s3sse._internal.explain import Explanation, explain
+from pytest_s3sse._internal.kms.operations import OPERATIONS as KMS_OPERATIONS
 from pytest_s3sse._internal.kms.operations import operation_name
 from pytest_s3sse._internal.kms.service import KmsService
 from pytest_s3sse._internal.kms.types import KmsCall
@@ -77,6 +91,18 @@ def _init_keywords_of(
     return borrow
 
 
+def api_operation_name(name: str) -> str:
+    """An S3 or KMS operation's API name from itself or boto3's method name (``put_object``,
+    ``list_objects_v2``); a KMS-looking name is checked (ValueError naming the closest)."""
+    if "_" in name or name[:1].islower():
+        name = "".join(word[:1].upper() + word[1:] for word in name.split("_"))
+    if name in KMS_OPERATIONS:
+        return name
+    if name.lower() in {op.lower() for op in KMS_OPERATIONS}:
+        return operation_name(name)  # a slip of case: the KMS error names the operation
+    return name
+
+
 class S3SSE:
     """An in-process S3 with real server-side encryption, and the test API around it.
 
@@ -90,8 +116,12 @@ class S3SSE:
         meaning there); a misspelt one is a TypeError."""
         self.engine = Engine(EngineOptions(**options))
         self._active = False
-        # expect_kms_calls: (key, at_most, counts), checked when the engine stops.
+        # expect_kms_calls: (key, at_most, counts), and expect_requests: checked when the engine
+        # stops (then cleared); every one ever made also covers requests (_covers, never cleared).
         self._expectations: list[tuple[str | None, bool, dict[str, int]]] = []
+        self._request_expectations: list[RequestExpectation] = []
+        self._kms_covers: list[tuple[str | None, dict[str, int]]] = []
+        self._request_covers: list[RequestExpectation] = []
 
     @classmethod
     def from_options(cls, options: EngineOptions) -> S3SSE:
@@ -115,7 +145,11 @@ class S3SSE:
         if self._active:
             activation.deactivate(self.engine)
             self._active = False
-        if self._expectations:
+        if (
+            self._expectations
+            or self._request_expectations
+            or self.engine.options.assert_all_requests_expected
+        ):
             self.check_expectations()
 
     @property
@@ -132,8 +166,13 @@ class S3SSE:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if exc is not None:
-            self._expectations.clear()  # the block failed already: report that, not the budget
+        if exc is not None:  # the block failed already: report that, not the expectations
+            self._expectations.clear()
+            self._request_expectations.clear()
+            if self.engine.options.assert_all_requests_expected:
+                activation.deactivate(self.engine)
+                self._active = False
+                return
         self.stop()
 
     @overload
@@ -467,14 +506,74 @@ class S3SSE:
         if key is not None:
             self._known_key_arn(key)
         self._expectations.append((key, at_most, expected))
+        self._kms_covers.append((key, expected))
+
+    def expect_requests(
+        self,
+        *operations: str,
+        bucket: str | None = None,
+        key: str | None = None,
+        times: int | None = None,
+    ) -> None:
+        """Expect S3 or KMS requests of ``operations`` (API names, ``"PutObject"``, or boto3's,
+        ``"put_object"``), in ``bucket`` and to ``key`` when given: each expectation must be met
+        when the engine stops (at least one such request, or exactly ``times``), and with the
+        ``assert_all_requests_expected`` option every request must be covered by one (pytest-httpx
+        style; docs/assertions.md). KMS names are checked now (a misspelt one is a ValueError);
+        an S3 name that names no request fails at stop, as an expectation never met."""
+        __tracebackhide__ = True
+        if not operations:
+            msg = "expect_requests needs at least one operation name"
+            raise TypeError(msg)
+        if times is not None and (type(times) is not int or times < 0):
+            msg = f"times={times!r}: a count is a whole number, 0 or more"
+            raise ValueError(msg)
+        expectation = RequestExpectation(
+            frozenset(api_operation_name(name) for name in operations), bucket, key, times
+        )
+        self._request_expectations.append(expectation)
+        self._request_covers.append(expectation)
+
+    def _records(self) -> list[RequestRecord]:
+        return self.engine.events.of(RequestRecord)
+
+    def _expected(self, record: RequestRecord, kms_keys: Mapping[str, str | None]) -> bool:
+        if any(cover.matches(record) for cover in self._request_covers):
+            return True
+        if record.service != "kms" or record.operation is None:
+            return False
+        for key, counts in self._kms_covers:
+            if counts.get(record.operation, 0) == 0:
+                continue
+            if key is None or kms_keys.get(record.request_id) == self._known_key_arn(key):
+                return True
+        return False
 
     def check_expectations(self) -> None:
-        """Check every :meth:`expect_kms_calls` now (stop() does, once)."""
+        """Check every :meth:`expect_kms_calls` and :meth:`expect_requests` now, and with the
+        ``assert_all_requests_expected`` option that every request was expected (stop() does,
+        once; each expectation is checked once)."""
         __tracebackhide__ = True
         pending, self._expectations = self._expectations, []
+        requested, self._request_expectations = self._request_expectations, []
+        problems = []
         for key, at_most, expected in pending:
             calls, label = self._calls_with(key)
-            check_kms_calls(calls, expected, at_most=at_most, key_label=label)
+            try:
+                check_kms_calls(calls, expected, at_most=at_most, key_label=label)
+            except S3SSEAssertionError as err:
+                problems.append(str(err))
+        records = self._records()
+        problems += [p for p in (e.problem(records) for e in requested) if p is not None]
+        unexpected: list[RequestRecord] = []
+        if self.engine.options.assert_all_requests_expected:
+            kms_keys = {
+                call.request_id: call.key_arn
+                for call in self.kms_calls
+                if call.via != "s3" and call.request_id is not None
+            }
+            unexpected = [r for r in records if not self._expected(r, kms_keys)]
+        check_requests(problems, unexpected)
 
     def assert_key_used_by(self, key: str, principal: str | ClientKwargs | Principal) -> None:
         """Assert a successful KMS call (direct, or S3's for a request) used ``key`` as
@@ -506,6 +605,71 @@ class S3SSE:
         arn = self._known_key_arn(kms_key) if kms_key is not None else None
         views = [self.stored(obj.bucket, obj.key) for obj in self.engine.store.snapshot(bucket)]
         check_all_encrypted(views, mode, arn, kms_key)
+
+    def assert_no_plaintext_at_rest(self, *needles: bytes | str, bucket: str | None = None) -> None:
+        """Assert that no stored object (of ``bucket``, or of every bucket; every version) holds its
+        plaintext at rest, and that no ``needle`` (bytes, or text as UTF-8) is stored anywhere.
+
+        Each object is decrypted inside the engine with its own key material (no KMS call is made or
+        recorded, no quota or Bucket Key cache touched) and each 64 KiB segment's plaintext is
+        searched for in that segment's stored bytes. SSE-C objects cannot be decrypted without the
+        customer's key, which the engine never keeps: they are checked by construction (wrapped only
+        under the customer key, every segment the size of a sealed one), and so are objects whose
+        KMS key was deleted. Needles are searched for in every object's bytes at rest and in what S3
+        keeps in clear beside them: the key, user metadata, the standard headers and the encryption
+        context (SSE does not encrypt them, on AWS either). The failure names each object, where
+        (ciphertext or which field) and the offset. Parts of multipart uploads in progress are at
+        rest too, and are looked at the same way."""
+        __tracebackhide__ = True
+        wanted = needle_bytes(needles)
+        sealer = self.engine.sealer
+        items = [(object_name(obj), obj, True) for obj in self.engine.store.snapshot(bucket)]
+        items += self._uploads_at_rest(bucket)
+        findings: dict[str, list[str]] = {}
+        opaque = 0
+        for name, obj, whole in items:
+            found = scan_clear(obj, wanted)
+            try:
+                aead = sealer.open_at_rest(obj.envelope)
+                if aead is not None and whole:
+                    sealer.check_parts(obj.envelope, obj.parts)
+                opaque += aead is None
+                found += scan_ciphertext(obj, aead, wanted)
+            except DecryptionError as err:
+                found.append(
+                    f"ciphertext: does not open under its own key material ({err}): altered at "
+                    "rest (s3sse.tamper?), so what it holds cannot be checked"
+                )
+            if found:
+                findings[name] = found
+        check_no_plaintext(findings, len(items), opaque)
+
+    def _uploads_at_rest(self, bucket: str | None) -> list[tuple[str, StoredObject, bool]]:
+        """Each multipart upload in progress as an object of its uploaded parts (their ciphertext is
+        at rest too), named as such; False: no part-list tag to check yet."""
+        store = self.engine.store
+        names = [b.name for b in store.buckets()] if bucket is None else [bucket]
+        found = []
+        for name in names:
+            for upload in store.uploads(name):
+                try:
+                    _, parts = store.parts(name, upload.key, upload.upload_id)
+                except S3Error:  # completed or aborted meanwhile: it is an object now, or nothing
+                    continue
+                sealed = tuple(sorted((p.sealed for p in parts), key=lambda p: p.part_number))
+                obj = StoredObject(
+                    bucket=name,
+                    key=upload.key,
+                    size=sum(p.size for p in sealed),
+                    etag="",
+                    last_modified=upload.initiated,
+                    attributes=upload.attributes,
+                    envelope=upload.envelope,
+                    parts=sealed,
+                )
+                label = f"s3://{name}/{upload.key} upload {upload.upload_id} in progress"
+                found.append((f"{label} ({upload.encryption.mode.value})", obj, False))
+        return found
 
     def encryption_report(
         self, bucket: str | None = None, *, kms_key_arns: Sequence[str] | None = None

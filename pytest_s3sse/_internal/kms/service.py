@@ -16,6 +16,9 @@ Errors are :class:`~pytest_s3sse._internal.errors.kms.KmsError` subclasses, whos
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from pytest_s3sse._internal.crypto import kms_blob
 from pytest_s3sse._internal.errors.kms import NotFoundException
 from pytest_s3sse._internal.kms import rotation
 from pytest_s3sse._internal.kms.alias_ops import AliasOps
@@ -83,6 +86,23 @@ class KmsService(CryptoOps, KeyOps, AliasOps, RotationOps, GrantOps):
             if any(call.involves(arn) for call in self._log):
                 return arn
         raise NotFoundException.key(arn)
+
+    def unseal_at_rest(self, blob: bytes, context: Mapping[str, str]) -> bytes | None:
+        """The plaintext of a blob this KMS sealed, for the test API's look at what is stored at rest
+        (``assert_no_plaintext_at_rest``): it is not a KMS call. Nothing is recorded, no quota is
+        taken, no policy is asked and the key's state is not checked (a disabled key's objects are
+        still data at rest). None when the blob's key or key material no longer exists (a deleted
+        key); DecryptionError when the blob or its context does not open."""
+        header = kms_blob.read_header(blob)
+        ref = KeyRef.parse(header.key_arn)
+        if ref.account is None or ref.region is None:
+            return None
+        with self.lock:
+            key = self.store.region(ref.account, ref.region, self.clock.now()).keys.get(ref.name)
+            material = key.material(header.material_id) if key is not None else None
+        if material is None:
+            return None
+        return kms_blob.open_blob(material.cipher, blob, context)
 
     def regions_holding(self, key_id: str) -> list[tuple[str, str]]:
         """The (account, region) pairs that hold a key with id ``key_id``."""

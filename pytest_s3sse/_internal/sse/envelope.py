@@ -257,6 +257,37 @@ class Sealer:
             raise S3SSEError(msg)
         return self._open_kms(wrapped, envelope.object_id, kms)
 
+    def open_at_rest(self, envelope: Envelope) -> Aead | None:
+        """The cipher of a stored object for the test API's look at rest (``assert_no_plaintext_at_rest``),
+        opened with the engine's own key material: no KMS call is made or recorded, no quota taken,
+        and the Bucket Key cache is neither read nor filled (so what S3 calls later is unchanged).
+
+        None when only someone else's key opens it: an SSE-C object (the customer's key, never kept)
+        or a KMS object whose key was deleted. DecryptionError when a wrapped key was altered.
+        """
+        wrapped = envelope.wrapped
+        if isinstance(wrapped, CustomerWrappedKey):
+            return None
+        if isinstance(wrapped, WrappedKey):
+            return self._aead(self._keyring.unwrap(wrapped, envelope.object_id))
+        service = self._require_kms().service
+
+        def unseal(key: KmsWrappedKey) -> bytes | None:
+            return service.unseal_at_rest(key.blob, key.context)
+
+        if isinstance(wrapped, DsseWrappedKey):
+            inner, outer = unseal(wrapped.inner), unseal(wrapped.outer)
+            if inner is None or outer is None:
+                return None
+            return LayeredAead(self._aead(inner), self._aead(outer))
+        if isinstance(wrapped, BucketKeyWrappedKey):
+            bucket_key = unseal(wrapped.bucket_key)
+            if bucket_key is None:
+                return None
+            return self._aead(object_key(bucket_key, wrapped.salt, envelope.object_id))
+        data_key = unseal(wrapped)
+        return None if data_key is None else self._aead(data_key)
+
     def _open_kms(self, wrapped: KmsWrapped, object_id: bytes, scope: KmsScope) -> Aead:
         kms = self._require_kms()
         if isinstance(wrapped, DsseWrappedKey):

@@ -127,6 +127,7 @@ REQUIREMENTS: tuple[Requirement, ...] = (
     "no-sse-c",
     "secure-transport",
 )
+"""Every :data:`Requirement`: ``bucket_policies`` draws one to three of them per policy."""
 
 
 def _deny(sid: str, resource: str, condition: dict[str, Any]) -> dict[str, Any]:

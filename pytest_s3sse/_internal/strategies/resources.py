@@ -19,6 +19,8 @@ KeyChoice = Literal["aws/s3", "key-id", "key-arn", "alias-name", "alias-arn"]
 strategies' customer managed key by key id, key ARN, alias name or alias ARN."""
 
 KEY_CHOICES: tuple[KeyChoice, ...] = ("aws/s3", "key-id", "key-arn", "alias-name", "alias-arn")
+"""Every :data:`KeyChoice`: ``sse_configurations`` and ``bucket_encryption_rules`` draw the way they
+name a KMS key from these."""
 STRATEGY_ALIAS = "alias/s3sse-strategies"
 """The alias of the customer managed key the strategies use (created by ``prepare``/``apply``)."""
 
