@@ -151,8 +151,9 @@ def _check_source(request: CopyRequest, source: StoredObject, objects: ObjectSer
     return plan
 
 
-def copy_object(objects: ObjectService, request: CopyRequest) -> StoredObject:
-    """CopyObject: check the request, re-encrypt the source's plaintext and store the target.
+def copy_object(objects: ObjectService, request: CopyRequest) -> tuple[StoredObject, StoredObject]:
+    """CopyObject: check the request, re-encrypt the source's plaintext and store the target;
+    returns the target as stored and the source version copied.
 
     The target is sealed under a fresh data key, so a copy always re-encrypts: an SSE-C source copied
     under another customer key (key rotation, K8/K9), to SSE-S3 (K6) or between KMS keys gets new
@@ -193,4 +194,4 @@ def copy_object(objects: ObjectService, request: CopyRequest) -> StoredObject:
     target = objects.single_part_object(
         bucket.name, request.key, got, envelope, target_attributes(request, source)
     )
-    return objects.commit(target, request.conditions)
+    return objects.commit(target, request.conditions), source

@@ -534,15 +534,24 @@ class Store:
     # -- objects ------------------------------------------------------------------------------
     def snapshot(self, bucket: str | None = None) -> list[StoredObject]:
         """Every stored object version of ``bucket`` (NoSuchBucket when it does not exist) or of
-        every bucket, ordered by bucket, key and age (oldest first; delete markers left out): a
+        every bucket, ordered by bucket, key and age (newest first; delete markers left out): a
         copy, for reports and assertions."""
+        return [obj for obj, _ in self.versions_snapshot(bucket)]
+
+    def versions_snapshot(self, bucket: str | None = None) -> list[tuple[StoredObject, bool]]:
+        """As :meth:`snapshot`, each object version with whether it is its key's latest version
+        (S3 Inventory's IsLatest: False under a current delete marker)."""
         with self._lock:
             names = [bucket] if bucket is not None else sorted(self._buckets)
-            found: list[StoredObject] = []
+            found: list[tuple[StoredObject, bool]] = []
             for name in names:
                 held = self._bucket(name)
                 for key in held.sorted_keys:
-                    found.extend(v for v in held.objects[key] if type(v) is StoredObject)
+                    versions = held.objects[key]
+                    latest = versions[-1]
+                    found.extend(
+                        (v, v is latest) for v in reversed(versions) if type(v) is StoredObject
+                    )
             return found
 
     def version(self, bucket: str, key: str, version_id: str) -> Version:

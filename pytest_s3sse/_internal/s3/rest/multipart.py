@@ -254,7 +254,10 @@ class MultipartOps:
         if upload.checksum_algorithm is not None:
             pairs += _checksum_pairs(part.checksum)
         body = xmlio.document("CopyPartResult", xmlio.elements(pairs))
-        return xml_response(body, headers=hdr.encryption_headers(upload, request))
+        headers = hdr.encryption_headers(upload, request)
+        if source.version_id != NULL or ref.version_id is not None:  # P, UploadPartCopy
+            headers["x-amz-copy-source-version-id"] = source.version_id
+        return xml_response(body, headers=headers)
 
     def complete_multipart_upload(self, call: Call) -> HttpResponse:
         request = call.request
