@@ -280,6 +280,9 @@ def test_a_bucket_with_only_versions_left_is_not_empty(s3, versioned):
     with pytest.raises(ClientError) as exc:
         s3.delete_bucket(Bucket=versioned)
     assert error_of(exc)["Code"] == "BucketNotEmpty"
+    assert error_of(exc)["Message"] == (
+        "The bucket you tried to delete is not empty. You must delete all versions in the bucket."
+    )
 
 
 # -- DeleteObjects with versions (D12, E4) ------------------------------------------------------

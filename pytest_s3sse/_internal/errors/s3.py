@@ -75,9 +75,15 @@ class InvalidBucketName(S3Error):
 class BucketNotEmpty(S3Error):
     status, code = 409, "BucketNotEmpty"
     default_message = "The bucket you tried to delete is not empty"
+    # D13 (A, LocalStack snapshot test_delete_versioned_bucket_with_objects).
+    versioned_message = (
+        "The bucket you tried to delete is not empty. You must delete all versions in the bucket."
+    )
 
-    def __init__(self, bucket: str) -> None:
-        super().__init__(extra={"BucketName": bucket})
+    def __init__(self, bucket: str, *, versioned: bool = False) -> None:
+        super().__init__(
+            self.versioned_message if versioned else None, extra={"BucketName": bucket}
+        )
 
 
 class InvalidArgument(S3Error):
