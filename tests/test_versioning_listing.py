@@ -121,3 +121,15 @@ def test_a_version_id_marker_without_a_key_marker_is_invalid_argument(s3, versio
     assert error["Code"] == "InvalidArgument"
     assert error["Message"] == "A version-id marker cannot be specified without a key marker."
     assert error["ArgumentName"] == "version-id-marker"
+
+
+def test_list_objects_rolls_up_no_prefix_whose_keys_are_all_deleted(s3, versioned):
+    """P (S3 user guide "Working with delete markers": a key whose current version is a delete
+    marker is not listed), so a common prefix with only such keys is not listed either (U: no
+    recording of the prefix case)."""
+    s3.put_object(Bucket=versioned, Key="gone/a", Body=b"x")
+    s3.delete_object(Bucket=versioned, Key="gone/a")
+    s3.put_object(Bucket=versioned, Key="kept/a", Body=b"x")
+    answer = s3.list_objects_v2(Bucket=versioned, Delimiter="/")
+    assert answer.get("CommonPrefixes") == [{"Prefix": "kept/"}]
+    assert answer["KeyCount"] == 1
