@@ -279,3 +279,27 @@ def test_trail_records_carry_the_version_ids(s3sse, s3, versioned):
     delete = next(r for r in records if r["eventName"] == "DeleteObject")
     assert delete["requestParameters"]["versionId"] == version
     assert delete["responseElements"]["x-amz-version-id"] == version
+
+
+def test_copying_an_older_version_onto_its_key_restores_it(s3, versioned):
+    """P (S3 user guide "Restoring previous versions": copy a previous version into the same
+    bucket; it becomes the current version), so it is not K1's copy onto itself."""
+    first = s3.put_object(Bucket=versioned, Key="k", Body=b"first")["VersionId"]
+    s3.put_object(Bucket=versioned, Key="k", Body=b"second")
+    restored = s3.copy_object(
+        Bucket=versioned, Key="k", CopySource={"Bucket": versioned, "Key": "k", "VersionId": first}
+    )
+    assert restored["VersionId"] != first
+    assert s3.get_object(Bucket=versioned, Key="k")["Body"].read() == b"first"
+
+
+def test_copying_the_current_version_onto_itself_unchanged_is_still_refused(s3, versioned):
+    """1.6 (A, test_s3_copy_object_in_place_versioned): K1 also on versioned buckets."""
+    current = s3.put_object(Bucket=versioned, Key="k", Body=b"x")["VersionId"]
+    with pytest.raises(ClientError) as exc:
+        s3.copy_object(
+            Bucket=versioned,
+            Key="k",
+            CopySource={"Bucket": versioned, "Key": "k", "VersionId": current},
+        )
+    assert error_of(exc)["Code"] == "InvalidRequest"

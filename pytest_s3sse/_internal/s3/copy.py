@@ -169,7 +169,13 @@ def copy_object(objects: ObjectService, request: CopyRequest) -> tuple[StoredObj
         check_metadata(request.attributes.metadata)
     # K6: the target's encryption, never the source's.
     plan = objects.sse.write(bucket, request.key, request.sse, request.context)
-    check_changes_something(request, source, bucket)
+    # P (S3 user guide "Restoring previous versions"): copying an older version onto its own key
+    # makes it current again, a change in itself.
+    restoring = request.source_version_id is not None and (
+        objects.store.current(request.bucket, request.key) is not source
+    )
+    if not restoring:
+        check_changes_something(request, source, bucket)
     objects.check_write_conditions(bucket, request.key, request.conditions)
     algorithm = target_checksum_algorithm(request, source)
 
