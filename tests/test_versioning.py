@@ -316,3 +316,27 @@ def test_delete_objects_with_a_fake_version_is_no_such_version(s3, bucket):
         "NoSuchVersion",
         "The specified version does not exist.",
     )
+
+
+def test_head_of_a_current_delete_marker_is_404_with_the_marker_headers(s3, versioned):
+    """D3 (A): HEAD too, without a body."""
+    marker = s3.delete_object(Bucket=versioned, Key="k")["VersionId"]
+    with pytest.raises(ClientError) as exc:
+        s3.head_object(Bucket=versioned, Key="k")
+    assert status_of(exc) == 404
+    assert headers_of(exc)["x-amz-delete-marker"] == "true"
+    assert headers_of(exc)["x-amz-version-id"] == marker
+
+
+def test_concurrent_writes_each_make_their_own_version(s3, versioned):
+    """Version ids are drawn under the store's lock: no two writes share one, none is lost."""
+    from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
+
+    def write(n):
+        return s3.put_object(Bucket=versioned, Key="k", Body=str(n).encode())["VersionId"]
+
+    with ThreadPoolExecutor(4) as pool:
+        written = list(pool.map(write, range(40)))
+    listed = [v["VersionId"] for v in s3.list_object_versions(Bucket=versioned)["Versions"]]
+    assert len(set(written)) == 40
+    assert sorted(listed) == sorted(written)
