@@ -56,7 +56,8 @@ class StoredView:
             parts.append("bucket_key=enabled")
         if self.encryption_context:
             parts.append(f"context={dict(self.encryption_context)}")
-        return f"s3://{self.bucket}/{self.key} " + " ".join(parts)
+        version = "" if self.version_id == "null" else f"?versionId={self.version_id}"
+        return f"s3://{self.bucket}/{self.key}{version} " + " ".join(parts)
 
     def __repr__(self) -> str:
         return f"<StoredView {self.describe()} size={self.size} stored={self.stored_size}B>"

@@ -7,6 +7,7 @@ header, the host), never from a client library's operation name. None means "not
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -86,7 +87,7 @@ class Engine:
         # The CloudTrail-shaped trail's per-request details (trail_limit 0: none, and no cost).
         limit = options.trail_limit
         self.exchanges = Exchanges(limit) if limit else None
-        self.store = Store(on_change=self.events.emit)
+        self.store = Store(on_change=self.events.emit, version_ids=self._version_id)
         self.root_keys = RootKeyRing(self.clock, self.entropy.bytes, options.root_key_rotation)
         self.sealer = Sealer(self.root_keys, self.entropy)
         # Identity policies by access key id, parsed when the principal is registered.
@@ -130,6 +131,11 @@ class Engine:
             authenticate=authenticator.kms if verify else None,
             exchanges=self.exchanges,
         )
+
+    def _version_id(self) -> str:
+        """A new object version id in AWS's observed shape: 32 characters of ``[A-Za-z0-9._]`` (I2,
+        A), drawn from the engine's seeded entropy (so a seeded run repeats its ids)."""
+        return base64.b64encode(self.entropy.bytes(24), altchars=b"._").decode()
 
     @property
     def default_principal(self) -> Principal:

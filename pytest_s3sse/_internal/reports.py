@@ -114,15 +114,19 @@ class EncryptionReport:
 
 
 def encryption_report(
-    objects: Iterable[StoredObject],
+    objects: Iterable[StoredObject | tuple[StoredObject, bool]],
     buckets: Iterable[Bucket],
     *,
     kms_key_arns: Sequence[str] | None = None,
     resolve_key: Callable[[str], str | None] = lambda key: key,
 ) -> EncryptionReport:
     """The report over ``objects`` and ``buckets``; ``resolve_key`` turns a default's key id or
-    alias into its ARN (for ``kms_key_arns``)."""
-    rows = tuple(inventory_row(obj) for obj in objects)
+    alias into its ARN (for ``kms_key_arns``). ``objects`` are object versions, each alone (the
+    latest) or with whether it is its key's latest version (IsLatest)."""
+    rows = tuple(
+        inventory_row(item[0], latest=item[1]) if isinstance(item, tuple) else inventory_row(item)
+        for item in objects
+    )
     verdicts = []
     for bucket in sorted(buckets, key=lambda b: b.name):
         default = bucket.default_encryption

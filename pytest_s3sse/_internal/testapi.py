@@ -329,27 +329,37 @@ class S3SSE:
         return self.engine.root_keys.rotate().version
 
     # -- at rest -------------------------------------------------------------------------------
-    def _object(self, bucket: str, key: str) -> StoredObject:
+    def _object(self, bucket: str, key: str, version_id: str | None = None) -> StoredObject:
         __tracebackhide__ = True
+        obj: object = None
         try:
-            obj = self.engine.store.current(bucket, key)
+            if version_id is None:
+                obj = self.engine.store.current(bucket, key)
+                where = "no such key"
+            else:
+                obj = self.engine.store.version(bucket, key, version_id)
+                where = "a delete marker"
         except NoSuchBucket:
-            obj, where = None, "bucket does not exist"
-        else:
-            where = "no such key"
-        if obj is None:
-            msg = f"s3://{bucket}/{key} is not stored ({where})"
+            where = "bucket does not exist"
+        except S3Error:
+            where = f"no version {version_id}"
+        if not isinstance(obj, StoredObject):
+            version = "" if version_id is None else f" version {version_id}"
+            msg = f"s3://{bucket}/{key}{version} is not stored ({where})"
             raise ObjectNotFoundError(msg)
         return obj
 
-    def stored(self, bucket: str, key: str) -> StoredView:
-        """The object as it is at rest: mode, key ARN, context and ciphertext."""
+    def stored(self, bucket: str, key: str, version_id: str | None = None) -> StoredView:
+        """The object (its current version, or version ``version_id``) as it is at rest: mode,
+        key ARN, context and ciphertext."""
         __tracebackhide__ = True
-        obj = self._object(bucket, key)
+        return self._view(self._object(bucket, key, version_id))
+
+    def _view(self, obj: StoredObject) -> StoredView:
         enc = obj.encryption
         return StoredView(
-            bucket=bucket,
-            key=key,
+            bucket=obj.bucket,
+            key=obj.key,
             mode=enc.mode.value,
             kms_key_arn=enc.kms_key_arn,
             bucket_key_enabled=enc.bucket_key_enabled,
@@ -362,14 +372,21 @@ class S3SSE:
         )
 
     def assert_encrypted(
-        self, bucket: str, key: str, mode: SseMode | str | None = None, kms_key: str | None = None
+        self,
+        bucket: str,
+        key: str,
+        mode: SseMode | str | None = None,
+        kms_key: str | None = None,
+        *,
+        version_id: str | None = None,
     ) -> StoredView:
-        """Assert the object is stored encrypted (in ``mode``, under ``kms_key``); returns its view.
+        """Assert the object (its current version, or ``version_id``) is stored encrypted (in
+        ``mode``, under ``kms_key``); returns its view.
 
         ``kms_key`` takes every form :meth:`kms_call_count` takes (key id, key ARN, alias name, alias
         ARN, ``alias/aws/s3``). A failure says which key was found, in words."""
         __tracebackhide__ = True
-        view = self.stored(bucket, key)
+        view = self.stored(bucket, key, version_id)
         if kms_key is None:
             check_encrypted(view, mode)
         else:
@@ -603,7 +620,7 @@ class S3SSE:
         that is not, with its encryption."""
         __tracebackhide__ = True
         arn = self._known_key_arn(kms_key) if kms_key is not None else None
-        views = [self.stored(obj.bucket, obj.key) for obj in self.engine.store.snapshot(bucket)]
+        views = [self._view(obj) for obj in self.engine.store.snapshot(bucket)]
         check_all_encrypted(views, mode, arn, kms_key)
 
     def assert_no_plaintext_at_rest(self, *needles: bytes | str, bucket: str | None = None) -> None:
@@ -689,7 +706,10 @@ class S3SSE:
                 return None
 
         return encryption_report(
-            store.snapshot(bucket), buckets, kms_key_arns=kms_key_arns, resolve_key=resolve
+            store.versions_snapshot(bucket),
+            buckets,
+            kms_key_arns=kms_key_arns,
+            resolve_key=resolve,
         )
 
     def kms_cost(self, *, free_tier_used: int = 0) -> KmsCost:

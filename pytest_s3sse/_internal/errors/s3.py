@@ -75,9 +75,15 @@ class InvalidBucketName(S3Error):
 class BucketNotEmpty(S3Error):
     status, code = 409, "BucketNotEmpty"
     default_message = "The bucket you tried to delete is not empty"
+    # D13 (A, LocalStack snapshot test_delete_versioned_bucket_with_objects).
+    versioned_message = (
+        "The bucket you tried to delete is not empty. You must delete all versions in the bucket."
+    )
 
-    def __init__(self, bucket: str) -> None:
-        super().__init__(extra={"BucketName": bucket})
+    def __init__(self, bucket: str, *, versioned: bool = False) -> None:
+        super().__init__(
+            self.versioned_message if versioned else None, extra={"BucketName": bucket}
+        )
 
 
 class InvalidArgument(S3Error):
@@ -452,3 +458,27 @@ class NoSuchPublicAccessBlockConfiguration(S3Error):
 
     def __init__(self, bucket: str) -> None:
         super().__init__(extra={"BucketName": bucket})
+
+
+class NoSuchVersion(S3Error):
+    """A version id S3 issued that names no version any more (E3, A: LocalStack snapshot
+    test_delete_object_versioned/get-deleted-object-with-version)."""
+
+    status, code = 404, "NoSuchVersion"
+    default_message = "The specified version does not exist."
+
+    def __init__(self, key: str, version_id: str) -> None:
+        super().__init__(extra={"Key": key, "VersionId": version_id})
+
+
+class IllegalVersioningConfiguration(S3Error):
+    """V4, A: LocalStack snapshot test_bucket_versioning_crud (an empty VersioningConfiguration)."""
+
+    status, code = 400, "IllegalVersioningConfigurationException"
+    default_message = "The Versioning element must be specified"
+
+
+def invalid_version_id(version_id: str) -> InvalidArgument:
+    """E1/E2, A: LocalStack snapshots test_get_object_with_version_unversioned_bucket and
+    test_delete_object_versioned (a version id S3 never issued)."""
+    return InvalidArgument("Invalid version id specified", "versionId", version_id)

@@ -102,6 +102,16 @@ OWNER_ONLY = {"PutBucketPolicy": "PUT", "GetBucketPolicy": "GET", "DeleteBucketP
 PER_OBJECT = frozenset({"DeleteObjects"})
 GET_OBJECT = "s3:GetObject"
 DELETE_OBJECT = "s3:DeleteObject"
+# A request that names a version needs the version action instead (P, S3 user guide "Required
+# permissions for Amazon S3 API operations": GetObject with versionId needs s3:GetObjectVersion
+# only; DeleteObject with versionId s3:DeleteObjectVersion; policy-behaviour.md E14).
+GET_OBJECT_VERSION = "s3:GetObjectVersion"
+DELETE_OBJECT_VERSION = "s3:DeleteObjectVersion"
+VERSION_ACTIONS = {
+    "GetObject": GET_OBJECT_VERSION,
+    "HeadObject": GET_OBJECT_VERSION,
+    "DeleteObject": DELETE_OBJECT_VERSION,
+}
 LIST_BUCKET = "s3:ListBucket"
 # E16, D9 (P, S3 user guide "Troubleshoot access denied (403 Forbidden) errors"): RestrictPublicBuckets
 # denies as an explicit deny in a resource-based policy would.
@@ -223,8 +233,10 @@ class S3Access:
         keys: Mapping[str, RequestValue] | None = None,
         *,
         expected_owner: str | None = None,
+        version_id: str | None = None,
     ) -> None:
         """The gate: may ``context`` perform ``operation`` on the addressed bucket and key?
+        (``version_id``: the request names a version, see :data:`VERSION_ACTIONS`.)
 
         ``expected_owner`` (``x-amz-expected-bucket-owner``) that is not the bucket's owner is 403
         ``Access Denied`` (D7, A: LocalStack snapshot test_put_bucket_policy_expected_bucket_owner;
@@ -243,7 +255,10 @@ class S3Access:
         if operation in OWNER_ONLY:
             self._owner_only(context, operation, resource, keys)
             return
-        self.check(context, action_of(operation), resource, keys)
+        action = action_of(operation)
+        if version_id is not None:
+            action = VERSION_ACTIONS.get(operation, action)
+        self.check(context, action, resource, keys)
 
     def _owner_only(
         self,

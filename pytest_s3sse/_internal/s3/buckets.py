@@ -196,7 +196,7 @@ class BucketService:
 
 def _must_be_empty(bucket: Bucket) -> None:
     if not bucket.is_empty or bucket.uploads:
-        raise BucketNotEmpty(bucket.name)
+        raise BucketNotEmpty(bucket.name, versioned=bucket.versioning is not None)
 
 
 def _implicit_keeping_block(current: BucketDefault) -> BucketDefault:

@@ -17,7 +17,6 @@ from enum import Enum
 from pytest_s3sse._internal.context import RequestContext
 from pytest_s3sse._internal.errors import DecryptionError
 from pytest_s3sse._internal.errors.s3 import (
-    InvalidArgument,
     InvalidRequest,
 )
 from pytest_s3sse._internal.http import ChunkReader
@@ -40,8 +39,6 @@ MAX_COPY_SIZE = 5 * 1024**3
 MSG_SOURCE_TOO_LARGE = (
     "The specified copy source is larger than the maximum allowable size for a copy source: {limit}"
 )
-# U for a copy source: recorded for a made-up versionId on DeleteObject (s3-errors.md section 11).
-MSG_INVALID_VERSION = "Invalid version id specified"
 
 
 class MetadataDirective(str, Enum):
@@ -142,12 +139,9 @@ def target_checksum_algorithm(
 
 
 def _check_source(request: CopyRequest, source: StoredObject, objects: ObjectService) -> ReadPlan:
-    """The version, the source's SSE-C key (R13 missing, R14 wrong, R15 bad algorithm, K12 for a
+    """The source's SSE-C key (R13 missing, R14 wrong, R15 bad algorithm, K12 for a
     source that is not SSE-C), the source conditions and the size; returns the plan that opens the
     source."""
-    version = request.source_version_id
-    if version is not None and version != source.version_id:
-        raise InvalidArgument(MSG_INVALID_VERSION, "versionId", version)
     plan = objects.source_plan(source, request.source_sse, request.context)
     conditions.evaluate_copy_source(
         request.source_conditions, source.etag, source.last_modified, now=objects.clock.now()
@@ -157,22 +151,31 @@ def _check_source(request: CopyRequest, source: StoredObject, objects: ObjectSer
     return plan
 
 
-def copy_object(objects: ObjectService, request: CopyRequest) -> StoredObject:
-    """CopyObject: check the request, re-encrypt the source's plaintext and store the target.
+def copy_object(objects: ObjectService, request: CopyRequest) -> tuple[StoredObject, StoredObject]:
+    """CopyObject: check the request, re-encrypt the source's plaintext and store the target;
+    returns the target as stored and the source version copied.
 
     The target is sealed under a fresh data key, so a copy always re-encrypts: an SSE-C source copied
     under another customer key (key rotation, K8/K9), to SSE-S3 (K6) or between KMS keys gets new
     ciphertext. The source's encryption context is not carried over (K13, P).
     """
     bucket = objects.store.bucket(request.bucket)
-    source = objects.copy_source(request.source_bucket, request.source_key, request.context)
+    source = objects.copy_source(
+        request.source_bucket, request.source_key, request.context, request.source_version_id
+    )
     source_plan = _check_source(request, source, objects)
     check_key(request.key)
     if request.directive is MetadataDirective.REPLACE:
         check_metadata(request.attributes.metadata)
     # K6: the target's encryption, never the source's.
     plan = objects.sse.write(bucket, request.key, request.sse, request.context)
-    check_changes_something(request, source, bucket)
+    # P (S3 user guide "Restoring previous versions"): copying an older version onto its own key
+    # makes it current again, a change in itself.
+    restoring = request.source_version_id is not None and (
+        objects.store.current(request.bucket, request.key) is not source
+    )
+    if not restoring:
+        check_changes_something(request, source, bucket)
     objects.check_write_conditions(bucket, request.key, request.conditions)
     algorithm = target_checksum_algorithm(request, source)
 
@@ -197,5 +200,4 @@ def copy_object(objects: ObjectService, request: CopyRequest) -> StoredObject:
     target = objects.single_part_object(
         bucket.name, request.key, got, envelope, target_attributes(request, source)
     )
-    objects.commit(target, request.conditions)
-    return target
+    return objects.commit(target, request.conditions), source

@@ -98,6 +98,11 @@ def page(bucket: Bucket, query: ListQuery) -> ListPage:
         if common is not None and common <= query.after:
             index = _end_of_run(keys, common, index)
             continue
+        if common is not None and bucket.versioning is not None:
+            end = _end_of_run(keys, common, index)
+            if not any(bucket.current(keys[i]) is not None for i in range(index, end)):
+                index = end  # every key under it is deleted (its latest is a delete marker)
+                continue
         if len(objects) + len(prefixes) == limit:
             truncated = True
             break

@@ -17,10 +17,23 @@ from pytest_s3sse._internal.clock import Clock
 from pytest_s3sse._internal.context import RequestContext
 from pytest_s3sse._internal.entropy import Entropy
 from pytest_s3sse._internal.errors import DecryptionError
-from pytest_s3sse._internal.errors.s3 import NoSuchKey, S3Error
+from pytest_s3sse._internal.errors.s3 import (
+    InvalidRequest,
+    MethodNotAllowed,
+    NoSuchKey,
+    NoSuchVersion,
+    S3Error,
+)
 from pytest_s3sse._internal.http import RequestBody, collect
 from pytest_s3sse._internal.s3 import conditions, ranges
-from pytest_s3sse._internal.s3.access import DELETE_OBJECT, GET_OBJECT, LIST_BUCKET, S3Access
+from pytest_s3sse._internal.s3.access import (
+    DELETE_OBJECT,
+    DELETE_OBJECT_VERSION,
+    GET_OBJECT,
+    GET_OBJECT_VERSION,
+    LIST_BUCKET,
+    S3Access,
+)
 from pytest_s3sse._internal.s3.limits import check_key, check_metadata, check_write_condition_values
 from pytest_s3sse._internal.s3.pipeline import (
     EAGER_DECRYPT_LIMIT,
@@ -30,7 +43,14 @@ from pytest_s3sse._internal.s3.pipeline import (
     plaintext,
     tampered,
 )
-from pytest_s3sse._internal.s3.store import Bucket, ObjectAttributes, Store, StoredObject
+from pytest_s3sse._internal.s3.store import (
+    Bucket,
+    Deleted,
+    DeleteMarker,
+    ObjectAttributes,
+    Store,
+    StoredObject,
+)
 from pytest_s3sse._internal.sse.envelope import Envelope
 from pytest_s3sse._internal.sse.plan import ReadPlan, SsePlanner
 from pytest_s3sse._internal.sse.rules import SseHeaders
@@ -40,6 +60,15 @@ from pytest_s3sse._internal.types import ChecksumAlgorithm, SseMode
 # answers cited in issue 11; P, S3 user guide "Checking object integrity": "Amazon S3 uses the
 # CRC-64/NVME checksum algorithm ... when you upload objects without a checksum").
 DEFAULT_CHECKSUM = ChecksumAlgorithm.CRC64NVME
+# D11 (A, LocalStack snapshot test_s3_copy_object_src_not_exists).
+MSG_COPY_DELETE_MARKER = (
+    "The source of a copy request may not specifically refer to a delete marker by version id."
+)
+
+
+def marker_headers(marker: DeleteMarker) -> dict[str, str]:
+    """The headers S3 sends with an answer about a delete marker (D3, D4: A)."""
+    return {"x-amz-delete-marker": "true", "x-amz-version-id": marker.version_id}
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +104,8 @@ class ReadRequest:
     part_number: int | None = None
     context: RequestContext | None = None
     checksum_mode: bool = False
+    version_id: str | None = None
+    method: str = "GET"
 
 
 @dataclass(slots=True)
@@ -134,8 +165,7 @@ class ObjectService:
             etag_md5=plan.encryption.mode is SseMode.SSE_S3,
         )
         obj = self.single_part_object(bucket.name, request.key, got, envelope, request.attributes)
-        self.commit(obj, request.conditions)
-        return obj
+        return self.commit(obj, request.conditions)
 
     def single_part_object(
         self,
@@ -168,17 +198,17 @@ class ObjectService:
         current = self.store.current(bucket.name, key)
         conditions.check_write(cond, current.etag if current else None, key)
 
-    def commit(self, obj: StoredObject, cond: conditions.Conditions | None = None) -> None:
+    def commit(self, obj: StoredObject, cond: conditions.Conditions | None = None) -> StoredObject:
         """Store ``obj`` as the current version of its key (the bucket must still exist); the
-        write conditions are checked again in the same locked step (:meth:`Store.commit`)."""
+        write conditions are checked again in the same locked step (:meth:`Store.commit`).
+        Returns what was stored (with its version id)."""
         if cond is None or (cond.if_none_match is None and cond.if_match is None):
-            self.store.commit(obj)
-            return
+            return self.store.commit(obj)
 
         def check(current: StoredObject | None) -> None:
             conditions.check_write(cond, current.etag if current else None, obj.key)
 
-        self.store.commit(obj, check)
+        return self.store.commit(obj, check)
 
     # -- reads --------------------------------------------------------------------------------
     def lookup(self, bucket_name: str, key: str) -> StoredObject:
@@ -188,18 +218,48 @@ class ObjectService:
             raise NoSuchKey(key)
         return obj
 
-    def readable(self, bucket_name: str, key: str, context: RequestContext | None) -> StoredObject:
-        """The current version of an object its requester may read (the gate allowed s3:GetObject):
-        a missing key is 404 NoSuchKey only for a requester that may list the bucket
-        (``s3:ListBucket``), 403 AccessDenied otherwise (E13, P: GetObject and HeadObject
-        "Permissions"; the denial of s3:ListBucket, U for its text)."""
+    def readable(
+        self,
+        bucket_name: str,
+        key: str,
+        context: RequestContext | None,
+        version_id: str | None = None,
+        method: str = "GET",
+    ) -> StoredObject:
+        """The current version of an object (or version ``version_id``) its requester may read (the
+        gate allowed s3:GetObject, or s3:GetObjectVersion): a missing key is 404 NoSuchKey only for
+        a requester that may list the bucket (``s3:ListBucket``), 403 AccessDenied otherwise (E13,
+        P: GetObject and HeadObject "Permissions"; the denial of s3:ListBucket, U for its text).
+
+        A current delete marker is 404 NoSuchKey with the marker's headers (D3); a delete marker
+        asked for by version id is 405 MethodNotAllowed with them and ``Allow: DELETE`` (D4, D5).
+        """
+        if version_id is not None:
+            return self.version(bucket_name, key, version_id, method)
         obj = self.store.current(bucket_name, key)
         if obj is None:
             if context is not None:
                 bucket = self.access.resource(bucket_name, None, context.region)
                 self.access.check(context, LIST_BUCKET, bucket)
-            raise NoSuchKey(key)
+            err = NoSuchKey(key)
+            latest = self.store.latest(bucket_name, key)
+            if type(latest) is DeleteMarker:
+                err.headers.update(marker_headers(latest))
+            raise err
         return obj
+
+    def version(self, bucket_name: str, key: str, version_id: str, method: str) -> StoredObject:
+        """Version ``version_id`` of ``key``: InvalidArgument (E1, E2), NoSuchVersion (E3), or 405
+        MethodNotAllowed for a delete marker (D4: ``Method``, ``ResourceType: DeleteMarker`` and
+        the marker's headers with ``Allow: DELETE``, A; ``Last-Modified``, P)."""
+        found = self.store.version(bucket_name, key, version_id)
+        if isinstance(found, DeleteMarker):
+            err = MethodNotAllowed(method, "DeleteMarker")
+            err.headers.update(marker_headers(found))
+            err.headers["allow"] = "DELETE"
+            err.headers["last-modified"] = found.last_modified.strftime("%a, %d %b %Y %H:%M:%S GMT")
+            raise err
+        return found
 
     def read(self, request: ReadRequest, *, with_body: bool) -> ReadResult:
         """GetObject (``with_body``) or HeadObject.
@@ -207,7 +267,9 @@ class ObjectService:
         The SSE-C key is checked before the conditions (U: no recording orders them), so a request
         without the right key learns nothing about the object from a 304 or a 412.
         """
-        obj = self.readable(request.bucket, request.key, request.context)
+        obj = self.readable(
+            request.bucket, request.key, request.context, request.version_id, request.method
+        )
         plan = self.sse.read(
             obj.envelope, self.store.bucket(obj.bucket), obj.key, request.sse, request.context
         )
@@ -227,15 +289,27 @@ class ObjectService:
         return result
 
     def copy_source(
-        self, bucket_name: str, key: str, context: RequestContext | None
+        self,
+        bucket_name: str,
+        key: str,
+        context: RequestContext | None,
+        version_id: str | None = None,
     ) -> StoredObject:
         """The source of a copy (CopyObject, UploadPartCopy): reading it is an action of its own,
-        ``s3:GetObject`` on the source object (E14, P), asked before the source is looked up, so a
-        requester that may not read it learns nothing of whether it exists."""
+        ``s3:GetObject`` on the source object (``s3:GetObjectVersion`` for a version named by id:
+        E14, P), asked before the source is looked up, so a requester that may not read it learns
+        nothing of whether it exists. A current delete marker is NoSuchKey (D10); a delete marker
+        named by version id is 400 InvalidRequest (D11)."""
         if context is not None:
             resource = self.access.resource(bucket_name, key, context.region)
-            self.access.check(context, GET_OBJECT, resource)
-        return self.lookup(bucket_name, key)
+            action = GET_OBJECT if version_id is None else GET_OBJECT_VERSION
+            self.access.check(context, action, resource)
+        if version_id is None:
+            return self.lookup(bucket_name, key)
+        found = self.store.version(bucket_name, key, version_id)
+        if isinstance(found, DeleteMarker):
+            raise InvalidRequest(MSG_COPY_DELETE_MARKER)
+        return found
 
     def source_plan(
         self,
@@ -274,8 +348,12 @@ class ObjectService:
 
     # -- deletes ------------------------------------------------------------------------------
     def delete(
-        self, bucket_name: str, key: str, if_match: str | None = None
-    ) -> StoredObject | None:
+        self,
+        bucket_name: str,
+        key: str,
+        if_match: str | None = None,
+        version_id: str | None = None,
+    ) -> Deleted:
         """DeleteObject: removes the key if present; deleting a missing key succeeds.
 
         With ``If-Match`` (S3's conditional deletes, 2024) the key is removed only while its current
@@ -283,30 +361,42 @@ class ObjectService:
         ``If-Match`` otherwise (A, LocalStack snapshot test_delete_object_if_match_non_express), and
         404 NoSuchKey for a key that is not there (U: as a conditional write, section 5c).
         """
+        now = self.clock.now()
         if if_match is None:
-            return self.store.remove(bucket_name, key)
+            return self.store.delete(bucket_name, key, version_id, now)
 
         def check(current: StoredObject | None) -> None:
             conditions.check_write(
                 conditions.Conditions(if_match=if_match), current.etag if current else None, key
             )
 
-        return self.store.remove(bucket_name, key, check)
+        return self.store.delete(bucket_name, key, version_id, now, check)
 
     def delete_many(
-        self, bucket_name: str, keys: list[str], context: RequestContext | None
-    ) -> list[tuple[str, S3Error | None]]:
-        """DeleteObjects: each key is deleted if its requester may (``s3:DeleteObject`` on it, asked
-        key by key), and answered with its own error otherwise."""
-        results: list[tuple[str, S3Error | None]] = []
-        for key in keys:
+        self,
+        bucket_name: str,
+        keys: list[tuple[str, str | None]],
+        context: RequestContext | None,
+    ) -> list[tuple[str, str | None, Deleted | S3Error]]:
+        """DeleteObjects: each (key, version id) is deleted if its requester may
+        (``s3:DeleteObject``, or ``s3:DeleteObjectVersion`` with a version id, on it, asked key by
+        key), and answered with its own error otherwise. A version id never issued is NoSuchVersion
+        here (E4, A: LocalStack snapshots test_delete_objects and test_delete_objects_versioned)."""
+        results: list[tuple[str, str | None, Deleted | S3Error]] = []
+        for key, version_id in keys:
             try:
                 if context is not None:
                     resource = self.access.resource(bucket_name, key, context.region)
-                    self.access.check(context, DELETE_OBJECT, resource)
-                self.delete(bucket_name, key)
+                    action = DELETE_OBJECT if version_id is None else DELETE_OBJECT_VERSION
+                    self.access.check(context, action, resource)
+                try:
+                    done = self.delete(bucket_name, key, version_id=version_id)
+                except S3Error as err:
+                    if err.code != "InvalidArgument" or version_id is None:
+                        raise
+                    raise NoSuchVersion(key, version_id) from None
             except S3Error as err:
-                results.append((key, err))
+                results.append((key, version_id, err))
             else:
-                results.append((key, None))
+                results.append((key, version_id, done))
         return results

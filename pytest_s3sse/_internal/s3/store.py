@@ -34,7 +34,13 @@ from types import MappingProxyType
 from typing import Concatenate, NamedTuple, ParamSpec, TypeVar
 
 from pytest_s3sse._internal.crypto.segments import SealedPart
-from pytest_s3sse._internal.errors.s3 import NoSuchBucket, NoSuchKey, NoSuchUpload
+from pytest_s3sse._internal.errors.s3 import (
+    NoSuchBucket,
+    NoSuchKey,
+    NoSuchUpload,
+    NoSuchVersion,
+    invalid_version_id,
+)
 from pytest_s3sse._internal.policy.document import Policy
 from pytest_s3sse._internal.sse.envelope import Envelope
 from pytest_s3sse._internal.sse.rules import IMPLICIT_DEFAULT, BucketDefault
@@ -42,6 +48,8 @@ from pytest_s3sse._internal.types import ChecksumAlgorithm, ObjectEncryption, Pr
 
 EMPTY: Mapping[str, str] = MappingProxyType({})
 COMPLETED_KEPT = 1000  # completed uploads remembered per bucket (for a repeated Complete)
+NULL = "null"  # the version id of every write to an unversioned or suspended bucket (I3, P)
+ENABLED, SUSPENDED = "Enabled", "Suspended"
 P = ParamSpec("P")
 T = TypeVar("T")
 
@@ -99,6 +107,31 @@ class StoredObject:
     def parts_count(self) -> int:
         """How many parts the object was uploaded in (1 for a single PUT)."""
         return len(self.parts)
+
+
+@dataclass(frozen=True, slots=True)
+class DeleteMarker:
+    """A delete marker: the version a DeleteObject without ``versionId`` leaves on a versioned (or
+    suspended: ``null``) bucket. It has no data; only ListObjectVersions lists it (P, S3 user guide
+    "Working with delete markers")."""
+
+    bucket: str
+    key: str
+    version_id: str
+    last_modified: datetime
+
+
+Version = StoredObject | DeleteMarker
+
+
+@dataclass(frozen=True, slots=True)
+class Deleted:
+    """What a DeleteObject did: the version it made or removed (None: nothing, on an unversioned
+    bucket) and whether that version is a delete marker (``x-amz-delete-marker``)."""
+
+    version_id: str | None
+    delete_marker: bool
+    removed: StoredObject | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +207,23 @@ class ObjectRemoved(NamedTuple):
     version_id: str
 
 
+class DeleteMarkerCreated(NamedTuple):
+    """A DeleteObject on a versioned or suspended bucket left a delete marker ``version_id``;
+    ``replaced`` is the null version it took the place of (suspended buckets), if any."""
+
+    bucket: str
+    key: str
+    version_id: str
+    replaced: str | None = None
+
+
+class VersioningSet(NamedTuple):
+    """PutBucketVersioning: the bucket's versioning is now ``status`` (Enabled or Suspended)."""
+
+    bucket: str
+    status: str
+
+
 class BucketCreated(NamedTuple):
     """A new bucket."""
 
@@ -212,6 +262,8 @@ class PublicAccessBlockSet(NamedTuple):
 StoreEvent = (
     ObjectCommitted
     | ObjectRemoved
+    | DeleteMarkerCreated
+    | VersioningSet
     | BucketCreated
     | BucketDeleted
     | DefaultEncryptionSet
@@ -256,7 +308,13 @@ class Bucket:
     policy_public: bool = False
     # Block Public Access (None: no configuration; new buckets get ALL_BLOCKED).
     public_access_block: PublicAccessBlock | None = None
-    objects: dict[str, list[StoredObject]] = field(default_factory=dict)
+    # Versioning: None (never configured), "Enabled" or "Suspended" (it never returns to None, V6).
+    versioning: str | None = None
+    # key -> its versions, oldest first (the last one is the current version, perhaps a delete marker)
+    objects: dict[str, list[Version]] = field(default_factory=dict)
+    # Every version id issued in this bucket, so an id S3 never issued is told apart from one that
+    # names a version since deleted (E2 InvalidArgument vs E3 NoSuchVersion; I6).
+    issued: set[str] = field(default_factory=set)
     sorted_keys: list[str] = field(default_factory=list)
     uploads: dict[str, MultipartUpload] = field(default_factory=dict)
     # The latest completed uploads' results (upload id -> the object without its ciphertext), so a
@@ -264,27 +322,71 @@ class Bucket:
     completed: dict[str, StoredObject] = field(default_factory=dict)
 
     def current(self, key: str) -> StoredObject | None:
-        """The current version of ``key``, or None."""
+        """The current version of ``key``, or None (no such key, or its latest is a delete marker)."""
+        versions = self.objects.get(key)
+        if not versions:
+            return None
+        latest = versions[-1]
+        return latest if type(latest) is StoredObject else None
+
+    def latest(self, key: str) -> Version | None:
+        """The latest version of ``key`` (a delete marker included), or None."""
         versions = self.objects.get(key)
         return versions[-1] if versions else None
 
-    def _put(self, obj: StoredObject) -> StoredObject | None:
-        """Make ``obj`` the current (only, while unversioned) version of its key; returns the
-        version it replaced, if any."""
-        versions = self.objects.get(obj.key)
+    def version(self, key: str, version_id: str) -> Version:
+        """The version ``version_id`` of ``key``: InvalidArgument for an id this bucket never issued
+        (E1, E2), NoSuchVersion for one that names no version of ``key`` (E3)."""
+        if version_id != NULL and version_id not in self.issued:
+            raise invalid_version_id(version_id)
+        for found in reversed(self.objects.get(key, ())):
+            if found.version_id == version_id:
+                return found
+        raise NoSuchVersion(key, version_id)
+
+    def _add(self, entry: Version) -> Version | None:
+        """Add ``entry`` as the newest version of its key, by the bucket's versioning; returns the
+        version it took the place of (unversioned, or the null version while suspended)."""
+        versions = self.objects.get(entry.key)
         if versions is None:
-            bisect.insort(self.sorted_keys, obj.key)
-        self.objects[obj.key] = [obj]
-        return versions[-1] if versions else None
+            bisect.insort(self.sorted_keys, entry.key)
+            self.objects[entry.key] = [entry]
+            return None
+        if self.versioning is None:
+            self.objects[entry.key] = [entry]
+            return versions[-1]
+        replaced = None
+        if entry.version_id == NULL:  # suspended: the null version is overwritten (I3)
+            for index, found in enumerate(versions):
+                if found.version_id == NULL:
+                    replaced = versions.pop(index)
+                    break
+        versions.append(entry)
+        return replaced
+
+    def _put(self, obj: StoredObject) -> StoredObject | None:
+        """Make ``obj`` the current version of its key; returns the object version it replaced
+        (None for a new key, and on a versioned bucket, where nothing is replaced)."""
+        replaced = self._add(obj)
+        return replaced if type(replaced) is StoredObject else None
+
+    def _drop(self, key: str, versions: list[Version], index: int) -> Version:
+        """Remove one version; a key whose last version goes leaves the bucket."""
+        removed = versions.pop(index)
+        if not versions:
+            del self.objects[key]
+            del self.sorted_keys[bisect.bisect_left(self.sorted_keys, key)]
+        return removed
 
     def _remove(self, key: str) -> StoredObject | None:
-        """Delete ``key``; returns what was removed, if anything."""
+        """Delete ``key`` (unversioned bucket); returns what was removed, if anything."""
         versions = self.objects.pop(key, None)
         if versions is None:
             return None
         index = bisect.bisect_left(self.sorted_keys, key)
         del self.sorted_keys[index]
-        return versions[-1]
+        latest = versions[-1]
+        return latest if type(latest) is StoredObject else None
 
     def _upload(self, key: str, upload_id: str) -> MultipartUpload:
         """The upload in progress (a wrong key is NoSuchUpload too: A)."""
@@ -303,10 +405,24 @@ class Store:
     """All buckets of one engine, and the lock over them; ``on_change`` hears of each committed
     change, under the lock (see the module docstring)."""
 
-    def __init__(self, on_change: Callable[[StoreEvent], None] | None = None) -> None:
+    def __init__(
+        self,
+        on_change: Callable[[StoreEvent], None] | None = None,
+        version_ids: Callable[[], str] | None = None,
+    ) -> None:
         self._lock = threading.RLock()
         self._buckets: dict[str, Bucket] = {}
         self._on_change = on_change
+        # Draws a new version id (the engine's seeded entropy, in AWS's shape: I2).
+        self._version_ids = version_ids or _counter()
+
+    def _new_version_id(self, bucket: Bucket) -> str:
+        """A version id for the next version in ``bucket`` (``null`` unless versioning is Enabled)."""
+        if bucket.versioning != ENABLED:
+            return NULL
+        version_id = self._version_ids()
+        bucket.issued.add(version_id)
+        return version_id
 
     def _committed(self, obj: StoredObject, replaced: StoredObject | None) -> None:
         if self._on_change is not None:
@@ -406,18 +522,47 @@ class Store:
                 self._on_change(PublicAccessBlockSet(name, config))
         return bucket
 
+    def set_versioning(self, name: str, status: str) -> Bucket:
+        """PutBucketVersioning: ``status`` is Enabled or Suspended (checked by the caller)."""
+        with self._lock:
+            bucket = self._bucket(name)
+            bucket.versioning = status
+            if self._on_change is not None:
+                self._on_change(VersioningSet(name, status))
+        return bucket
+
     # -- objects ------------------------------------------------------------------------------
     def snapshot(self, bucket: str | None = None) -> list[StoredObject]:
-        """Every stored object of ``bucket`` (NoSuchBucket when it does not exist) or of every
-        bucket, ordered by bucket and key: a copy, for reports and assertions."""
+        """Every stored object version of ``bucket`` (NoSuchBucket when it does not exist) or of
+        every bucket, ordered by bucket, key and age (newest first; delete markers left out): a
+        copy, for reports and assertions."""
+        return [obj for obj, _ in self.versions_snapshot(bucket)]
+
+    def versions_snapshot(self, bucket: str | None = None) -> list[tuple[StoredObject, bool]]:
+        """As :meth:`snapshot`, each object version with whether it is its key's latest version
+        (S3 Inventory's IsLatest: False under a current delete marker)."""
         with self._lock:
             names = [bucket] if bucket is not None else sorted(self._buckets)
-            found: list[StoredObject] = []
+            found: list[tuple[StoredObject, bool]] = []
             for name in names:
                 held = self._bucket(name)
                 for key in held.sorted_keys:
-                    found.extend(held.objects.get(key, ()))
+                    versions = held.objects[key]
+                    latest = versions[-1]
+                    found.extend(
+                        (v, v is latest) for v in reversed(versions) if type(v) is StoredObject
+                    )
             return found
+
+    def version(self, bucket: str, key: str, version_id: str) -> Version:
+        """The version ``version_id`` of ``key`` (InvalidArgument, NoSuchVersion, NoSuchBucket)."""
+        with self._lock:
+            return self._bucket(bucket).version(key, version_id)
+
+    def latest(self, bucket: str, key: str) -> Version | None:
+        """The latest version of ``key``, a delete marker included (None: no such key)."""
+        with self._lock:
+            return self._bucket(bucket).latest(key)
 
     def current(self, bucket: str, key: str) -> StoredObject | None:
         """The current version of ``key`` (None: no such key; NoSuchBucket: no such bucket)."""
@@ -426,14 +571,18 @@ class Store:
 
     def commit(
         self, obj: StoredObject, check: Callable[[StoredObject | None], None] | None = None
-    ) -> None:
+    ) -> StoredObject:
         """Store ``obj`` as the current version of its key, once ``check(current version)`` (a
-        conditional write's rule, which raises to refuse) passed; the bucket must still exist."""
+        conditional write's rule, which raises to refuse) passed; the bucket must still exist.
+        Returns what was stored: ``obj`` with the version id the bucket's versioning gives it."""
         with self._lock:
             bucket = self._bucket(obj.bucket)
             if check is not None:
                 check(bucket.current(obj.key))
+            if bucket.versioning is not None:
+                obj = replace(obj, version_id=self._new_version_id(bucket))
             self._committed(obj, bucket._put(obj))
+        return obj
 
     def remove(
         self, bucket: str, key: str, check: Callable[[StoredObject | None], None] | None = None
@@ -449,15 +598,68 @@ class Store:
                 self._on_change(ObjectRemoved(bucket, key, removed.version_id))
         return removed
 
+    def delete(
+        self,
+        bucket: str,
+        key: str,
+        version_id: str | None,
+        now: datetime,
+        check: Callable[[StoredObject | None], None] | None = None,
+    ) -> Deleted:
+        """DeleteObject on any bucket, once ``check(current version)`` passed.
+
+        Without ``version_id``: an unversioned bucket removes the key; a versioned one adds a delete
+        marker (even for a key that never existed, D1), a suspended one a ``null`` marker in place
+        of the null version (D2). With one: that version is removed for good (D8, D9); a version
+        that is not there (any more) is no error (U: LocalStack answers 204), an id never issued is
+        InvalidArgument (E1, E2).
+        """
+        with self._lock:
+            found = self._bucket(bucket)
+            if check is not None:
+                check(found.current(key))
+            if version_id is not None:
+                return self._delete_version(found, key, version_id)
+            if found.versioning is None:
+                removed = found._remove(key)
+                if removed is not None and self._on_change is not None:
+                    self._on_change(ObjectRemoved(bucket, key, removed.version_id))
+                return Deleted(None, delete_marker=False, removed=removed)
+            marker = DeleteMarker(bucket, key, self._new_version_id(found), now)
+            replaced = found._add(marker)
+            if self._on_change is not None:
+                self._on_change(
+                    DeleteMarkerCreated(
+                        bucket, key, marker.version_id, None if replaced is None else NULL
+                    )
+                )
+            return Deleted(marker.version_id, delete_marker=True)
+
+    def _delete_version(self, bucket: Bucket, key: str, version_id: str) -> Deleted:
+        if version_id != NULL and version_id not in bucket.issued:
+            raise invalid_version_id(version_id)
+        versions = bucket.objects.get(key, [])
+        for index, entry in enumerate(versions):
+            if entry.version_id == version_id:
+                removed = bucket._drop(key, versions, index)
+                if self._on_change is not None:
+                    self._on_change(ObjectRemoved(bucket.name, key, version_id))
+                is_marker = type(removed) is DeleteMarker
+                obj = removed if type(removed) is StoredObject else None
+                return Deleted(version_id, delete_marker=is_marker, removed=obj)
+        return Deleted(version_id, delete_marker=False)
+
     def replace(self, obj: StoredObject) -> None:
         """Put ``obj`` in place of the current version of its key, which must exist (NoSuchKey): the
         test API's simulated corruption at rest, not an S3 change (so no event)."""
         with self._lock:
             bucket = self._bucket(obj.bucket)
-            versions = bucket.objects.get(obj.key)
-            if not versions:
-                raise NoSuchKey(obj.key)
-            versions[-1] = obj
+            versions = bucket.objects.get(obj.key, [])
+            for index, entry in enumerate(versions):
+                if entry.version_id == obj.version_id:
+                    versions[index] = obj
+                    return
+            raise NoSuchKey(obj.key)
 
     def read(
         self,
@@ -518,6 +720,8 @@ class Store:
         with self._lock:
             bucket = self._still_there(upload)
             obj = build(upload, bucket.current(upload.key))
+            if bucket.versioning is not None:
+                obj = replace(obj, version_id=self._new_version_id(bucket))
             replaced = bucket._put(obj)
             del bucket.uploads[upload.upload_id]
             bucket.completed[upload.upload_id] = replace(obj, parts=())  # no ciphertext kept
@@ -543,3 +747,9 @@ class Store:
         """The bucket's uploads in progress, in no particular order (a snapshot)."""
         with self._lock:
             return list(self._bucket(bucket).uploads.values())
+
+
+def _counter() -> Callable[[], str]:
+    """Version ids for a store built without an entropy source (unit tests): 32 characters."""
+    count = iter(range(1, 1 << 62))
+    return lambda: f"{next(count):032d}"

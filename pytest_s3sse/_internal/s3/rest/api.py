@@ -34,6 +34,7 @@ from pytest_s3sse._internal.s3.rest.multipart import MultipartOps
 from pytest_s3sse._internal.s3.rest.objects import ObjectOps
 from pytest_s3sse._internal.s3.rest.operation_keys import EXPECTED_OWNER, OperationKeys
 from pytest_s3sse._internal.s3.rest.policies import PolicyOps
+from pytest_s3sse._internal.s3.rest.versioning import VersioningOps
 from pytest_s3sse._internal.sse.kms import check_transport
 
 # (level, method, sub-resource) -> operation name, for routes and for naming what answers 501.
@@ -170,6 +171,7 @@ class S3Api:
             "PutPublicAccessBlock": policies.put_public_access_block,
             "GetPublicAccessBlock": policies.get_public_access_block,
             "DeletePublicAccessBlock": policies.delete_public_access_block,
+            **VersioningOps(services).handlers(),
         }
 
     def resolve(self, request: HttpRequest, target: routing.Target) -> str:
@@ -289,6 +291,7 @@ class S3Api:
             target.key,
             OperationKeys(call, self.services),
             expected_owner=request.headers.get(EXPECTED_OWNER),
+            version_id=request.params.get("versionId") if request.query else None,
         )
 
     def render_error(self, err: AwsError, request: HttpRequest, request_id: str) -> HttpResponse:

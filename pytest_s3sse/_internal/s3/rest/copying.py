@@ -13,7 +13,7 @@ from pytest_s3sse._internal.s3.copy import CopyRequest, MetadataDirective, copy_
 from pytest_s3sse._internal.s3.rest import copysource, xmlio
 from pytest_s3sse._internal.s3.rest import headers as hdr
 from pytest_s3sse._internal.s3.rest.call import Call, Services, xml_response
-from pytest_s3sse._internal.s3.store import StoredObject
+from pytest_s3sse._internal.s3.store import NULL, StoredObject
 from pytest_s3sse._internal.types import ChecksumAlgorithm
 
 DIRECTIVE_HEADER = "x-amz-metadata-directive"
@@ -83,8 +83,16 @@ class CopyOps:
         self.s = services
 
     def copy_object(self, call: Call) -> HttpResponse:
-        obj = copy_object(self.s.objects, copy_request(call))
+        copy = copy_request(call)
+        obj, source = copy_object(self.s.objects, copy)
         call.note(encryption=obj.encryption)
         # An SSE-C target echoes the MD5 of its own key (the target's headers, not the source's).
         headers = hdr.encryption_headers(obj, call.request) | hdr.context_echo(obj, call.request)
+        # The new version (I4, A: "null" into a suspended bucket) and the version copied (A,
+        # LocalStack snapshot test_s3_copy_object_src_not_exists; P, CopyObject).
+        target = self.s.objects.store.find_bucket(obj.bucket)
+        if target is not None and target.versioning is not None:
+            headers["x-amz-version-id"] = obj.version_id
+        if source.version_id != NULL or copy.source_version_id is not None:
+            headers["x-amz-copy-source-version-id"] = source.version_id
         return xml_response(copy_result(obj), headers=headers)

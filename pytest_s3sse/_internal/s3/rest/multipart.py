@@ -31,7 +31,7 @@ from pytest_s3sse._internal.s3.rest import copysource, xmlio
 from pytest_s3sse._internal.s3.rest import headers as hdr
 from pytest_s3sse._internal.s3.rest.buckets import canonical_user_id
 from pytest_s3sse._internal.s3.rest.call import Call, Services, empty_response, xml_response
-from pytest_s3sse._internal.s3.store import Checksum, MultipartUpload, UploadedPart
+from pytest_s3sse._internal.s3.store import NULL, Checksum, MultipartUpload, UploadedPart
 from pytest_s3sse._internal.types import ChecksumAlgorithm, Principal
 
 COPY_RANGE_HEADER = "x-amz-copy-source-range"
@@ -234,7 +234,7 @@ class MultipartOps:
         target = self._part_request(call, with_body=False)
         upload = self.s.multipart.get(target.bucket, target.key, target.upload_id)
         ref = copysource.parse(request.headers[copysource.HEADER])
-        source = self.s.objects.copy_source(ref.bucket, ref.key, call.context)
+        source = self.s.objects.copy_source(ref.bucket, ref.key, call.context, ref.version_id)
         source_plan = self.s.objects.source_plan(
             source, hdr.sse_headers(request, prefix=copysource.PREFIX), call.context
         )
@@ -254,7 +254,10 @@ class MultipartOps:
         if upload.checksum_algorithm is not None:
             pairs += _checksum_pairs(part.checksum)
         body = xmlio.document("CopyPartResult", xmlio.elements(pairs))
-        return xml_response(body, headers=hdr.encryption_headers(upload, request))
+        headers = hdr.encryption_headers(upload, request)
+        if source.version_id != NULL or ref.version_id is not None:  # P, UploadPartCopy
+            headers["x-amz-copy-source-version-id"] = source.version_id
+        return xml_response(body, headers=headers)
 
     def complete_multipart_upload(self, call: Call) -> HttpResponse:
         request = call.request
@@ -283,7 +286,10 @@ class MultipartOps:
         ]
         body = xmlio.document("CompleteMultipartUploadResult", xmlio.elements(pairs))
         call.note(encryption=obj.encryption)
-        return xml_response(body, headers=hdr.encryption_headers(obj))
+        headers = hdr.encryption_headers(obj)
+        if obj.version_id != NULL:  # P: CompleteMultipartUpload returns x-amz-version-id
+            headers["x-amz-version-id"] = obj.version_id
+        return xml_response(body, headers=headers)
 
     def abort_multipart_upload(self, call: Call) -> HttpResponse:
         self.s.multipart.abort(call.bucket, call.key, self._upload_id(call))

@@ -17,15 +17,23 @@ from pytest_s3sse._internal.s3.objects import ReadRequest, ReadResult, WriteRequ
 from pytest_s3sse._internal.s3.rest import headers as hdr
 from pytest_s3sse._internal.s3.rest import xmlio
 from pytest_s3sse._internal.s3.rest.call import Call, Services, empty_response, xml_response
-from pytest_s3sse._internal.s3.store import StoredObject
+from pytest_s3sse._internal.s3.store import NULL, Deleted, StoredObject
 
 MAX_DELETE_KEYS = 1000
 DIRECTORY_BUCKET_DELETE_CONDITIONS = ("x-amz-if-match-last-modified-time", "x-amz-if-match-size")
 
 
+def version_param(request: HttpRequest) -> str | None:
+    """The ``versionId`` a request names (None: none; one dict read only when there is a query)."""
+    return request.params.get("versionId") if request.query else None
+
+
 def write_response_headers(obj: StoredObject, request: HttpRequest) -> dict[str, str]:
-    """ETag, checksum and encryption headers of a write (and the requester's KMS context)."""
+    """ETag, checksum and encryption headers of a write (and the requester's KMS context), and the
+    new version's id on a versioned bucket (I4, A: none while unversioned or suspended)."""
     out = {"etag": obj.quoted_etag}
+    if obj.version_id != NULL:
+        out["x-amz-version-id"] = obj.version_id
     if obj.checksum is not None:
         out[obj.checksum.algorithm.header] = obj.checksum.value
         out["x-amz-checksum-type"] = obj.checksum.type
@@ -73,9 +81,13 @@ class ObjectOps:
             range=None if part is not None else request.headers.get("range"),
             context=call.context,
             checksum_mode=checksum_mode,
+            version_id=version_param(request),
+            method=request.method,
         )
         if part is not None:
-            obj = self.s.objects.readable(call.bucket, call.key, call.context)
+            obj = self.s.objects.readable(
+                call.bucket, call.key, call.context, read.version_id, read.method
+            )
             if part > obj.parts_count:
                 raise InvalidPartNumber(
                     extra={
@@ -99,6 +111,13 @@ class ObjectOps:
             result.obj, checksum_mode=checksum_mode and not result.partial, request=request
         )
         headers["content-length"] = str(result.length)
+        obj = result.obj
+        if obj.version_id != NULL:
+            headers["x-amz-version-id"] = obj.version_id
+        else:  # I4 (A): a null version says so once the bucket has a versioning state
+            bucket = self.s.objects.store.find_bucket(obj.bucket)
+            if bucket is not None and bucket.versioning is not None:
+                headers["x-amz-version-id"] = NULL
         if result.partial:
             headers["content-range"] = ranges.content_range(
                 result.start, result.stop, result.obj.size
@@ -130,8 +149,19 @@ class ObjectOps:
                 # A: directory buckets only; on a general-purpose bucket 501 naming the header
                 # (LocalStack snapshot test_delete_object_if_match_all_non_express; s3-errors.md 5c).
                 raise NotImplementedS3.header(name)
-        self.s.objects.delete(call.bucket, call.key, if_match=h.get("if-match"))
-        return empty_response(204)
+        done = self.s.objects.delete(
+            call.bucket,
+            call.key,
+            if_match=h.get("if-match"),
+            version_id=version_param(call.request),
+        )
+        # D1, D2, D8, D9 (A): the version made or removed, and whether it is a delete marker.
+        headers = {}
+        if done.delete_marker:
+            headers["x-amz-delete-marker"] = "true"
+        if done.version_id is not None:
+            headers["x-amz-version-id"] = done.version_id
+        return empty_response(204, headers)
 
     def delete_objects(self, call: Call) -> HttpResponse:
         self.s.buckets.get(call.bucket)
@@ -142,17 +172,25 @@ class ObjectOps:
         entries = root.findall("Object")
         if not entries or len(entries) > MAX_DELETE_KEYS:
             raise MalformedXML
-        keys = [key for entry in entries if (key := xmlio.child_text(entry, "Key")) is not None]
+        keys = [
+            (key, xmlio.child_text(entry, "VersionId"))
+            for entry in entries
+            if (key := xmlio.child_text(entry, "Key")) is not None
+        ]
         if len(keys) != len(entries):
             raise MalformedXML  # the whole document is checked before anything is deleted
         deleted, errors = [], []
-        for key, err in self.s.objects.delete_many(call.bucket, keys, call.context):
-            if err is None:
-                deleted.append(xmlio.element("Key", key))
+        for key, version_id, done in self.s.objects.delete_many(call.bucket, keys, call.context):
+            if isinstance(done, Deleted):
+                # D12 (A): a delete marker made or removed says so, with its id.
+                pairs: list[tuple[str, object | None]] = [("Key", key), ("VersionId", version_id)]
+                if done.delete_marker:
+                    pairs += [("DeleteMarker", "true"), ("DeleteMarkerVersionId", done.version_id)]
+                deleted.append(xmlio.elements(pairs))
             else:
-                errors.append(
-                    xmlio.elements((("Key", key), ("Code", err.code), ("Message", err.message)))
-                )
+                pairs = [("Key", key), ("VersionId", version_id)]
+                pairs += [("Code", done.code), ("Message", done.message)]
+                errors.append(xmlio.elements(pairs))
         inner = "" if quiet else "".join(f"<Deleted>{d}</Deleted>" for d in deleted)
         inner += "".join(f"<Error>{e}</Error>" for e in errors)
         return xml_response(xmlio.document("DeleteResult", inner))
