@@ -42,6 +42,8 @@ from pytest_s3sse._internal.types import ChecksumAlgorithm, ObjectEncryption, Pr
 
 EMPTY: Mapping[str, str] = MappingProxyType({})
 COMPLETED_KEPT = 1000  # completed uploads remembered per bucket (for a repeated Complete)
+# An object's or a bucket's tags: (key, value) pairs sorted by key (s3/tagging.py checks them).
+Tags = tuple[tuple[str, str], ...]
 P = ParamSpec("P")
 T = TypeVar("T")
 
@@ -59,6 +61,7 @@ class ObjectAttributes:
     metadata: Mapping[str, str] = field(default_factory=lambda: EMPTY)
     storage_class: str = "STANDARD"
     website_redirect: str | None = None
+    tags: Tags = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +177,23 @@ class ObjectRemoved(NamedTuple):
     version_id: str
 
 
+class ObjectTagsSet(NamedTuple):
+    """The tags of version ``version_id`` of ``key`` were replaced (PutObjectTagging,
+    DeleteObjectTagging): no new version, the same ETag."""
+
+    bucket: str
+    key: str
+    version_id: str
+    tags: Tags
+
+
+class BucketTagsSet(NamedTuple):
+    """A bucket's tags were put (``tags``) or deleted (None): PutBucketTagging, DeleteBucketTagging."""
+
+    bucket: str
+    tags: Tags | None
+
+
 class BucketCreated(NamedTuple):
     """A new bucket."""
 
@@ -217,6 +237,8 @@ StoreEvent = (
     | DefaultEncryptionSet
     | BucketPolicySet
     | PublicAccessBlockSet
+    | ObjectTagsSet
+    | BucketTagsSet
 )
 
 
@@ -256,6 +278,7 @@ class Bucket:
     policy_public: bool = False
     # Block Public Access (None: no configuration; new buckets get ALL_BLOCKED).
     public_access_block: PublicAccessBlock | None = None
+    tags: Tags | None = None  # PutBucketTagging's set (None: no tag set)
     objects: dict[str, list[StoredObject]] = field(default_factory=dict)
     sorted_keys: list[str] = field(default_factory=list)
     uploads: dict[str, MultipartUpload] = field(default_factory=dict)
@@ -458,6 +481,30 @@ class Store:
             if not versions:
                 raise NoSuchKey(obj.key)
             versions[-1] = obj
+
+    def retag(
+        self, bucket: str, key: str, change: Callable[[StoredObject | None], StoredObject]
+    ) -> StoredObject:
+        """Put ``change(current version)`` (the same version with other tags; it raises to refuse:
+        NoSuchKey) in place of the current version of ``key``: tags change no version, ETag or
+        LastModified. Versioning makes this find the version a request names."""
+        with self._lock:
+            found = self._bucket(bucket)
+            obj = change(found.current(key))
+            versions = found.objects[key]
+            versions[-1] = obj
+            if self._on_change is not None:
+                self._on_change(ObjectTagsSet(bucket, key, obj.version_id, obj.attributes.tags))
+        return obj
+
+    def set_bucket_tags(self, name: str, tags: Tags | None) -> Bucket:
+        """Put (``tags``) or delete (None) the bucket's tag set."""
+        with self._lock:
+            bucket = self._bucket(name)
+            bucket.tags = tags
+            if self._on_change is not None:
+                self._on_change(BucketTagsSet(name, tags))
+        return bucket
 
     def read(
         self,

@@ -34,6 +34,7 @@ from pytest_s3sse._internal.s3.rest.multipart import MultipartOps
 from pytest_s3sse._internal.s3.rest.objects import ObjectOps
 from pytest_s3sse._internal.s3.rest.operation_keys import EXPECTED_OWNER, OperationKeys
 from pytest_s3sse._internal.s3.rest.policies import PolicyOps
+from pytest_s3sse._internal.s3.rest.tagging import TaggingOps
 from pytest_s3sse._internal.sse.kms import check_transport
 
 # (level, method, sub-resource) -> operation name, for routes and for naming what answers 501.
@@ -170,6 +171,15 @@ class S3Api:
             "PutPublicAccessBlock": policies.put_public_access_block,
             "GetPublicAccessBlock": policies.get_public_access_block,
             "DeletePublicAccessBlock": policies.delete_public_access_block,
+        }
+        tagging = TaggingOps(services)
+        self.handlers |= {
+            "PutObjectTagging": tagging.put_object_tagging,
+            "GetObjectTagging": tagging.get_object_tagging,
+            "DeleteObjectTagging": tagging.delete_object_tagging,
+            "PutBucketTagging": tagging.put_bucket_tagging,
+            "GetBucketTagging": tagging.get_bucket_tagging,
+            "DeleteBucketTagging": tagging.delete_bucket_tagging,
         }
 
     def resolve(self, request: HttpRequest, target: routing.Target) -> str:
