@@ -316,3 +316,26 @@ def test_a_tagging_change_is_a_store_event(s3, bucket, s3sse):
 
     events = [e for e in s3sse.engine.events if isinstance(e, ObjectTagsSet)]
     assert events == [ObjectTagsSet(bucket, "k", "null", (("a", "1"),))]
+
+
+# -- the trail --------------------------------------------------------------------------------
+
+
+def test_object_tagging_operations_are_data_events_on_the_object(s3sse, s3, bucket):
+    # P: S3 user guide "Amazon S3 CloudTrail events" (object-level tagging is a data event).
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+    s3.put_object_tagging(Bucket=bucket, Key="k", Tagging=_tagset(a="1"))
+    s3.get_object_tagging(Bucket=bucket, Key="k")
+    s3.delete_object_tagging(Bucket=bucket, Key="k")
+    for name in ("PutObjectTagging", "GetObjectTagging", "DeleteObjectTagging"):
+        (record,) = [r for r in s3sse.trail.records if r["eventName"] == name]
+        assert record["eventCategory"] == "Data"
+        assert record["requestParameters"]["tagging"] == ""
+        assert record["resources"][0] == {"type": "AWS::S3::Object", "ARN": "arn:aws:s3:::bkt/k"}
+        assert record["readOnly"] is (name == "GetObjectTagging")
+
+
+def test_bucket_tagging_operations_are_management_events(s3sse, s3, bucket):
+    s3.put_bucket_tagging(Bucket=bucket, Tagging=_tagset(a="1"))
+    (record,) = [r for r in s3sse.trail.records if r["eventName"] == "PutBucketTagging"]
+    assert record["eventCategory"] == "Management"

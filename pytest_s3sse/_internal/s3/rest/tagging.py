@@ -8,10 +8,12 @@ The request and response are one document (P: API reference, Tagging, TagSet, Ta
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from urllib.parse import unquote_plus
 
 from pytest_s3sse._internal.errors.s3 import InvalidArgument, MalformedXML, NoSuchTagSet
 from pytest_s3sse._internal.http import HttpResponse
+from pytest_s3sse._internal.policy.conditions import RequestValue
 from pytest_s3sse._internal.s3.rest import xmlio
 from pytest_s3sse._internal.s3.rest.call import Call, Services, empty_response, xml_response
 from pytest_s3sse._internal.s3.store import Tags
@@ -23,6 +25,7 @@ from pytest_s3sse._internal.s3.tagging import (
 )
 
 HEADER = "x-amz-tagging"
+PUT_OBJECT_TAGGING = "s3:PutObjectTagging"
 DIRECTIVE_HEADER = "x-amz-tagging-directive"
 # A (LocalStack snapshot test_object_tagging_exc/put-obj-wrong-format, /put-obj-duplicate-tagging).
 MSG_HEADER_FORMAT = (
@@ -49,6 +52,19 @@ def header_tags(value: str) -> Tags:
         seen.add(key)
         pairs.append((key, tag_value))
     return check_tags(pairs)
+
+
+def authorize_tags(
+    call: Call, services: Services, tags: Tags, keys: Mapping[str, RequestValue]
+) -> None:
+    """A write that sets tags (``x-amz-tagging`` on PutObject or CreateMultipartUpload) also needs
+    s3:PutObjectTagging on the object, with the request's condition keys (P: S3 user guide "Tagging
+    and access control policies"; S: khengsaurus/nm-blog, a PutObject with ``x-amz-tagging`` that
+    LocalStack accepted answered 403 on AWS). Asked after the gate's s3:PutObject (U for the order)."""
+    if tags:
+        access = services.access
+        resource = access.resource(call.bucket, call.key, call.context.region)
+        access.check(call.context, PUT_OBJECT_TAGGING, resource, keys)
 
 
 def tagging_directive_replaces(value: str | None) -> bool:
