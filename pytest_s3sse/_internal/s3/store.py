@@ -87,6 +87,9 @@ class StoredObject:
     parts: tuple[SealedPart, ...]
     checksum: Checksum | None = None
     version_id: str = "null"
+    # Each part's additional checksum, in part order, for an upload with a checksum algorithm
+    # (GetObjectAttributes' ObjectParts); empty otherwise.
+    part_checksums: tuple[Checksum | None, ...] = ()
 
     @property
     def encryption(self) -> ObjectEncryption:

@@ -26,6 +26,7 @@ from pytest_s3sse._internal.errors.s3 import MethodNotAllowed, NotImplementedS3,
 from pytest_s3sse._internal.http import HttpRequest, HttpResponse
 from pytest_s3sse._internal.s3.rest import headers as hdr
 from pytest_s3sse._internal.s3.rest import presign, routing, xmlio
+from pytest_s3sse._internal.s3.rest.attributes import AttributesOps
 from pytest_s3sse._internal.s3.rest.buckets import BucketOps
 from pytest_s3sse._internal.s3.rest.call import XML, Call, Handler, Services, empty_response
 from pytest_s3sse._internal.s3.rest.copying import CopyOps
@@ -180,6 +181,7 @@ class S3Api:
             "PutBucketTagging": tagging.put_bucket_tagging,
             "GetBucketTagging": tagging.get_bucket_tagging,
             "DeleteBucketTagging": tagging.delete_bucket_tagging,
+            "GetObjectAttributes": AttributesOps(services).get_object_attributes,
         }
 
     def resolve(self, request: HttpRequest, target: routing.Target) -> str:
