@@ -339,3 +339,38 @@ def test_bucket_tagging_operations_are_management_events(s3sse, s3, bucket):
     s3.put_bucket_tagging(Bucket=bucket, Tagging=_tagset(a="1"))
     (record,) = [r for r in s3sse.trail.records if r["eventName"] == "PutBucketTagging"]
     assert record["eventCategory"] == "Management"
+
+
+def test_a_presigned_put_applies_the_tagging_it_carries_in_its_query(s3, bucket):
+    # S: a presigned PutObject carries x-amz-tagging in its query string and S3 applies it
+    # (floci-3608, checked against S3 2026-08-26; the engine lifts x-amz-* parameters: presign.py).
+    import requests  # noqa: PLC0415
+
+    url = s3.generate_presigned_url(
+        "put_object", Params={"Bucket": bucket, "Key": "k", "Tagging": "a=b&c=d"}
+    )
+    assert requests.put(url, data=b"x", timeout=5).status_code == 200
+    assert _tags(s3, bucket) == [{"Key": "a", "Value": "b"}, {"Key": "c", "Value": "d"}]
+
+
+def test_create_bucket_applies_the_tags_of_its_configuration(s3):
+    # P: CreateBucketConfiguration Tags, "An array of tags that you can apply to the bucket that
+    # you're creating" (before, the engine dropped them: a silent success).
+    s3.create_bucket(
+        Bucket="tagged-bkt",
+        CreateBucketConfiguration={"Tags": [{"Key": "team", "Value": "data"}]},
+    )
+    assert s3.get_bucket_tagging(Bucket="tagged-bkt")["TagSet"] == [
+        {"Key": "team", "Value": "data"}
+    ]
+
+
+def test_create_bucket_with_a_reserved_tag_is_invalid_tag_and_creates_nothing(s3):
+    # P: the reserved aws: prefix; T for the text (docs/errors.md, Tagging).
+    with pytest.raises(ClientError) as info:
+        s3.create_bucket(
+            Bucket="tagged-bkt",
+            CreateBucketConfiguration={"Tags": [{"Key": "aws:team", "Value": "data"}]},
+        )
+    assert error(info)[1]["Code"] == "InvalidTag"
+    assert "Buckets" not in s3.list_buckets() or s3.list_buckets()["Buckets"] == []
