@@ -193,3 +193,24 @@ def test_each_tagging_operation_asks_for_its_iam_action(s3, bucket, as_user, cal
     status, err = error(info)
     assert (status, err["Code"]) == (403, "AccessDenied")
     assert action in err["Message"]
+
+
+def test_explain_names_the_existing_object_tag_a_denial_read(s3sse, s3, bucket, make_client):
+    # The decision names the condition and the value the object carried (issue 13's explain).
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x", Tagging="classification=secret")
+    deny = {
+        "Effect": "Deny",
+        "Action": "s3:GetObject",
+        "Resource": OBJECTS,
+        "Sid": "NoSecrets",
+        "Condition": {"StringEquals": {"s3:ExistingObjectTag/classification": "secret"}},
+    }
+    policy = {"Version": "2012-10-17", "Statement": [allow("s3:GetObject"), deny]}
+    user = make_client(**s3sse.principal(READER, policy=policy))
+    with pytest.raises(ClientError) as info:
+        user.get_object(Bucket=bucket, Key="k")
+    [condition] = s3sse.explain(info.value).denial.decision.conditions
+    assert (condition.key, condition.request_value) == (
+        "s3:ExistingObjectTag/classification",
+        "secret",
+    )
