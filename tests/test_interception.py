@@ -102,11 +102,11 @@ def test_a_service_client_built_before_activation_is_blocked_too():
 def test_an_unimplemented_s3_operation_answers_501_naming_it(s3, bucket):
     # S3's NotImplemented code and status (AWS ErrorResponses); the message names the operation.
     with pytest.raises(ClientError) as info:
-        s3.get_bucket_tagging(Bucket=bucket)
+        s3.get_bucket_website(Bucket=bucket)
     error = info.value.response["Error"]
     assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 501
     assert error["Code"] == "NotImplemented"
-    assert "GetBucketTagging" in error["Message"]
+    assert "GetBucketWebsite" in error["Message"]
 
 
 def test_every_response_carries_a_request_id(s3, bucket):

@@ -2,8 +2,8 @@
 
 A dropped header answers 200 for something S3 would do differently: a fake success. ACLs are modelled
 as they are on every bucket S3 has created since April 2023 (Object Ownership "bucket owner
-enforced": ACLs disabled); Object Lock and tagging are 501 NotImplemented naming the header until the
-engine models them. docs/errors.md lists what is accepted and what is refused, with sources.
+enforced": ACLs disabled); Object Lock is 501 NotImplemented naming the header until the
+engine models it (tagging is modelled: tests/test_tagging*.py). docs/errors.md lists what is accepted and what is refused, with sources.
 """
 
 from __future__ import annotations
@@ -85,7 +85,7 @@ def test_create_multipart_upload_with_a_public_acl_is_refused(s3, bucket):
     assert s3.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
 
 
-# -- Object Lock and tagging: 501 naming the header ----------------------------------------------
+# -- Object Lock: 501 naming the header ----------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -97,7 +97,6 @@ def test_create_multipart_upload_with_a_public_acl_is_refused(s3, bucket):
             "x-amz-object-lock-retain-until-date",
         ),
         ({"ObjectLockLegalHoldStatus": "ON"}, "x-amz-object-lock-legal-hold"),
-        ({"Tagging": "team=blue"}, "x-amz-tagging"),
     ],
 )
 def test_put_with_an_unmodelled_header_is_501_naming_it(s3, bucket, args, header):
@@ -116,7 +115,7 @@ def test_put_with_an_unmodelled_header_is_501_naming_it(s3, bucket, args, header
 
 
 def test_copy_with_an_aws_prefixed_tag_is_not_a_silent_success(s3, bucket):
-    # Issue 11: AWS answers 400 InvalidTag; the engine does not model tags yet and says so.
+    # Issue 11: AWS answers 400 InvalidTag (T for the text: docs/tagging.md) and copies nothing.
     s3.put_object(Bucket=bucket, Key="src", Body=b"x")
     with pytest.raises(ClientError) as info:
         s3.copy_object(
@@ -126,7 +125,7 @@ def test_copy_with_an_aws_prefixed_tag_is_not_a_silent_success(s3, bucket):
             Tagging="aws:owner=me",
             TaggingDirective="REPLACE",
         )
-    assert (_error(info)[0], _error(info)[1]["Header"]) == (501, "x-amz-tagging")
+    assert (_error(info)[0], _error(info)[1]["Code"]) == (400, "InvalidTag")
     assert _missing(s3, bucket)
 
 

@@ -69,6 +69,9 @@ OBJECT_EVENTS = frozenset(
         "PutObject", "GetObject", "HeadObject", "CopyObject", "DeleteObject", "PostObject",
         "CreateMultipartUpload", "UploadPart", "UploadPartCopy", "CompleteMultipartUpload",
         "AbortMultipartUpload", "ListParts",
+        # P (S3 user guide, "Amazon S3 CloudTrail events": object-level tagging and
+        # GetObjectAttributes are data events); bucket tagging stays a management event.
+        "PutObjectTagging", "GetObjectTagging", "DeleteObjectTagging", "GetObjectAttributes",
     }
 )  # fmt: skip
 BUCKET_DATA_EVENTS = frozenset(

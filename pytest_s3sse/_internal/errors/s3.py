@@ -482,3 +482,29 @@ def invalid_version_id(version_id: str) -> InvalidArgument:
     """E1/E2, A: LocalStack snapshots test_get_object_with_version_unversioned_bucket and
     test_delete_object_versioned (a version id S3 never issued)."""
     return InvalidArgument("Invalid version id specified", "versionId", version_id)
+
+
+class InvalidTag(S3Error):
+    """A tag S3 refuses (P: ErrorResponses, "Your request contains tag input that is not valid. For
+    example, your request might contain duplicate keys, keys or values that are too long, or system
+    tags"); each text's source is beside the rule that raises it (``s3/tagging.py``)."""
+
+    status, code = 400, "InvalidTag"
+
+
+class BadRequest(S3Error):
+    """Too many tags: S3 answers 400 ``BadRequest`` (S: hashicorp/terraform-provider-aws#19895 and
+    #41747 quote "Object tags cannot be greater than 10" from AWS)."""
+
+    status, code = 400, "BadRequest"
+
+
+class NoSuchTagSet(S3Error):
+    """GetBucketTagging of a bucket without tags (code and status P: ErrorResponses; text T: moto,
+    and S: tools that match AWS's answer "The TagSet does not exist")."""
+
+    status, code = 404, "NoSuchTagSet"
+    default_message = "The TagSet does not exist"
+
+    def __init__(self, bucket: str) -> None:
+        super().__init__(extra={"BucketName": bucket})

@@ -65,6 +65,7 @@ class CopyRequest:
     bucket: str
     key: str
     directive: MetadataDirective = MetadataDirective.COPY
+    replace_tags: bool = False  # x-amz-tagging-directive REPLACE (COPY, the default: False)
     attributes: ObjectAttributes = field(default_factory=ObjectAttributes)
     storage_class: str | None = None
     website_redirect: str | None = None
@@ -93,12 +94,16 @@ def target_attributes(request: CopyRequest, source: StoredObject) -> ObjectAttri
     ``copy-replace-directive-empty``). Either way the storage class is the one sent, else
     STANDARD, not the source's (A, ``test_s3_copy_object_storage_class``), and the website redirect
     is the one sent (P, CopyObject API reference: the redirect location "is not copied").
+    The tags follow ``x-amz-tagging-directive`` on their own: COPY (the default) keeps the
+    source's, REPLACE takes the request's ``x-amz-tagging`` (none when absent) (P, CopyObject API
+    reference, ``x-amz-tagging-directive``).
     """
     base = source.attributes if request.directive is MetadataDirective.COPY else request.attributes
     return replace(
         base,
         storage_class=request.storage_class or "STANDARD",
         website_redirect=request.website_redirect,
+        tags=request.attributes.tags if request.replace_tags else source.attributes.tags,
     )
 
 

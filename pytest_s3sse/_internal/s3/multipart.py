@@ -424,6 +424,7 @@ class MultipartService:
             envelope=self.objects.sse.sealer.bind_parts(upload.envelope, sealed),
             parts=sealed,
             checksum=object_checksum(algorithm, upload.checksum_type, parts),
+            part_checksums=tuple(p.checksum for p in parts) if algorithm is not None else (),
         )
         if obj.checksum is not None and request.checksum_claims:
             check_full_object_claim(obj.checksum, request.checksum_claims)

@@ -50,6 +50,8 @@ EMPTY: Mapping[str, str] = MappingProxyType({})
 COMPLETED_KEPT = 1000  # completed uploads remembered per bucket (for a repeated Complete)
 NULL = "null"  # the version id of every write to an unversioned or suspended bucket (I3, P)
 ENABLED, SUSPENDED = "Enabled", "Suspended"
+# An object's or a bucket's tags: (key, value) pairs sorted by key (s3/tagging.py checks them).
+Tags = tuple[tuple[str, str], ...]
 P = ParamSpec("P")
 T = TypeVar("T")
 
@@ -67,6 +69,7 @@ class ObjectAttributes:
     metadata: Mapping[str, str] = field(default_factory=lambda: EMPTY)
     storage_class: str = "STANDARD"
     website_redirect: str | None = None
+    tags: Tags = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +95,9 @@ class StoredObject:
     parts: tuple[SealedPart, ...]
     checksum: Checksum | None = None
     version_id: str = "null"
+    # Each part's additional checksum, in part order, for an upload with a checksum algorithm
+    # (GetObjectAttributes' ObjectParts); empty otherwise.
+    part_checksums: tuple[Checksum | None, ...] = ()
 
     @property
     def encryption(self) -> ObjectEncryption:
@@ -224,6 +230,23 @@ class VersioningSet(NamedTuple):
     status: str
 
 
+class ObjectTagsSet(NamedTuple):
+    """The tags of version ``version_id`` of ``key`` were replaced (PutObjectTagging,
+    DeleteObjectTagging): no new version, the same ETag."""
+
+    bucket: str
+    key: str
+    version_id: str
+    tags: Tags
+
+
+class BucketTagsSet(NamedTuple):
+    """A bucket's tags were put (``tags``) or deleted (None): PutBucketTagging, DeleteBucketTagging."""
+
+    bucket: str
+    tags: Tags | None
+
+
 class BucketCreated(NamedTuple):
     """A new bucket."""
 
@@ -269,6 +292,8 @@ StoreEvent = (
     | DefaultEncryptionSet
     | BucketPolicySet
     | PublicAccessBlockSet
+    | ObjectTagsSet
+    | BucketTagsSet
 )
 
 
@@ -310,6 +335,7 @@ class Bucket:
     public_access_block: PublicAccessBlock | None = None
     # Versioning: None (never configured), "Enabled" or "Suspended" (it never returns to None, V6).
     versioning: str | None = None
+    tags: Tags | None = None  # PutBucketTagging's set (None: no tag set)
     # key -> its versions, oldest first (the last one is the current version, perhaps a delete marker)
     objects: dict[str, list[Version]] = field(default_factory=dict)
     # Every version id issued in this bucket, so an id S3 never issued is told apart from one that
@@ -660,6 +686,30 @@ class Store:
                     versions[index] = obj
                     return
             raise NoSuchKey(obj.key)
+
+    def retag(
+        self, bucket: str, key: str, change: Callable[[StoredObject | None], StoredObject]
+    ) -> StoredObject:
+        """Put ``change(current version)`` (the same version with other tags; it raises to refuse:
+        NoSuchKey) in place of the current version of ``key``: tags change no version, ETag or
+        LastModified. Versioning makes this find the version a request names."""
+        with self._lock:
+            found = self._bucket(bucket)
+            obj = change(found.current(key))
+            versions = found.objects[key]
+            versions[-1] = obj
+            if self._on_change is not None:
+                self._on_change(ObjectTagsSet(bucket, key, obj.version_id, obj.attributes.tags))
+        return obj
+
+    def set_bucket_tags(self, name: str, tags: Tags | None) -> Bucket:
+        """Put (``tags``) or delete (None) the bucket's tag set."""
+        with self._lock:
+            bucket = self._bucket(name)
+            bucket.tags = tags
+            if self._on_change is not None:
+                self._on_change(BucketTagsSet(name, tags))
+        return bucket
 
     def read(
         self,

@@ -26,6 +26,7 @@ from pytest_s3sse._internal.errors.s3 import MethodNotAllowed, NotImplementedS3,
 from pytest_s3sse._internal.http import HttpRequest, HttpResponse
 from pytest_s3sse._internal.s3.rest import headers as hdr
 from pytest_s3sse._internal.s3.rest import presign, routing, xmlio
+from pytest_s3sse._internal.s3.rest.attributes import AttributesOps
 from pytest_s3sse._internal.s3.rest.buckets import BucketOps
 from pytest_s3sse._internal.s3.rest.call import XML, Call, Handler, Services, empty_response
 from pytest_s3sse._internal.s3.rest.copying import CopyOps
@@ -34,6 +35,7 @@ from pytest_s3sse._internal.s3.rest.multipart import MultipartOps
 from pytest_s3sse._internal.s3.rest.objects import ObjectOps
 from pytest_s3sse._internal.s3.rest.operation_keys import EXPECTED_OWNER, OperationKeys
 from pytest_s3sse._internal.s3.rest.policies import PolicyOps
+from pytest_s3sse._internal.s3.rest.tagging import TaggingOps
 from pytest_s3sse._internal.s3.rest.versioning import VersioningOps
 from pytest_s3sse._internal.sse.kms import check_transport
 
@@ -172,6 +174,16 @@ class S3Api:
             "GetPublicAccessBlock": policies.get_public_access_block,
             "DeletePublicAccessBlock": policies.delete_public_access_block,
             **VersioningOps(services).handlers(),
+        }
+        tagging = TaggingOps(services)
+        self.handlers |= {
+            "PutObjectTagging": tagging.put_object_tagging,
+            "GetObjectTagging": tagging.get_object_tagging,
+            "DeleteObjectTagging": tagging.delete_object_tagging,
+            "PutBucketTagging": tagging.put_bucket_tagging,
+            "GetBucketTagging": tagging.get_bucket_tagging,
+            "DeleteBucketTagging": tagging.delete_bucket_tagging,
+            "GetObjectAttributes": AttributesOps(services).get_object_attributes,
         }
 
     def resolve(self, request: HttpRequest, target: routing.Target) -> str:

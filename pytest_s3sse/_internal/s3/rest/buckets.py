@@ -11,6 +11,8 @@ from pytest_s3sse._internal.http import HttpResponse
 from pytest_s3sse._internal.s3.rest import headers as hdr
 from pytest_s3sse._internal.s3.rest import xmlio
 from pytest_s3sse._internal.s3.rest.call import Call, Services, empty_response, xml_response
+from pytest_s3sse._internal.s3.store import Tags
+from pytest_s3sse._internal.s3.tagging import BUCKET_TAG_LIMIT, check_tags
 from pytest_s3sse._internal.sse.rules import NONE_TYPE, SSE_C_TYPE
 from pytest_s3sse._internal.types import SseMode
 
@@ -65,6 +67,22 @@ def default_algorithm(
     return mode, key_id or None
 
 
+def configuration_tags(root: Element) -> Tags:
+    """The ``Tags`` of a CreateBucketConfiguration (P: "An array of tags that you can apply to the
+    bucket that you're creating"), checked by the bucket tag rules (s3/tagging.py); the us-east-1
+    re-create of an owned bucket keeps the tags it has (A: s3-errors.md section 3)."""
+    node = root.find("Tags")
+    if node is None:
+        return ()
+    pairs = []
+    for tag in node:
+        key, value = xmlio.child_text(tag, "Key"), xmlio.child_text(tag, "Value")
+        if tag.tag != "Tag" or key is None or value is None:
+            raise MalformedXML
+        pairs.append((key, value))
+    return check_tags(pairs, limit=BUCKET_TAG_LIMIT)
+
+
 def canonical_user_id(account_id: str) -> str:
     """A stable 64-hex canonical user id for an account (S3's Owner ID)."""
     return hashlib.sha256(f"s3sse-canonical:{account_id}".encode()).hexdigest()
@@ -99,15 +117,19 @@ class BucketOps:
         hdr.check_bucket_headers(call.request)
         body = call.request.read_body()
         constraint = None
+        tags: Tags = ()
         if body.strip():
             root = xmlio.parse(body)
             if root.tag != "CreateBucketConfiguration":
                 raise MalformedXML
             constraint = xmlio.child_text(root, "LocationConstraint")
+            tags = configuration_tags(root)
         region = check_location(call.region, constraint)
-        bucket, _ = self.s.buckets.create(
+        bucket, created = self.s.buckets.create(
             call.bucket, region=region, owner_account=call.context.account_id
         )
+        if created and tags:
+            self.s.objects.store.set_bucket_tags(bucket.name, tags)
         location = (
             f"/{bucket.name}"
             if region == "us-east-1"

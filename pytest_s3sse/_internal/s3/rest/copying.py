@@ -13,6 +13,8 @@ from pytest_s3sse._internal.s3.copy import CopyRequest, MetadataDirective, copy_
 from pytest_s3sse._internal.s3.rest import copysource, xmlio
 from pytest_s3sse._internal.s3.rest import headers as hdr
 from pytest_s3sse._internal.s3.rest.call import Call, Services, xml_response
+from pytest_s3sse._internal.s3.rest.tagging import DIRECTIVE_HEADER as DIRECTIVE_TAGS
+from pytest_s3sse._internal.s3.rest.tagging import tagging_directive_replaces
 from pytest_s3sse._internal.s3.store import NULL, StoredObject
 from pytest_s3sse._internal.types import ChecksumAlgorithm
 
@@ -51,6 +53,7 @@ def copy_request(call: Call) -> CopyRequest:
         bucket=call.bucket,
         key=call.key,
         directive=metadata_directive(request),
+        replace_tags=tagging_directive_replaces(request.headers.get(DIRECTIVE_TAGS)),
         attributes=hdr.attributes(request),
         storage_class=request.headers.get("x-amz-storage-class"),
         website_redirect=request.headers.get("x-amz-website-redirect-location"),

@@ -15,6 +15,7 @@ from pytest_s3sse._internal.errors.s3 import (
 from pytest_s3sse._internal.http import HttpRequest, ascii_decimal
 from pytest_s3sse._internal.s3 import checksums
 from pytest_s3sse._internal.s3.conditions import Conditions
+from pytest_s3sse._internal.s3.rest.tagging import header_tags
 from pytest_s3sse._internal.s3.rest.xmlio import http_date
 from pytest_s3sse._internal.s3.store import EMPTY, MultipartUpload, ObjectAttributes, StoredObject
 from pytest_s3sse._internal.sse.rules import KMS_KEY_HEADER, KMS_MODES, SSE_HEADER, SseHeaders
@@ -100,7 +101,6 @@ UNMODELLED_HEADERS = {
     "x-amz-object-lock-mode": "Object Lock",
     "x-amz-object-lock-retain-until-date": "Object Lock",
     "x-amz-object-lock-legal-hold": "Object Lock",
-    "x-amz-tagging": "object tagging",
 }
 ACL_HEADER = "x-amz-acl"
 # The grant headers of an object write (x-amz-grant-write is a bucket's only).
@@ -125,8 +125,9 @@ def check_write_headers(request: HttpRequest) -> None:
     "bucket owner enforced", ACLs disabled): no ACL, or the canned ``bucket-owner-full-control``, is
     accepted and changes nothing; any other canned ACL (``private`` included) and any grant header is
     400 AccessControlListNotSupported (P, S3 user guide "Troubleshooting" of Object Ownership; S,
-    cloudyr/aws.s3#435 shows ``private`` refused). Object Lock and tagging headers are 501
-    NotImplemented naming the header, until the engine models them. One set test when none is sent
+    cloudyr/aws.s3#435 shows ``private`` refused). Object Lock headers are 501
+    NotImplemented naming the header, until the engine models them (``x-amz-tagging`` is read by
+    :func:`attributes`). One set test when none is sent
     (the usual request).
     """
     h = request.headers
@@ -199,6 +200,7 @@ def attributes(request: HttpRequest) -> ObjectAttributes:
         metadata=MappingProxyType(metadata) if metadata else EMPTY,
         storage_class=h.get("x-amz-storage-class", "STANDARD"),
         website_redirect=h.get("x-amz-website-redirect-location"),
+        tags=header_tags(h["x-amz-tagging"]) if "x-amz-tagging" in h else (),
     )
     # Most objects have none of these: they share one value, one object fewer for every stored
     # object that the garbage collector walks (docs/performance.md).
@@ -323,6 +325,8 @@ def object_headers(
         out["x-amz-storage-class"] = attrs.storage_class
     for key, value in attrs.metadata.items():
         out[META_PREFIX + key] = value
+    if attrs.tags:  # P: GetObject and HeadObject "x-amz-tagging-count"
+        out["x-amz-tagging-count"] = str(len(attrs.tags))
     if checksum_mode and obj.checksum is not None:
         out[obj.checksum.algorithm.header] = obj.checksum.value
         out["x-amz-checksum-type"] = obj.checksum.type

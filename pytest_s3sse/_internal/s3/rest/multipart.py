@@ -31,6 +31,8 @@ from pytest_s3sse._internal.s3.rest import copysource, xmlio
 from pytest_s3sse._internal.s3.rest import headers as hdr
 from pytest_s3sse._internal.s3.rest.buckets import canonical_user_id
 from pytest_s3sse._internal.s3.rest.call import Call, Services, empty_response, xml_response
+from pytest_s3sse._internal.s3.rest.operation_keys import OperationKeys
+from pytest_s3sse._internal.s3.rest.tagging import authorize_tags
 from pytest_s3sse._internal.s3.store import NULL, Checksum, MultipartUpload, UploadedPart
 from pytest_s3sse._internal.types import ChecksumAlgorithm, Principal
 
@@ -176,11 +178,14 @@ class MultipartOps:
         request = call.request
         hdr.check_write_headers(request)
         raw_algorithm = request.headers.get("x-amz-checksum-algorithm")
+        attributes = hdr.attributes(request)
+        if attributes.tags:
+            authorize_tags(call, self.s, attributes.tags, OperationKeys(call, self.s))
         upload = self.s.multipart.create(
             CreateRequest(
                 bucket=call.bucket,
                 key=call.key,
-                attributes=hdr.attributes(request),
+                attributes=attributes,
                 sse=hdr.sse_headers(request),
                 # A: an unknown algorithm is InvalidRequest here (create-mpu-wrong-checksum-algo).
                 checksum_algorithm=(

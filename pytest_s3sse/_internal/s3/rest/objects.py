@@ -17,6 +17,8 @@ from pytest_s3sse._internal.s3.objects import ReadRequest, ReadResult, WriteRequ
 from pytest_s3sse._internal.s3.rest import headers as hdr
 from pytest_s3sse._internal.s3.rest import xmlio
 from pytest_s3sse._internal.s3.rest.call import Call, Services, empty_response, xml_response
+from pytest_s3sse._internal.s3.rest.operation_keys import OperationKeys
+from pytest_s3sse._internal.s3.rest.tagging import authorize_tags
 from pytest_s3sse._internal.s3.store import NULL, Deleted, StoredObject
 
 MAX_DELETE_KEYS = 1000
@@ -62,6 +64,8 @@ class ObjectOps:
             conditions=hdr.conditions(request),
             context=call.context,
         )
+        if write.attributes.tags:
+            authorize_tags(call, self.s, write.attributes.tags, OperationKeys(call, self.s))
         obj = self.s.objects.put(write, request.body)
         call.note(encryption=obj.encryption, bytes_in=obj.size)
         return empty_response(headers=write_response_headers(obj, request))

@@ -19,15 +19,30 @@ for Amazon S3", and the S3 user guide's policy key pages):
   negotiates with S3; the in-process adapters have no handshake to read it from).
 - ``s3:x-amz-content-sha256``: the header as sent (P, SAR; "UNSIGNED-PAYLOAD", a hex digest, or a
   streaming marker).
+- ``s3:ExistingObjectTag/<key>`` (K16): the current object's tag value, on the operations whose
+  action the catalogue lists with the key (GetObject, Put/Get/DeleteObjectTagging ...); absent for
+  a tag the object lacks or an object that does not exist.
+- ``s3:RequestObjectTag/<key>`` and ``s3:RequestObjectTagKeys`` (multivalued): the tags the request
+  sets, on the operations whose action the catalogue lists with them: PutObject (its
+  ``x-amz-tagging``; CopyObject and CreateMultipartUpload are s3:PutObject too) and
+  PutObjectTagging (its document); absent when the request sets none (P, SAR; S3 user guide
+  "Tagging and access control policies").
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator, Mapping
 
+from pytest_s3sse._internal.errors import AwsError
+from pytest_s3sse._internal.policy import catalogue
 from pytest_s3sse._internal.policy.conditions import RequestValue
+from pytest_s3sse._internal.s3.access import action_of
+from pytest_s3sse._internal.s3.rest import tagging
 from pytest_s3sse._internal.s3.rest.call import Call, Services
 from pytest_s3sse._internal.s3.rest.headers import SSE_C_ALGORITHM
+from pytest_s3sse._internal.s3.store import Bucket, Tags
+from pytest_s3sse._internal.s3.tagging import OBJECT_TAG_LIMIT
 from pytest_s3sse._internal.sse.rules import KMS_KEY_HEADER, SSE_HEADER
 
 EXPECTED_OWNER = "x-amz-expected-bucket-owner"
@@ -36,6 +51,46 @@ TLS_VERSION = "1.3"  # U (module doc)
 WRITES = frozenset({"PutObject", "CopyObject", "CreateMultipartUpload"})
 LISTS = frozenset({"ListObjects", "ListObjectsV2"})
 CONTENT_SHA256 = "x-amz-content-sha256"
+EXISTING_TAG = "s3:existingobjecttag/"
+REQUEST_TAG = "s3:requestobjecttag/"
+
+
+def _request_tags(call: Call) -> Tags:
+    """The tags ``call`` sets: PutObjectTagging's document (read here and put back for the
+    handler), else the ``x-amz-tagging`` header. A malformed one sets none here; the handler
+    refuses it with S3's error."""
+    request = call.request
+    try:
+        if call.operation == "PutObjectTagging":
+            body = request.read_body()
+            request.body = io.BytesIO(body)
+            return tagging.document_tags(body, limit=OBJECT_TAG_LIMIT)
+        value = request.headers.get(tagging.HEADER)
+        return tagging.header_tags(value) if value is not None else ()
+    except AwsError:
+        return ()
+
+
+def tag_keys(
+    call: Call, services: Services, bucket: Bucket | None, keys: dict[str, RequestValue]
+) -> None:
+    """Add the object tag keys (K16) the operation's action supports to ``keys``."""
+    info = catalogue.action(action_of(call.operation))
+    if info is None:
+        return
+    supported = info.keys.prefixes
+    key = call.target.key
+    if EXISTING_TAG in supported and bucket is not None and key is not None:
+        current = services.access.store.current(bucket.name, key)
+        if current is not None:
+            for name, value in current.attributes.tags:
+                keys["s3:ExistingObjectTag/" + name] = value
+    if REQUEST_TAG in supported:
+        tags = _request_tags(call)
+        if tags:
+            for name, value in tags:
+                keys["s3:RequestObjectTag/" + name] = value
+            keys["s3:RequestObjectTagKeys"] = tuple(name for name, _ in tags)
 
 
 def operation_keys(call: Call, services: Services) -> dict[str, RequestValue]:
@@ -73,6 +128,7 @@ def operation_keys(call: Call, services: Services) -> dict[str, RequestValue]:
             value = params.get(param)
             if value is not None:
                 keys["s3:" + param] = value
+    tag_keys(call, services, bucket, keys)
     return keys
 
 
