@@ -20,6 +20,8 @@ import functools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from datetime import datetime, timezone
+from types import MappingProxyType
 from typing import NamedTuple
 
 from pytest_s3sse._internal.context import RequestContext
@@ -37,10 +39,12 @@ _MEMO = 4096  # decisions remembered per unconditional policy (object ARNs make 
 
 
 class RequestKeys(Mapping[str, RequestValue]):
-    """A request's condition keys (lower-cased names, L7), built on first read: the global ``aws:``
-    keys and the service's keys from the context, plus the operation's own keys (``extra``)."""
+    """A request's condition keys (lower-cased names, L7), looked up on demand: the global ``aws:``
+    keys and the service's keys from the context (those that depend on the principal, transport and
+    address are worked out once per combination; the time keys when read), then the operation's own
+    keys (``extra``, lower-cased on the first read that needs them)."""
 
-    __slots__ = ("_context", "_extra", "_keys", "_service")
+    __slots__ = ("_context", "_extra", "_keys", "_lowered", "_service")
 
     def __init__(
         self, context: RequestContext, service: str, extra: Mapping[str, RequestValue] | None
@@ -48,37 +52,102 @@ class RequestKeys(Mapping[str, RequestValue]):
         self._context = context
         self._service = service
         self._extra = extra
-        self._keys: dict[str, RequestValue] | None = None
+        self._keys: Mapping[str, RequestValue] | None = None
+        self._lowered: dict[str, RequestValue] | None = None
 
-    def _built(self) -> dict[str, RequestValue]:
+    def _base(self) -> Mapping[str, RequestValue]:
         keys = self._keys
         if keys is None:
             context = self._context
-            raw = global_keys(context)
-            raw.update(s3_keys(context) if self._service == "s3" else kms_keys(context))
-            if self._extra:
-                raw.update(self._extra)
-            keys = self._keys = {k.lower(): v for k, v in raw.items()}
+            keys = self._keys = _context_keys(
+                self._service,
+                context.principal,
+                context.secure,
+                context.source_ip,
+                context.invoked_by,
+                context.region,
+                context.signature_version,
+                context.auth_method,
+            )
         return keys
 
-    def __getitem__(self, name: str) -> RequestValue:
-        return self._built()[name.lower()]
+    def _extra_keys(self) -> dict[str, RequestValue]:
+        lowered = self._lowered
+        if lowered is None:
+            extra = self._extra or {}
+            lowered = self._lowered = {k.lower(): v for k, v in extra.items()}
+        return lowered
 
     def get(self, name: str, default: object = None) -> RequestValue | None:  # type: ignore[override]
         """The value of key ``name`` (any case), or ``default``."""
-        keys = self._keys
-        if keys is None:
-            keys = self._built()
-        found = keys.get(name)  # conditions ask with lower-cased names already
-        if found is None and not name.islower():
-            found = keys.get(name.lower())
+        lname = name if name.islower() else name.lower()
+        found = self._base().get(lname)
+        if found is None:
+            if lname in _TIME_KEYS:
+                found = _time_key(lname, self._context)
+            elif self._extra:
+                found = self._extra_keys().get(lname)
         return default if found is None else found  # type: ignore[return-value]
 
+    def __getitem__(self, name: str) -> RequestValue:
+        found = self.get(name)
+        if found is None:
+            raise KeyError(name)
+        return found
+
+    def _all(self) -> dict[str, RequestValue]:
+        keys = dict(self._base())
+        keys.update((k, _time_key(k, self._context)) for k in _TIME_KEYS)
+        keys.update(self._extra_keys() if self._extra else {})
+        return keys
+
     def __iter__(self) -> Iterator[str]:
-        return iter(self._built())
+        return iter(self._all())
 
     def __len__(self) -> int:
-        return len(self._built())
+        return len(self._all())
+
+
+_TIME_KEYS = ("aws:currenttime", "aws:epochtime")
+
+
+def _time_key(lname: str, context: RequestContext) -> str:
+    moment = context.time
+    if lname == "aws:currenttime":
+        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")  # K8
+    return str(int(moment.timestamp()))  # K8
+
+
+@functools.lru_cache(maxsize=512)
+def _context_keys(  # noqa: PLR0917 - the lru_cache key, positional by design
+    service: str,
+    principal: Principal,
+    secure: bool,
+    source_ip: str,
+    invoked_by: str | None,
+    region: str,
+    signature_version: str | None,
+    auth_method: str | None,
+) -> Mapping[str, RequestValue]:
+    """The keys that depend on who calls and how, not on when: the same for every request of one
+    principal over one transport (lower-cased; read-only)."""
+    context = RequestContext(
+        principal,
+        "",
+        _EPOCH,
+        region,
+        secure=secure,
+        signature_version=signature_version,
+        auth_method=auth_method,
+        source_ip=source_ip,
+        invoked_by=invoked_by,
+    )
+    raw = global_keys(context)
+    raw.update(s3_keys(context) if service == "s3" else kms_keys(context))
+    return MappingProxyType({k.lower(): v for k, v in raw.items() if k.lower() not in _TIME_KEYS})
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 class Explained(NamedTuple):
