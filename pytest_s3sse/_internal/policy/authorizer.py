@@ -86,7 +86,9 @@ class RequestKeys(Mapping[str, RequestValue]):
             if lname in _TIME_KEYS:
                 found = _time_key(lname, self._context)
             elif self._extra:
-                found = self._extra_keys().get(lname)
+                # An operation's keys may be looked up one by one (s3/rest/operation_keys.py).
+                lookup = getattr(self._extra, "lookup", None)
+                found = lookup(lname) if lookup is not None else self._extra_keys().get(lname)
         return default if found is None else found  # type: ignore[return-value]
 
     def __getitem__(self, name: str) -> RequestValue:

@@ -93,8 +93,16 @@ def tag_keys(
             keys["s3:RequestObjectTagKeys"] = tuple(name for name, _ in tags)
 
 
-def operation_keys(call: Call, services: Services) -> dict[str, RequestValue]:
-    """Every S3 condition key ``call`` carries (names as AWS spells them)."""
+def _cheap_keys(call: Call, services: Services) -> dict[str, RequestValue]:
+    """The keys read from the request alone (no KMS key resolution, no tag lookup)."""
+    return operation_keys(call, services, costly=False)
+
+
+def operation_keys(
+    call: Call, services: Services, *, costly: bool = True
+) -> dict[str, RequestValue]:
+    """Every S3 condition key ``call`` carries (names as AWS spells them); ``costly=False`` leaves
+    out the KMS key id (a key lookup) and the object tags (a store read)."""
     request = call.request
     headers = request.headers
     keys: dict[str, RequestValue] = {}
@@ -112,7 +120,7 @@ def operation_keys(call: Call, services: Services) -> dict[str, RequestValue]:
         algorithm = headers.get(SSE_HEADER)
         if algorithm is not None:
             keys["s3:" + SSE_HEADER] = algorithm
-        key_id = headers.get(KMS_KEY_HEADER)
+        key_id = headers.get(KMS_KEY_HEADER) if costly else None
         if key_id is not None:
             resolved = (
                 key_id if bucket is None else services.objects.sse.policy_key_arn(key_id, bucket)
@@ -128,25 +136,55 @@ def operation_keys(call: Call, services: Services) -> dict[str, RequestValue]:
             value = params.get(param)
             if value is not None:
                 keys["s3:" + param] = value
-    tag_keys(call, services, bucket, keys)
+    if costly:
+        tag_keys(call, services, bucket, keys)
     return keys
 
 
-class OperationKeys(Mapping[str, RequestValue]):
-    """:func:`operation_keys` of one request, worked out on first read."""
+_KMS_KEY = "s3:" + KMS_KEY_HEADER
+_TAG_KEYS = "s3:requestobjecttagkeys"
 
-    __slots__ = ("_call", "_keys", "_services")
+
+class OperationKeys(Mapping[str, RequestValue]):
+    """:func:`operation_keys` of one request, worked out when read: :meth:`lookup` builds the cheap
+    keys (headers and parameters) once, and pays for the KMS key id's resolution or the tag lookup
+    only when a condition reads those keys."""
+
+    __slots__ = ("_call", "_cheap", "_keys", "_services", "_tags")
 
     def __init__(self, call: Call, services: Services) -> None:
         self._call = call
         self._services = services
         self._keys: dict[str, RequestValue] | None = None
+        self._cheap: dict[str, RequestValue] | None = None
+        self._tags: dict[str, RequestValue] | None = None
 
     def _built(self) -> dict[str, RequestValue]:
         keys = self._keys
         if keys is None:
             keys = self._keys = operation_keys(self._call, self._services)
         return keys
+
+    def lookup(self, lname: str) -> RequestValue | None:
+        """The value of the lower-cased key ``lname``, or None."""
+        if lname in (_KMS_KEY, _TAG_KEYS) or lname.startswith((EXISTING_TAG, REQUEST_TAG)):
+            if lname == _KMS_KEY:
+                return {k.lower(): v for k, v in self._built().items()}.get(lname)
+            tags = self._tags
+            if tags is None:
+                found: dict[str, RequestValue] = {}
+                name = self._call.target.bucket
+                store = self._services.access.store
+                bucket = store.find_bucket(name) if name is not None else None
+                tag_keys(self._call, self._services, bucket, found)
+                tags = self._tags = {k.lower(): v for k, v in found.items()}
+            return tags.get(lname)
+        cheap = self._cheap
+        if cheap is None:
+            cheap = self._cheap = {
+                k.lower(): v for k, v in _cheap_keys(self._call, self._services).items()
+            }
+        return cheap.get(lname)
 
     def __getitem__(self, name: str) -> RequestValue:
         return self._built()[name]
