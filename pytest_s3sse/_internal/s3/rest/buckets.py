@@ -11,8 +11,9 @@ from pytest_s3sse._internal.http import HttpResponse
 from pytest_s3sse._internal.s3.rest import headers as hdr
 from pytest_s3sse._internal.s3.rest import xmlio
 from pytest_s3sse._internal.s3.rest.call import Call, Services, empty_response, xml_response
+from pytest_s3sse._internal.s3.rest.tagging import tag_list
 from pytest_s3sse._internal.s3.store import Tags
-from pytest_s3sse._internal.s3.tagging import BUCKET_TAG_LIMIT, check_tags
+from pytest_s3sse._internal.s3.tagging import BUCKET_TAG_LIMIT
 from pytest_s3sse._internal.sse.rules import NONE_TYPE, SSE_C_TYPE
 from pytest_s3sse._internal.types import SseMode
 
@@ -74,13 +75,7 @@ def configuration_tags(root: Element) -> Tags:
     node = root.find("Tags")
     if node is None:
         return ()
-    pairs = []
-    for tag in node:
-        key, value = xmlio.child_text(tag, "Key"), xmlio.child_text(tag, "Value")
-        if tag.tag != "Tag" or key is None or value is None:
-            raise MalformedXML
-        pairs.append((key, value))
-    return check_tags(pairs, limit=BUCKET_TAG_LIMIT)
+    return tag_list(node, limit=BUCKET_TAG_LIMIT)
 
 
 def canonical_user_id(account_id: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from urllib.parse import unquote_plus
+from xml.etree.ElementTree import Element
 
 from pytest_s3sse._internal.errors.s3 import InvalidArgument, MalformedXML, NoSuchTagSet
 from pytest_s3sse._internal.http import HttpResponse
@@ -84,8 +85,14 @@ def document_tags(body: bytes, *, limit: int) -> Tags:
     tag_set = root.find("TagSet")
     if root.tag != "Tagging" or tag_set is None:
         raise MalformedXML
+    return tag_list(tag_set, limit=limit)
+
+
+def tag_list(node: Element, *, limit: int) -> Tags:
+    """The ``<Tag><Key/><Value/></Tag>`` children of ``node`` (a ``TagSet``, CreateBucket's
+    ``Tags``), checked by the tag rules; MalformedXML for anything else."""
     pairs: list[tuple[str, str]] = []
-    for tag in tag_set:
+    for tag in node:
         key, value = xmlio.child_text(tag, "Key"), xmlio.child_text(tag, "Value")
         if tag.tag != "Tag" or key is None or value is None:
             raise MalformedXML
