@@ -111,6 +111,11 @@ VERSION_ACTIONS = {
     "GetObject": GET_OBJECT_VERSION,
     "HeadObject": GET_OBJECT_VERSION,
     "DeleteObject": DELETE_OBJECT_VERSION,
+    # P (Service Authorization Reference; PutObjectTagging etc. "Permissions": with versionId, the
+    # version actions).
+    "PutObjectTagging": "s3:PutObjectVersionTagging",
+    "GetObjectTagging": "s3:GetObjectVersionTagging",
+    "DeleteObjectTagging": "s3:DeleteObjectVersionTagging",
 }
 LIST_BUCKET = "s3:ListBucket"
 # E16, D9 (P, S3 user guide "Troubleshoot access denied (403 Forbidden) errors"): RestrictPublicBuckets

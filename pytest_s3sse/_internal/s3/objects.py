@@ -71,6 +71,17 @@ def marker_headers(marker: DeleteMarker) -> dict[str, str]:
     return {"x-amz-delete-marker": "true", "x-amz-version-id": marker.version_id}
 
 
+def marker_not_allowed(marker: DeleteMarker, method: str) -> MethodNotAllowed:
+    """405 MethodNotAllowed for a request that names a delete marker by version id (D4: ``Method``,
+    ``ResourceType: DeleteMarker``, the marker's headers with ``Allow: DELETE``, A; ``Last-Modified``,
+    P; D6: the same for the tagging operations)."""
+    err = MethodNotAllowed(method, "DeleteMarker")
+    err.headers.update(marker_headers(marker))
+    err.headers["allow"] = "DELETE"
+    err.headers["last-modified"] = marker.last_modified.strftime("%a, %d %b %Y %H:%M:%S GMT")
+    return err
+
+
 @dataclass(frozen=True, slots=True)
 class WriteRequest:
     """A new object's bytes-independent inputs.
@@ -254,11 +265,7 @@ class ObjectService:
         the marker's headers with ``Allow: DELETE``, A; ``Last-Modified``, P)."""
         found = self.store.version(bucket_name, key, version_id)
         if isinstance(found, DeleteMarker):
-            err = MethodNotAllowed(method, "DeleteMarker")
-            err.headers.update(marker_headers(found))
-            err.headers["allow"] = "DELETE"
-            err.headers["last-modified"] = found.last_modified.strftime("%a, %d %b %Y %H:%M:%S GMT")
-            raise err
+            raise marker_not_allowed(found, method)
         return found
 
     def read(self, request: ReadRequest, *, with_body: bool) -> ReadResult:

@@ -688,16 +688,25 @@ class Store:
             raise NoSuchKey(obj.key)
 
     def retag(
-        self, bucket: str, key: str, change: Callable[[StoredObject | None], StoredObject]
+        self,
+        bucket: str,
+        key: str,
+        change: Callable[[Version | None], StoredObject],
+        version_id: str | None = None,
     ) -> StoredObject:
-        """Put ``change(current version)`` (the same version with other tags; it raises to refuse:
-        NoSuchKey) in place of the current version of ``key``: tags change no version, ETag or
-        LastModified. Versioning makes this find the version a request names."""
+        """Put ``change(version)`` (the same version with other tags; it raises to refuse: NoSuchKey,
+        405 for a delete marker) in place of the current version of ``key``, or of version
+        ``version_id`` (InvalidArgument, NoSuchVersion as :meth:`Bucket.version`): tags change no
+        version, ETag or LastModified."""
         with self._lock:
             found = self._bucket(bucket)
-            obj = change(found.current(key))
+            target = found.current(key) if version_id is None else found.version(key, version_id)
+            obj = change(target)
             versions = found.objects[key]
-            versions[-1] = obj
+            for index in range(len(versions) - 1, -1, -1):
+                if versions[index] is target:
+                    versions[index] = obj
+                    break
             if self._on_change is not None:
                 self._on_change(ObjectTagsSet(bucket, key, obj.version_id, obj.attributes.tags))
         return obj

@@ -23,8 +23,9 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import replace
 
-from pytest_s3sse._internal.errors.s3 import BadRequest, InvalidArgument, InvalidTag, NoSuchKey
-from pytest_s3sse._internal.s3.store import Bucket, Store, StoredObject, Tags
+from pytest_s3sse._internal.errors.s3 import BadRequest, InvalidTag, NoSuchKey
+from pytest_s3sse._internal.s3.objects import marker_not_allowed
+from pytest_s3sse._internal.s3.store import Bucket, DeleteMarker, Store, StoredObject, Tags, Version
 
 OBJECT_TAG_LIMIT = 10
 BUCKET_TAG_LIMIT = 50
@@ -50,9 +51,6 @@ MSG_VALUE_TOO_LONG = "The TagValue you have provided is too long, max 256"
 MSG_RESERVED = "Your TagKey cannot be prefixed with aws:"
 # T (moto DuplicateTagKeys, scality/arsenal): duplicate keys in a TagSet document.
 MSG_DUPLICATE = "Cannot provide multiple Tags with the same key"
-# A (LocalStack snapshot test_object_tagging_versioned ... / s3-errors.md section 11): a version id
-# that is not one of the key's.
-MSG_INVALID_VERSION = "Invalid version id specified"
 
 
 def _utf16_length(text: str) -> int:
@@ -95,15 +93,14 @@ def check_tags(pairs: Iterable[tuple[str, str]], *, limit: int = OBJECT_TAG_LIMI
     return tuple(sorted(tags))
 
 
-def _version(obj: StoredObject | None, key: str, version_id: str | None) -> StoredObject:
-    """The version a tagging request names: today the current one (absent ``versionId``, or the
-    current version's id); another id is 400 InvalidArgument (A for a made-up id on an unversioned
-    bucket). Versioning wires older versions in here."""
-    if obj is None:
+def _version(found: Version | None, key: str, method: str) -> StoredObject:
+    """The version a tagging request names (the current one without ``versionId``): NoSuchKey when
+    there is none, 405 MethodNotAllowed for a delete marker named by id (replication-behaviour.md D6)."""
+    if found is None:
         raise NoSuchKey(key)
-    if version_id is not None and version_id != obj.version_id:
-        raise InvalidArgument(MSG_INVALID_VERSION, "versionId", version_id)
-    return obj
+    if isinstance(found, DeleteMarker):
+        raise marker_not_allowed(found, method)
+    return found
 
 
 class TaggingService:
@@ -112,20 +109,25 @@ class TaggingService:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def object_tags(self, bucket: str, key: str, version_id: str | None) -> StoredObject:
-        """The version whose tags GetObjectTagging answers."""
-        return _version(self.store.current(bucket, key), key, version_id)
+    def object_tags(
+        self, bucket: str, key: str, version_id: str | None, method: str = "GET"
+    ) -> StoredObject:
+        """The version whose tags GetObjectTagging answers (``version_id``: InvalidArgument for an
+        id never issued, NoSuchVersion for one gone, as GetObject)."""
+        if version_id is None:
+            return _version(self.store.current(bucket, key), key, method)
+        return _version(self.store.version(bucket, key, version_id), key, method)
 
     def set_object_tags(
-        self, bucket: str, key: str, tags: Tags, version_id: str | None
+        self, bucket: str, key: str, tags: Tags, version_id: str | None, method: str = "PUT"
     ) -> StoredObject:
         """Replace the version's tags (no new version, same ETag and LastModified)."""
 
-        def change(current: StoredObject | None) -> StoredObject:
-            obj = _version(current, key, version_id)
+        def change(found: Version | None) -> StoredObject:
+            obj = _version(found, key, method)
             return replace(obj, attributes=replace(obj.attributes, tags=tags))
 
-        return self.store.retag(bucket, key, change)
+        return self.store.retag(bucket, key, change, version_id)
 
     def bucket_tags(self, bucket: str) -> Tags | None:
         """The bucket's tags (None: it has none)."""

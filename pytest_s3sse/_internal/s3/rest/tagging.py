@@ -126,18 +126,24 @@ class TaggingOps:
 
     def put_object_tagging(self, call: Call) -> HttpResponse:
         tags = document_tags(call.request.read_body(), limit=OBJECT_TAG_LIMIT)
-        obj = self.tagging.set_object_tags(call.bucket, call.key, tags, self._version_id(call))
+        obj = self.tagging.set_object_tags(
+            call.bucket, call.key, tags, self._version_id(call), call.request.method
+        )
         call.note(tags=len(tags))
         return empty_response(headers=_version_header(obj.version_id))
 
     def get_object_tagging(self, call: Call) -> HttpResponse:
-        obj = self.tagging.object_tags(call.bucket, call.key, self._version_id(call))
+        obj = self.tagging.object_tags(
+            call.bucket, call.key, self._version_id(call), call.request.method
+        )
         return xml_response(
             tagging_document(obj.attributes.tags), headers=_version_header(obj.version_id)
         )
 
     def delete_object_tagging(self, call: Call) -> HttpResponse:
-        obj = self.tagging.set_object_tags(call.bucket, call.key, (), self._version_id(call))
+        obj = self.tagging.set_object_tags(
+            call.bucket, call.key, (), self._version_id(call), call.request.method
+        )
         return empty_response(204, headers=_version_header(obj.version_id))
 
     def put_bucket_tagging(self, call: Call) -> HttpResponse:
