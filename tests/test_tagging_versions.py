@@ -78,3 +78,20 @@ def test_tagging_a_version_needs_the_version_action(s3sse, s3, bucket, versions,
     with pytest.raises(ClientError) as info:
         reader.get_object_tagging(Bucket=bucket, Key="k", VersionId=first)
     assert "s3:GetObjectVersionTagging" in error(info)[1]["Message"]
+
+
+def test_object_attributes_of_an_older_version(s3, bucket, versions):
+    # P (GetObjectAttributes: versionId names the version); E1 for an id never issued.
+    first, second = versions
+    older = s3.get_object_attributes(
+        Bucket=bucket, Key="k", VersionId=first, ObjectAttributes=["ObjectSize", "ETag"]
+    )
+    assert older["VersionId"] == first
+    assert older["ObjectSize"] == 1
+    current = s3.get_object_attributes(Bucket=bucket, Key="k", ObjectAttributes=["ObjectSize"])
+    assert current["VersionId"] == second
+    with pytest.raises(ClientError) as info:
+        s3.get_object_attributes(
+            Bucket=bucket, Key="k", VersionId="made-up", ObjectAttributes=["ObjectSize"]
+        )
+    assert error(info)[1]["Message"] == "Invalid version id specified"

@@ -116,6 +116,7 @@ VERSION_ACTIONS = {
     "PutObjectTagging": "s3:PutObjectVersionTagging",
     "GetObjectTagging": "s3:GetObjectVersionTagging",
     "DeleteObjectTagging": "s3:DeleteObjectVersionTagging",
+    "GetObjectAttributes": "s3:GetObjectVersionAttributes",
 }
 LIST_BUCKET = "s3:ListBucket"
 # E16, D9 (P, S3 user guide "Troubleshoot access denied (403 Forbidden) errors"): RestrictPublicBuckets

@@ -19,14 +19,16 @@ server-side encryption with customer-provided encryption keys (SSE-C) when you s
 Amazon S3, then when you retrieve the metadata from the object, you must use the following headers");
 the read checks it as a HEAD does (no body is decrypted, no KMS call is made). Permissions: the gate
 asks s3:GetObjectAttributes, and this handler s3:GetObject too (P: "If the bucket is not versioned,
-you need the s3:GetObject and s3:GetObjectAttributes permissions").
+you need the s3:GetObject and s3:GetObjectAttributes permissions"); with ``versionId`` the version
+actions, s3:GetObjectVersionAttributes and s3:GetObjectVersion (P, same page), and the version named
+(InvalidArgument, NoSuchVersion, 405 for a delete marker, as GetObject).
 """
 
 from __future__ import annotations
 
 from pytest_s3sse._internal.errors.s3 import InvalidArgument
 from pytest_s3sse._internal.http import HttpRequest, HttpResponse
-from pytest_s3sse._internal.s3.access import GET_OBJECT
+from pytest_s3sse._internal.s3.access import GET_OBJECT, GET_OBJECT_VERSION
 from pytest_s3sse._internal.s3.objects import ReadRequest
 from pytest_s3sse._internal.s3.rest import headers as hdr
 from pytest_s3sse._internal.s3.rest import xmlio
@@ -120,14 +122,18 @@ class AttributesOps:
         marker = hdr.int32_count(headers, "x-amz-part-number-marker")
         access = self.s.access
         context = call.context
-        access.check(context, GET_OBJECT, access.resource(call.bucket, call.key, context.region))
         version_id = request.params.get("versionId") if request.query else None
+        action = GET_OBJECT if version_id is None else GET_OBJECT_VERSION
+        access.check(context, action, access.resource(call.bucket, call.key, context.region))
         read = ReadRequest(
-            bucket=call.bucket, key=call.key, sse=hdr.sse_headers(request), context=context
+            bucket=call.bucket,
+            key=call.key,
+            sse=hdr.sse_headers(request),
+            context=context,
+            version_id=version_id,
+            method=request.method,
         )
         obj = self.s.objects.read(read, with_body=False).obj
-        if version_id is not None and version_id != obj.version_id:
-            raise InvalidArgument("Invalid version id specified", "versionId", version_id)
         document = attributes_document(
             obj,
             names,
