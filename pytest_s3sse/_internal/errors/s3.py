@@ -333,13 +333,13 @@ class RequestTimeTooSkewed(S3Error):
     @classmethod
     def of(cls, request_time: str, server_time: str) -> RequestTimeTooSkewed:
         """The error with S3's three extra elements."""
-        err = cls()
-        err.extra = {
-            "RequestTime": request_time,
-            "ServerTime": server_time,
-            "MaxAllowedSkewMilliseconds": "900000",
-        }
-        return err
+        return cls(
+            extra={
+                "RequestTime": request_time,
+                "ServerTime": server_time,
+                "MaxAllowedSkewMilliseconds": "900000",
+            }
+        )
 
 
 class XAmzContentSHA256Mismatch(S3Error):
@@ -354,12 +354,12 @@ class XAmzContentSHA256Mismatch(S3Error):
     @classmethod
     def of(cls, provided: str, computed: str) -> XAmzContentSHA256Mismatch:
         """The error with the two hashes."""
-        err = cls()
-        err.extra = {
-            "ClientComputedContentSHA256": provided,
-            "S3ComputedContentSHA256": computed,
-        }
-        return err
+        return cls(
+            extra={
+                "ClientComputedContentSHA256": provided,
+                "S3ComputedContentSHA256": computed,
+            }
+        )
 
 
 class SignatureDoesNotMatch(S3Error):

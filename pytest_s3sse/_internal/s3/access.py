@@ -163,15 +163,19 @@ class S3Resource(NamedTuple):
         return "s3"
 
 
-def denial_message(context: RequestContext, action: str, resource: str, decision: Decision) -> str:
+def denial_message(
+    context: RequestContext, action: str, resource: S3Resource, decision: Decision
+) -> str:
     """S3's AccessDenied text for ``decision`` (policy-behaviour.md 4.1): the detailed form for a
     caller of the resource owner's account (D1-D3, D8), ``Access Denied`` for anonymous callers (D6)
     and other accounts (D4: the double has no organizations)."""
-    if not decision.reason or context.principal.anonymous or decision.policy_type == "":
+    principal = context.principal
+    other_account = resource.account not in ("", principal.account_id)
+    if not decision.reason or principal.anonymous or decision.policy_type == "" or other_account:
         return AccessDenied.default_message
     return (
-        f"User: {context.principal.arn} is not authorized to perform: {action} on resource: "
-        f'"{resource}" {decision.reason}'
+        f"User: {principal.arn} is not authorized to perform: {action} on resource: "
+        f'"{resource.arn}" {decision.reason}'
     )
 
 
@@ -223,12 +227,7 @@ class S3Access:
             return
         decision = self.decide(context, action, resource, keys)
         if not decision.allowed:
-            if not context.principal.anonymous and resource.account not in (
-                "",
-                context.principal.account_id,
-            ):
-                raise AccessDenied()  # D4: cross-account denials say only "Access Denied"
-            raise AccessDenied(denial_message(context, action, resource.arn, decision))
+            raise AccessDenied(denial_message(context, action, resource, decision))
 
     def authorize_operation(
         self,

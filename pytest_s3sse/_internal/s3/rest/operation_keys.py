@@ -169,7 +169,7 @@ class OperationKeys(Mapping[str, RequestValue]):
         """The value of the lower-cased key ``lname``, or None."""
         if lname in (_KMS_KEY, _TAG_KEYS) or lname.startswith((EXISTING_TAG, REQUEST_TAG)):
             if lname == _KMS_KEY:
-                return {k.lower(): v for k, v in self._built().items()}.get(lname)
+                return self._built().get("s3:" + KMS_KEY_HEADER)
             tags = self._tags
             if tags is None:
                 found: dict[str, RequestValue] = {}
