@@ -8,7 +8,7 @@ import typing
 import pytest
 from botocore.exceptions import ClientError
 
-from pytest_s3sse._internal.s3.store import (
+from pytest_s3sse._internal.s3.store_events import (
     BucketCreated,
     BucketDeleted,
     DefaultEncryptionSet,

@@ -312,7 +312,7 @@ def test_a_bucket_takes_fifty_tags(s3, bucket):
 def test_a_tagging_change_is_a_store_event(s3, bucket, s3sse):
     s3.put_object(Bucket=bucket, Key="k", Body=b"x")
     s3.put_object_tagging(Bucket=bucket, Key="k", Tagging=_tagset(a="1"))
-    from pytest_s3sse._internal.s3.store import ObjectTagsSet  # noqa: PLC0415
+    from pytest_s3sse._internal.s3.store_events import ObjectTagsSet  # noqa: PLC0415
 
     events = [e for e in s3sse.engine.events if isinstance(e, ObjectTagsSet)]
     assert events == [ObjectTagsSet(bucket, "k", "null", (("a", "1"),))]

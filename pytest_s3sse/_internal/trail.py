@@ -35,7 +35,7 @@ from pytest_s3sse._internal.context import RequestContext
 from pytest_s3sse._internal.kms.types import KmsCall
 from pytest_s3sse._internal.policy.evaluate import role_of
 from pytest_s3sse._internal.policy.keys import unique_id
-from pytest_s3sse._internal.s3.store import BucketCreated
+from pytest_s3sse._internal.s3.store_events import BucketCreated
 from pytest_s3sse._internal.types import ObjectEncryption, Principal, PrincipalKind, SseMode
 
 Record = dict[str, Any]

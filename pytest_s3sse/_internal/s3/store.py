@@ -31,7 +31,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from types import MappingProxyType
-from typing import Concatenate, NamedTuple, ParamSpec, TypeVar
+from typing import Concatenate, ParamSpec, TypeVar
 
 from pytest_s3sse._internal.crypto.segments import SealedPart
 from pytest_s3sse._internal.errors.s3 import (
@@ -42,12 +42,31 @@ from pytest_s3sse._internal.errors.s3 import (
     invalid_version_id,
 )
 from pytest_s3sse._internal.policy.document import Policy
+from pytest_s3sse._internal.s3.replication_config import ReplicationConfiguration
+from pytest_s3sse._internal.s3.store_events import (
+    BucketCreated,
+    BucketDeleted,
+    BucketPolicySet,
+    BucketTagsSet,
+    DefaultEncryptionSet,
+    DeleteMarkerCreated,
+    ObjectCommitted,
+    ObjectRemoved,
+    ObjectTagsSet,
+    PublicAccessBlockSet,
+    ReplicationConfigured,
+    ReplicationQueued,
+    ReplicationStatusSet,
+    StoreEvent,
+    VersioningSet,
+)
 from pytest_s3sse._internal.sse.envelope import Envelope
 from pytest_s3sse._internal.sse.rules import IMPLICIT_DEFAULT, BucketDefault
 from pytest_s3sse._internal.types import ChecksumAlgorithm, ObjectEncryption, Principal
 
 EMPTY: Mapping[str, str] = MappingProxyType({})
 COMPLETED_KEPT = 1000  # completed uploads remembered per bucket (for a repeated Complete)
+PENDING, REPLICA = "PENDING", "REPLICA"
 NULL = "null"  # the version id of every write to an unversioned or suspended bucket (I3, P)
 ENABLED, SUSPENDED = "Enabled", "Suspended"
 # An object's or a bucket's tags: (key, value) pairs sorted by key (s3/tagging.py checks them).
@@ -98,6 +117,9 @@ class StoredObject:
     # Each part's additional checksum, in part order, for an upload with a checksum algorithm
     # (GetObjectAttributes' ObjectParts); empty otherwise.
     part_checksums: tuple[Checksum | None, ...] = ()
+    # x-amz-replication-status: PENDING, COMPLETED or FAILED on a source version a rule selected,
+    # REPLICA on a replica, None otherwise (RS1, RS2: P).
+    replication_status: str | None = None
 
     @property
     def encryption(self) -> ObjectEncryption:
@@ -191,112 +213,6 @@ class MultipartUpload:
         return self.envelope.encryption
 
 
-class ObjectCommitted(NamedTuple):
-    """A new current version of ``key`` (PutObject, CopyObject, CompleteMultipartUpload).
-
-    Store events are named tuples (one is built per commit, at C speed). ``replaced`` is the version id of the version it took the place of (None: the key was new).
-    """
-
-    bucket: str
-    key: str
-    version_id: str
-    etag: str
-    size: int
-    replaced: str | None = None
-
-
-class ObjectRemoved(NamedTuple):
-    """``key`` was deleted; ``version_id`` is the version removed."""
-
-    bucket: str
-    key: str
-    version_id: str
-
-
-class DeleteMarkerCreated(NamedTuple):
-    """A DeleteObject on a versioned or suspended bucket left a delete marker ``version_id``;
-    ``replaced`` is the null version it took the place of (suspended buckets), if any."""
-
-    bucket: str
-    key: str
-    version_id: str
-    replaced: str | None = None
-
-
-class VersioningSet(NamedTuple):
-    """PutBucketVersioning: the bucket's versioning is now ``status`` (Enabled or Suspended)."""
-
-    bucket: str
-    status: str
-
-
-class ObjectTagsSet(NamedTuple):
-    """The tags of version ``version_id`` of ``key`` were replaced (PutObjectTagging,
-    DeleteObjectTagging): no new version, the same ETag."""
-
-    bucket: str
-    key: str
-    version_id: str
-    tags: Tags
-
-
-class BucketTagsSet(NamedTuple):
-    """A bucket's tags were put (``tags``) or deleted (None): PutBucketTagging, DeleteBucketTagging."""
-
-    bucket: str
-    tags: Tags | None
-
-
-class BucketCreated(NamedTuple):
-    """A new bucket."""
-
-    bucket: str
-    region: str
-    owner_account: str
-
-
-class BucketDeleted(NamedTuple):
-    """A bucket was deleted (it was empty)."""
-
-    bucket: str
-
-
-class DefaultEncryptionSet(NamedTuple):
-    """A bucket's default encryption was set (PutBucketEncryption, DeleteBucketEncryption)."""
-
-    bucket: str
-    default: BucketDefault
-
-
-class BucketPolicySet(NamedTuple):
-    """A bucket's policy was put (``policy``) or deleted (None): PutBucketPolicy, DeleteBucketPolicy."""
-
-    bucket: str
-    policy: Policy | None
-
-
-class PublicAccessBlockSet(NamedTuple):
-    """A bucket's Block Public Access configuration was put or (None) deleted."""
-
-    bucket: str
-    config: PublicAccessBlock | None
-
-
-StoreEvent = (
-    ObjectCommitted
-    | ObjectRemoved
-    | DeleteMarkerCreated
-    | VersioningSet
-    | BucketCreated
-    | BucketDeleted
-    | DefaultEncryptionSet
-    | BucketPolicySet
-    | PublicAccessBlockSet
-    | ObjectTagsSet
-    | BucketTagsSet
-)
-
-
 @dataclass(frozen=True, slots=True)
 class PublicAccessBlock:
     """A bucket's S3 Block Public Access configuration (P, API reference
@@ -336,6 +252,7 @@ class Bucket:
     # Versioning: None (never configured), "Enabled" or "Suspended" (it never returns to None, V6).
     versioning: str | None = None
     tags: Tags | None = None  # PutBucketTagging's set (None: no tag set)
+    replication: ReplicationConfiguration | None = None  # PutBucketReplication's configuration
     # key -> its versions, oldest first (the last one is the current version, perhaps a delete marker)
     objects: dict[str, list[Version]] = field(default_factory=dict)
     # Every version id issued in this bucket, so an id S3 never issued is told apart from one that
@@ -450,6 +367,21 @@ class Store:
         bucket.issued.add(version_id)
         return version_id
 
+    @staticmethod
+    def _pending(bucket: Bucket, obj: StoredObject) -> StoredObject:
+        """``obj`` marked PENDING when a replication rule of ``bucket`` selects it (RS1); a replica
+        (REPLICA) is never replicated again (P: "objects that are replicas" are not)."""
+        config = bucket.replication
+        if config is None or obj.replication_status is not None:
+            return obj
+        if not config.eligible(obj.key, obj.attributes.tags, obj.encryption.mode):
+            return obj
+        return replace(obj, replication_status=PENDING)
+
+    def _queued(self, bucket: Bucket, obj: StoredObject) -> None:
+        if obj.replication_status == PENDING and self._on_change is not None:
+            self._on_change(ReplicationQueued(bucket.name, obj.key, obj.version_id))
+
     def _committed(self, obj: StoredObject, replaced: StoredObject | None) -> None:
         if self._on_change is not None:
             self._on_change(
@@ -557,6 +489,87 @@ class Store:
                 self._on_change(VersioningSet(name, status))
         return bucket
 
+    def set_replication(
+        self,
+        name: str,
+        config: ReplicationConfiguration | None,
+        check: Callable[[Bucket], None] | None = None,
+    ) -> Bucket:
+        """Put (``config``) or delete (None) the bucket's replication configuration, once
+        ``check(bucket)`` (which raises to refuse: the source's versioning, R1) passed under the lock."""
+        with self._lock:
+            bucket = self._bucket(name)
+            if check is not None:
+                check(bucket)
+            bucket.replication = config
+            if self._on_change is not None:
+                self._on_change(ReplicationConfigured(name, len(config.rules) if config else 0))
+        return bucket
+
+    def set_versioning_checked(
+        self, name: str, status: str, check: Callable[[Bucket], None]
+    ) -> Bucket:
+        """:meth:`set_versioning` once ``check(bucket)`` passed under the lock (V7: no suspending
+        while a replication configuration is present)."""
+        with self._lock:
+            check(self._bucket(name))
+            return self.set_versioning(name, status)
+
+    # -- replication --------------------------------------------------------------------------
+    def commit_replica(self, replica: Version) -> None:
+        """Store ``replica`` (an object marked REPLICA, or a delete marker) in its bucket under the
+        source's version id (RS8: replicas keep it), among the key's versions by age. A version id
+        already there is replaced (a replica written again). NoSuchBucket if the bucket is gone."""
+        with self._lock:
+            bucket = self._bucket(replica.bucket)
+            bucket.issued.add(replica.version_id)
+            versions = bucket.objects.get(replica.key)
+            if versions is None:
+                bisect.insort(bucket.sorted_keys, replica.key)
+                bucket.objects[replica.key] = [replica]
+            else:
+                for index, found in enumerate(versions):
+                    if found.version_id == replica.version_id:
+                        del versions[index]
+                        break
+                index = len(versions)
+                while index and versions[index - 1].last_modified > replica.last_modified:
+                    index -= 1
+                versions.insert(index, replica)
+            if self._on_change is None:
+                return
+            if type(replica) is StoredObject:
+                self._on_change(
+                    ObjectCommitted(
+                        replica.bucket, replica.key, replica.version_id, replica.etag, replica.size
+                    )
+                )
+                self._on_change(
+                    ReplicationStatusSet(replica.bucket, replica.key, replica.version_id, REPLICA)
+                )
+            else:
+                self._on_change(
+                    DeleteMarkerCreated(replica.bucket, replica.key, replica.version_id)
+                )
+
+    def set_replication_status(
+        self, bucket: str, key: str, version_id: str, status: str, reason: str | None = None
+    ) -> StoredObject | None:
+        """Mark a source version COMPLETED or FAILED (``reason``: AWS's failure reason); no new
+        version, ETag or LastModified. None when the version is gone (deleted meanwhile)."""
+        with self._lock:
+            found = self._buckets.get(bucket)
+            versions = found.objects.get(key, []) if found is not None else []
+            for index, entry in enumerate(versions):
+                if entry.version_id == version_id and type(entry) is StoredObject:
+                    versions[index] = updated = replace(entry, replication_status=status)
+                    if self._on_change is not None:
+                        self._on_change(
+                            ReplicationStatusSet(bucket, key, version_id, status, reason)
+                        )
+                    return updated
+        return None
+
     # -- objects ------------------------------------------------------------------------------
     def snapshot(self, bucket: str | None = None) -> list[StoredObject]:
         """Every stored object version of ``bucket`` (NoSuchBucket when it does not exist) or of
@@ -607,7 +620,9 @@ class Store:
                 check(bucket.current(obj.key))
             if bucket.versioning is not None:
                 obj = replace(obj, version_id=self._new_version_id(bucket))
+            obj = self._pending(bucket, obj)
             self._committed(obj, bucket._put(obj))
+            self._queued(bucket, obj)
         return obj
 
     def remove(
@@ -659,6 +674,9 @@ class Store:
                         bucket, key, marker.version_id, None if replaced is None else NULL
                     )
                 )
+                config = found.replication
+                if config is not None and config.marker_rules(key):
+                    self._on_change(ReplicationQueued(bucket, key, marker.version_id, True))
             return Deleted(marker.version_id, delete_marker=True)
 
     def _delete_version(self, bucket: Bucket, key: str, version_id: str) -> Deleted:
@@ -781,12 +799,14 @@ class Store:
             obj = build(upload, bucket.current(upload.key))
             if bucket.versioning is not None:
                 obj = replace(obj, version_id=self._new_version_id(bucket))
+            obj = self._pending(bucket, obj)
             replaced = bucket._put(obj)
             del bucket.uploads[upload.upload_id]
             bucket.completed[upload.upload_id] = replace(obj, parts=())  # no ciphertext kept
             if len(bucket.completed) > COMPLETED_KEPT:
                 del bucket.completed[next(iter(bucket.completed))]  # the oldest
             self._committed(obj, replaced)
+            self._queued(bucket, obj)
         return obj
 
     def completed_upload(self, bucket: str, key: str, upload_id: str) -> StoredObject | None:
