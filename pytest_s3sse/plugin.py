@@ -97,6 +97,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         type="bool", default=False,
     )  # fmt: skip
     parser.addini(
+        "s3sse_replication",
+        "when S3 replication runs: immediate (after each request) or manual (s3sse.replicate())",
+        default=None,
+    )  # fmt: skip
+    parser.addini(
         "s3sse_block_aws",
         "fail any botocore/requests call to AWS from a test that does not use the engine",
         type="bool", default=False,
@@ -143,6 +148,9 @@ def options_for(request: pytest.FixtureRequest) -> EngineOptions:
         merged["verify_signatures"] = True
     if config.getini("s3sse_assert_all_requests_expected"):
         merged["assert_all_requests_expected"] = True
+    replication = config.getini("s3sse_replication")
+    if replication:
+        merged["replication"] = replication
     default_principal = config.getini("s3sse_default_principal")
     if default_principal:
         merged["default_principal"] = default_principal

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeGuard
 
 from pytest_s3sse._internal.audit import RequestRecord
@@ -36,6 +36,9 @@ class StoredView:
     version_id: str
     root_key_version: int | None
     _segments: tuple[bytes, ...]
+    # x-amz-replication-status (PENDING, COMPLETED, FAILED, REPLICA) or None; the object's tags.
+    replication_status: str | None = None
+    tags: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def ciphertext(self) -> bytes:

@@ -38,6 +38,7 @@ from pytest_s3sse._internal.s3.access import S3Access
 from pytest_s3sse._internal.s3.buckets import BucketService
 from pytest_s3sse._internal.s3.multipart import MultipartService
 from pytest_s3sse._internal.s3.objects import ObjectService
+from pytest_s3sse._internal.s3.replication import Replication, Replicator
 from pytest_s3sse._internal.s3.rest import routing
 from pytest_s3sse._internal.s3.rest.api import S3Api
 from pytest_s3sse._internal.s3.rest.call import Services
@@ -122,6 +123,16 @@ class Engine:
         )
         # SSE-KMS calls this KMS
         self.sealer.kms = S3Kms(self.kms, self.clock, options.bucket_key_period)
+        # Replication hears of each version the store marks PENDING (s3/replication.py).
+        self._replication_keys: dict[str, str] = {}  # access key id -> role ARN
+        self._role_policies: dict[str, tuple[Policy, ...]] = {}
+        self._role_principals: dict[str, Principal] = {}
+        self.replicator = Replicator(
+            self.store, planner, self.access, self.clock, self.entropy,
+            role_principal=self.replication_principal, events=self.events,
+            exchanges=self.exchanges, mode=options.replication,
+        )  # fmt: skip
+        self.events.subscribe(self.replicator.on_event)
         self.kms_api = KmsApi(
             self.kms,
             default_region=region,
@@ -172,11 +183,41 @@ class Engine:
         kwargs = self.credentials.register(arn, policy=text, session_name=session_name)
         if parsed is not None:
             self._identity_policies[kwargs.principal.access_key_id] = (parsed,)
+            if kwargs.session_arn != arn:  # a role: its replication session has its policy too
+                self._role_policies[arn] = (parsed,)
         return kwargs
 
     def _identity_policies_of(self, principal: Principal) -> tuple[Policy, ...] | None:
-        """The identity policies of ``principal`` (None: none registered, full identity permissions)."""
-        return self._identity_policies.get(principal.access_key_id)
+        """The identity policies of ``principal`` (None: none registered, full identity permissions).
+        S3's replication session of a role has the role's policies."""
+        found = self._identity_policies.get(principal.access_key_id)
+        if found is None and self._replication_keys:
+            role = self._replication_keys.get(principal.access_key_id)
+            if role is not None:
+                return self._role_policies.get(role)
+        return found
+
+    def replication_principal(self, role_arn: str) -> Principal:
+        """The session S3 replicates as for the role ``role_arn``:
+        ``arn:aws:sts::<acct>:assumed-role/<name>/s3-replication`` (S: replication-behaviour.md
+        3.4), with a temporary access key of its own; its identity policies are the role's, as
+        registered with ``s3sse.principal(role_arn, policy=...)`` (none registered: full identity
+        permissions, as for any principal)."""
+        found = self._role_principals.get(role_arn)
+        if found is None:
+            parts = role_arn.split(":", 5)
+            account = parts[4] if len(parts) == 6 else self.account_id
+            partition = parts[1] if len(parts) == 6 else "aws"
+            name = role_arn.rsplit("/", 1)[-1]
+            session = f"arn:{partition}:sts::{account}:assumed-role/{name}/s3-replication"
+            key = self.credentials.session_key()
+            found = self._role_principals[role_arn] = Principal(account, session, key)
+            self._replication_keys[key] = role_arn
+        return found
+
+    def replicate(self) -> list[Replication]:
+        """Replicate every version waiting (``replication="manual"``); returns the attempts."""
+        return self.replicator.drain()
 
     def principal_for(self, access_key_id: str) -> Principal:
         """The principal behind an access key id (unknown keys: the default principal)."""
@@ -204,7 +245,11 @@ class Engine:
         """Answer ``request``, or None if no service of this engine serves it."""
         service = service_of(request)
         if service == "s3":
-            return self.s3.handle(request)
+            response = self.s3.handle(request)
+            replicator = self.replicator
+            if replicator.immediate and replicator.pending:
+                replicator.drain()
+            return response
         if service == "kms":
             return self.kms_api.handle(request)
         return None

@@ -97,6 +97,9 @@ def request_id_of(error_or_request_id: object) -> str:
     """The request id in a botocore ``ClientError``, a boto3 response dict, or a string."""
     if isinstance(error_or_request_id, str):
         return error_or_request_id
+    own = getattr(error_or_request_id, "request_id", None)
+    if isinstance(own, str) and own:  # a replication attempt (s3sse.replications)
+        return own
     response: Any = getattr(error_or_request_id, "response", error_or_request_id)
     if isinstance(response, Mapping):
         metadata = response.get("ResponseMetadata")
@@ -105,7 +108,8 @@ def request_id_of(error_or_request_id: object) -> str:
             if isinstance(found, str) and found:
                 return found
     msg = (
-        "explain() takes a botocore ClientError, a boto3 response, or a request id string; "
+        "explain() takes a botocore ClientError, a boto3 response, a replication, or a request id "
+        "string; "
         f"got {type(error_or_request_id).__name__} without a request id"
     )
     raise TypeError(msg)

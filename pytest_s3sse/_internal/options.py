@@ -68,6 +68,10 @@ class EngineOptions:
       ``expect_kms_calls`` that counts its operation (with its key, when one is named). S3's own
       KMS calls for a request are that request's, not the test's. As pytest-httpx's
       ``assert_all_requests_were_expected``; off by default.
+    - ``replication``: when S3 replication runs (docs/replication.md): ``"immediate"`` (the default)
+      replicates each new version right after the request that wrote it, so the next request sees
+      it COMPLETED or FAILED; ``"manual"`` keeps it PENDING until the test calls
+      ``s3sse.replicate()``.
 
     Users read the same list as a table in ``docs/getting-started.md#options`` (a test keeps the two
     in step).
@@ -84,6 +88,7 @@ class EngineOptions:
     default_principal: str | None = None
     trail_limit: int = DEFAULT_TRAIL_LIMIT
     assert_all_requests_expected: bool = False
+    replication: str = "immediate"
 
     def __post_init__(self) -> None:
         """Refuse an account id AWS would never issue: ARNs and ownership checks are built from it."""
@@ -95,6 +100,9 @@ class EngineOptions:
                 "default_principal must be the ARN of an account root or IAM user "
                 f"(arn:aws:iam::<12 digits>:root or ...:user/<name>), got {self.default_principal!r}"
             )
+            raise ValueError(msg)
+        if self.replication not in ("immediate", "manual"):
+            msg = f"replication must be 'immediate' or 'manual', got {self.replication!r}"
             raise ValueError(msg)
         if type(self.trail_limit) is not int or self.trail_limit < 0:
             msg = f"trail_limit must be a whole number >= 0 (0: no trail), got {self.trail_limit!r}"

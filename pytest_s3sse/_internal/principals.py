@@ -174,6 +174,11 @@ class CredentialRegistry:
         self.add(credentials)
         return ClientKwargs(credentials, arn)
 
+    def session_key(self) -> str:
+        """A temporary access key id (``ASIA``...) for a session an AWS service starts itself (S3
+        replication's role session): it signs nothing, and no one may sign with it."""
+        return self._access_key("ASIA")
+
     def _access_key(self, prefix: str) -> str:
         raw = self._entropy.bytes(16)
         return prefix + "".join(_KEY_ALPHABET[b & 31] for b in raw)

@@ -47,6 +47,7 @@ from pytest_s3sse._internal.kms.types import KmsCall
 from pytest_s3sse._internal.options import EngineOptions
 from pytest_s3sse._internal.principals import DEFAULT_SESSION_NAME, ClientKwargs
 from pytest_s3sse._internal.reports import EncryptionReport, KmsCost, encryption_report, kms_cost
+from pytest_s3sse._internal.s3.replication import Replication
 from pytest_s3sse._internal.s3.store import StoredObject
 from pytest_s3sse._internal.sse.customer import check_customer_key
 from pytest_s3sse._internal.trail import Trail
@@ -324,6 +325,23 @@ class S3SSE:
             raise S3SSEError(msg)
         return Trail(self.engine.events, exchanges, self.seed, self._known_key_arn)
 
+    # -- replication (docs/replication.md) -------------------------------------------------------
+    def replicate(self) -> list[Replication]:
+        """Replicate every version waiting (with ``replication="manual"`` they wait for this call;
+        PENDING until then); returns the attempts that ended, each COMPLETED or FAILED."""
+        return self.engine.replicate()
+
+    @property
+    def replications(self) -> tuple[Replication, ...]:
+        """Every replication attempt this engine made, oldest first (``failure_reason``,
+        ``request_id`` for ``s3sse.explain``)."""
+        return self.engine.replicator.history
+
+    @property
+    def replication_pending(self) -> int:
+        """How many versions wait to be replicated (``replication="manual"``)."""
+        return self.engine.replicator.pending
+
     def rotate_root_key(self) -> int:
         """Force a new SSE-S3 root key version now; returns its number."""
         return self.engine.root_keys.rotate().version
@@ -369,6 +387,8 @@ class S3SSE:
             version_id=obj.version_id,
             root_key_version=obj.envelope.root_key_version,
             _segments=tuple(s for part in obj.parts for s in part.segments),
+            replication_status=obj.replication_status,
+            tags=dict(obj.attributes.tags),
         )
 
     def assert_encrypted(

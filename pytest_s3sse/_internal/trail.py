@@ -31,10 +31,11 @@ from pytest_s3sse._internal.audit import (
     RequestRecord,
     S3Exchange,
 )
-from pytest_s3sse._internal.context import RequestContext
+from pytest_s3sse._internal.context import S3_SERVICE, RequestContext
 from pytest_s3sse._internal.kms.types import KmsCall
 from pytest_s3sse._internal.policy.evaluate import role_of
 from pytest_s3sse._internal.policy.keys import unique_id
+from pytest_s3sse._internal.s3.replication import OPERATIONS as REPLICATION_OPERATIONS
 from pytest_s3sse._internal.s3.store_events import BucketCreated
 from pytest_s3sse._internal.types import ObjectEncryption, Principal, PrincipalKind, SseMode
 
@@ -72,6 +73,9 @@ OBJECT_EVENTS = frozenset(
         # P (S3 user guide, "Amazon S3 CloudTrail events": object-level tagging and
         # GetObjectAttributes are data events); bucket tagging stays a management event.
         "PutObjectTagging", "GetObjectTagging", "DeleteObjectTagging", "GetObjectAttributes",
+        # U: S3 replication's writes into the destination, made by the replication role
+        # (docs/replication.md#the-trail).
+        "ReplicateObject", "ReplicateDelete",
     }
 )  # fmt: skip
 BUCKET_DATA_EVENTS = frozenset(
@@ -390,9 +394,12 @@ class _Builder:
     def kms_for_s3(self, call: KmsCall, request: RequestRecord, index: int) -> list[Record]:
         context = request.context
         record = self.envelope(context, KMS_SOURCE, call.operation, call.time)
-        record["userIdentity"]["invokedBy"] = FAS
-        record["sourceIPAddress"] = FAS
-        record["userAgent"] = FAS
+        # Replication's calls are S3's own, for the role, not forwarded for a caller (U: open point
+        # 7 of replication-behaviour.md): s3.amazonaws.com; a caller's request: fas.s3.
+        via = S3_SERVICE if request.operation in REPLICATION_OPERATIONS else FAS
+        record["userIdentity"]["invokedBy"] = via
+        record["sourceIPAddress"] = via
+        record["userAgent"] = via
         if call.error is not None:
             record["errorCode"] = call.error
             record["errorMessage"] = call.error_message or ""

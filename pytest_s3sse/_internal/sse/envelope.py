@@ -288,6 +288,73 @@ class Sealer:
         data_key = unseal(wrapped)
         return None if data_key is None else self._aead(data_key)
 
+    def rewrap(
+        self,
+        envelope: Envelope,
+        *,
+        source: KmsScope | None,
+        target: KmsScope | None,
+        replica_key: str | None,
+    ) -> tuple[Envelope, tuple[Aead, Aead] | None]:
+        """A replica's envelope (replication-behaviour.md 3.3, 3.4): the source's data key, unwrapped
+        and wrapped again for the destination, so the ciphertext is copied as it is; or, when the
+        replica gets a data key of its own (an S3 Bucket Key at the destination), the new envelope
+        and the (source, replica) ciphers to re-encrypt the parts with (its ``parts_tag`` is then
+        the caller's to bind).
+
+        - SSE-C: the same envelope (only the customer's key opens it; S3 never had it);
+        - SSE-S3: the data key wrapped again under the current root key (no KMS call);
+        - SSE-KMS: Decrypt under the source key as ``source``'s requester, then Encrypt under
+          ``replica_key`` with the destination object's ARN as ``aws:s3:arn`` (the requester's own
+          context pairs kept); with a Bucket Key (kept, as the source had it: P, UG23 "Bucket Keys"
+          example 1): the destination's bucket key (GenerateDataKey + Decrypt) and a new object key;
+        - DSSE-KMS: both layers' keys, each Decrypt then Encrypt (U: AWS documents "the same type
+          of encryption").
+        """
+        wrapped = envelope.wrapped
+        if isinstance(wrapped, CustomerWrappedKey):
+            return envelope, None
+        if isinstance(wrapped, WrappedKey):
+            data_key = self._keyring.unwrap(wrapped, envelope.object_id)
+            under_root = self._keyring.wrap(data_key, envelope.object_id)
+            return dataclasses.replace(envelope, wrapped=under_root), None
+        if source is None or target is None or replica_key is None:
+            msg = "a KMS envelope is rewrapped only for a replication (scopes and a replica key)"
+            raise S3SSEError(msg)
+        kms = self._require_kms()
+        user = {
+            k: v for k, v in envelope.encryption.encryption_context.items() if k != "aws:s3:arn"
+        }
+        encryption = envelope.encryption
+        if isinstance(wrapped, BucketKeyWrappedKey):
+            src_aead = self._open_kms(wrapped, envelope.object_id, source)
+            context = target.encryption_context(user, bucket_key=True)
+            key_ref = kms.key_ref(replica_key, target)
+            held, key_arn = kms.bucket_key_for_replica(key_ref, target, context)
+            salt = self._entropy.bytes(SALT_SIZE)
+            dst_aead = self._aead(object_key(held.plaintext, salt, envelope.object_id))
+            frozen = _frozen(context)
+            new = BucketKeyWrappedKey(KmsWrappedKey(held.blob, key_arn, frozen), salt)
+            replica = ObjectEncryption(encryption.mode, key_arn, True, frozen)
+            return Envelope(replica, envelope.object_id, new), (src_aead, dst_aead)
+        context = target.encryption_context(user, bucket_key=False)
+        frozen = _frozen(context)
+
+        def again(layer: KmsWrappedKey) -> KmsWrappedKey:
+            data_key = kms.decrypt(layer.blob, source, layer.context)
+            blob, key_arn = kms.encrypt(replica_key, data_key, target, context)
+            return KmsWrappedKey(blob, key_arn, frozen)
+
+        rewrapped: KmsWrapped
+        if isinstance(wrapped, DsseWrappedKey):
+            inner = again(wrapped.inner)
+            rewrapped, key_arn = DsseWrappedKey(inner, again(wrapped.outer)), inner.key_arn
+        else:
+            single = again(wrapped)
+            rewrapped, key_arn = single, single.key_arn
+        replica = ObjectEncryption(encryption.mode, key_arn, False, frozen)
+        return dataclasses.replace(envelope, encryption=replica, wrapped=rewrapped), None
+
     def _open_kms(self, wrapped: KmsWrapped, object_id: bytes, scope: KmsScope) -> Aead:
         kms = self._require_kms()
         if isinstance(wrapped, DsseWrappedKey):

@@ -216,6 +216,35 @@ class S3Kms:
         held = self.bucket_keys.for_write(scope.bucket, key_arn, scope.requester.arn, context, make)
         return held, key_arn
 
+    def encrypt(
+        self, key_ref: str, plaintext: bytes, scope: KmsScope, context: Mapping[str, str]
+    ) -> tuple[bytes, str]:
+        """Encrypt of a data key S3 already holds under ``key_ref``: (blob, key ARN). Replication
+        wraps a replica's data key so (P, S3 user guide "Replicating encrypted objects": the role
+        needs ``kms:Encrypt`` on the replica key)."""
+        check_transport(scope.context)
+        with translated(scope):
+            done = self.service.encrypt(key_ref, plaintext, caller=scope.caller, context=context)
+        return done.ciphertext_blob, done.key_arn
+
+    def bucket_key_for_replica(
+        self, key_ref: str, scope: KmsScope, context: Mapping[str, str]
+    ) -> tuple[HeldKey, str]:
+        """:meth:`bucket_key_for_write` for a replica: a new bucket key is GenerateDataKey, then a
+        Decrypt of it that "verifies the integrity of the S3 Bucket Key" (P, S3 user guide "S3
+        Bucket Keys and replication"; U the order)."""
+        check_transport(scope.context)
+        with translated(scope):
+            key_arn = self.service.key_arn(key_ref, account=scope.account, region=scope.region)
+
+        def make() -> tuple[bytes, bytes]:
+            plaintext, blob, _ = self.generate(key_ref, scope, context)
+            self.decrypt(blob, scope, context)
+            return plaintext, blob
+
+        held = self.bucket_keys.for_write(scope.bucket, key_arn, scope.requester.arn, context, make)
+        return held, key_arn
+
     def bucket_key_for_read(
         self, blob: bytes, scope: KmsScope, context: Mapping[str, str]
     ) -> bytes:

@@ -327,6 +327,8 @@ def object_headers(
         out[META_PREFIX + key] = value
     if attrs.tags:  # P: GetObject and HeadObject "x-amz-tagging-count"
         out["x-amz-tagging-count"] = str(len(attrs.tags))
+    if obj.replication_status is not None:  # RS1, RS2 (P): PENDING/COMPLETED/FAILED, REPLICA
+        out["x-amz-replication-status"] = obj.replication_status
     if checksum_mode and obj.checksum is not None:
         out[obj.checksum.algorithm.header] = obj.checksum.value
         out["x-amz-checksum-type"] = obj.checksum.type
