@@ -61,6 +61,7 @@ REPLICATE_OBJECT, REPLICATE_DELETE = "ReplicateObject", "ReplicateDelete"
 OPERATIONS = frozenset({REPLICATE_OBJECT, REPLICATE_DELETE})
 # The actions the role is asked for (3.6, P; the catalogue of policy/ knows each).
 GET_FOR_REPLICATION = "s3:GetObjectVersionForReplication"
+GET_VERSION = "s3:GetObjectVersion"
 GET_VERSION_TAGGING = "s3:GetObjectVersionTagging"
 S3_REPLICATE_OBJECT = "s3:ReplicateObject"
 S3_REPLICATE_DELETE = "s3:ReplicateDelete"
@@ -297,15 +298,19 @@ class Replicator:
     ) -> None:
         """An object version: the role's rights, then its envelope for the destination (the
         ciphertext copied, or re-encrypted when the replica has a data key of its own)."""
-        self._check(
-            context, GET_FOR_REPLICATION, source, obj.key, reason="SrcGetObjectNotPermitted"
-        )
+        mode = obj.encryption.mode
+        if not self._allowed(context, GET_FOR_REPLICATION, source, obj.key) and (
+            mode in _KMS_MODES or not self._allowed(context, GET_VERSION, source, obj.key)
+        ):
+            # 3.6 (P): s3:GetObjectVersion "works for unencrypted/SSE-S3 but not for SSE-KMS".
+            self._check(
+                context, GET_FOR_REPLICATION, source, obj.key, reason="SrcGetObjectNotPermitted"
+            )
         tags = obj.attributes.tags
         if tags and not self._allowed(context, GET_VERSION_TAGGING, source, obj.key):
             tags = ()  # SrcGetTaggingNotPermitted: replicated without its tags (P)
         target = self._destination(rule)
         dst_context = context._replace(region=target.region)
-        mode = obj.encryption.mode
         replica_key = rule.destination.replica_kms_key_id if mode in _KMS_MODES else None
         self._check(
             dst_context, S3_REPLICATE_OBJECT, target, obj.key, reason="DstPutObjectNotPermitted",
