@@ -768,3 +768,69 @@ def test_the_stored_view_shows_the_replication_status(s3, src, dst, s3sse):
     s3.put_object(Bucket=src, Key="k", Body=BODY)
     assert s3sse.stored(src, "k").replication_status == "COMPLETED"
     assert s3sse.stored(dst, "k").replication_status == "REPLICA"
+
+
+# -- an unencrypted legacy source (3.3) ------------------------------------------------------------
+def kms_default(s3: Any, bucket: str, key_arn: str, *, bucket_key: bool) -> None:
+    s3.put_bucket_encryption(
+        Bucket=bucket,
+        ServerSideEncryptionConfiguration={
+            "Rules": [
+                {
+                    "ApplyServerSideEncryptionByDefault": {
+                        "SSEAlgorithm": "aws:kms",
+                        "KMSMasterKeyID": key_arn,
+                    },
+                    "BucketKeyEnabled": bucket_key,
+                }
+            ]
+        },
+    )
+
+
+def test_an_unencrypted_source_becomes_sse_kms_with_a_bucket_key_and_its_etag_changes(
+    s3, src, dst, replica_key, s3sse
+):
+    """Seed statement; 3.3 (P, UG "How default bucket encryption affects replication": an
+    unencrypted object takes the destination's default, here SSE-KMS with a Bucket Key; the ETag
+    differs; UG23 "Bucket Keys" example 2); 3.4 (P: the role's GenerateDataKey under the
+    destination default key). The source is seeded: no write since 2023-01-05 is unencrypted."""
+    kms_default(s3, dst, replica_key, bucket_key=True)
+    configure(s3, src, rule(dst))
+    version = s3sse.put_unencrypted(src, "legacy.csv", BODY)
+    source = head(s3, src, "legacy.csv")
+    assert "ServerSideEncryption" not in source
+    assert source["ReplicationStatus"] == "COMPLETED"
+    replica = s3.get_object(Bucket=dst, Key="legacy.csv")
+    assert replica["ServerSideEncryption"] == "aws:kms"
+    assert replica["SSEKMSKeyId"] == replica_key
+    assert replica["BucketKeyEnabled"] is True
+    assert replica["VersionId"] == version
+    assert replica["ETag"] != source["ETag"]
+    assert replica["Body"].read() == BODY
+    by_role = [(c.operation, c.key_arn) for c in s3sse.kms_calls if c.caller == SESSION]
+    assert by_role == [("GenerateDataKey", replica_key)]
+    s3sse.assert_no_plaintext_at_rest(bucket=dst)
+
+
+def test_an_unencrypted_source_into_an_sse_s3_destination_keeps_its_etag(s3, src, dst, s3sse):
+    """3.3 (P: the destination's default, SSE-S3 by default); reference 5.2 (P: an SSE-S3 ETag is
+    the MD5 of the body, as an unencrypted object's is; U that the two are then equal)."""
+    configure(s3, src, rule(dst))
+    s3sse.put_unencrypted(src, "legacy.csv", BODY)
+    replica = head(s3, dst, "legacy.csv")
+    assert replica["ServerSideEncryption"] == "AES256"
+    assert replica["ETag"] == head(s3, src, "legacy.csv")["ETag"]
+
+
+def test_an_unencrypted_source_fails_when_the_role_may_not_use_the_destination_default_key(
+    s3, src, dst, replica_key, s3sse
+):
+    """3.4 (P: "include the kms:GenerateDataKey permission for the destination encryption
+    context"); 3.5 DstPutObjectNotPermitted."""
+    role_with(s3sse, without=("kms:GenerateDataKey",))
+    kms_default(s3, dst, replica_key, bucket_key=False)
+    configure(s3, src, rule(dst))
+    s3sse.put_unencrypted(src, "legacy.csv", BODY)
+    assert head(s3, src, "legacy.csv")["ReplicationStatus"] == "FAILED"
+    assert s3sse.replications[0].failure_reason == "DstPutObjectNotPermitted"

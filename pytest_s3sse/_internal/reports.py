@@ -27,6 +27,7 @@ _INVENTORY_STATUS = {
     SseMode.SSE_KMS.value: "SSE-KMS",
     SseMode.DSSE_KMS.value: "DSSE-KMS",
     SseMode.SSE_C.value: "SSE-C",
+    SseMode.NONE.value: "NOT-SSE",  # an unencrypted legacy object (4.1, P; U: seeded only)
 }
 # Inventory's columns in its fixed order (4.2 N1), then our KMSKeyArn (Inventory has no key field).
 COLUMNS = (

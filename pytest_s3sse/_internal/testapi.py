@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import inspect
 import unittest
 from collections.abc import Callable, Mapping, Sequence
@@ -29,7 +30,7 @@ from pytest_s3sse._internal.assertions import (
 )
 from pytest_s3sse._internal.audit import RequestRecord
 from pytest_s3sse._internal.clock import Clock
-from pytest_s3sse._internal.crypto.segments import SealedPart
+from pytest_s3sse._internal.crypto.segments import SealedPart, seal_bytes
 from pytest_s3sse._internal.engine import Engine
 from pytest_s3sse._internal.errors import (
     DecryptionError,
@@ -48,10 +49,10 @@ from pytest_s3sse._internal.options import EngineOptions
 from pytest_s3sse._internal.principals import DEFAULT_SESSION_NAME, ClientKwargs
 from pytest_s3sse._internal.reports import EncryptionReport, KmsCost, encryption_report, kms_cost
 from pytest_s3sse._internal.s3.replication import Replication
-from pytest_s3sse._internal.s3.store import StoredObject
+from pytest_s3sse._internal.s3.store import ObjectAttributes, StoredObject
 from pytest_s3sse._internal.sse.customer import check_customer_key
 from pytest_s3sse._internal.trail import Trail
-from pytest_s3sse._internal.types import Principal, SseMode
+from pytest_s3sse._internal.types import ObjectEncryption, Principal, SseMode
 from pytest_s3sse._internal.wire import activation
 
 P = ParamSpec("P")
@@ -324,6 +325,42 @@ class S3SSE:
             msg = "the trail is off for this engine (trail_limit=0): set trail_limit to read it"
             raise S3SSEError(msg)
         return Trail(self.engine.events, exchanges, self.seed, self._known_key_arn)
+
+    def put_unencrypted(
+        self,
+        bucket: str,
+        key: str,
+        body: bytes | str,
+        *,
+        content_type: str = "binary/octet-stream",
+        metadata: Mapping[str, str] | None = None,
+    ) -> str:
+        """Store ``body`` (text as UTF-8) at ``key`` as S3 stored objects before 2023-01-05 when no
+        encryption was asked for: not encrypted (mode ``NONE``; S3 Inventory's ``NOT-SSE``; no
+        ``x-amz-server-side-encryption`` on GET and HEAD; its ETag the MD5 of the body). No request
+        can write one since (P, S3 user guide "Default encryption FAQ"), so tests of legacy data
+        seed them here. It is committed as a write is: the bucket's versioning gives it a version
+        (returned: ``null`` unless versioning is Enabled), a replication rule selects it (its replica
+        takes the destination's default encryption), reports and ``assert_no_plaintext_at_rest``
+        see it. No request is recorded."""
+        data = body.encode() if isinstance(body, str) else bytes(body)
+        engine = self.engine
+        aead, envelope = engine.sealer.new_object(ObjectEncryption(SseMode.NONE))
+        attributes = ObjectAttributes(content_type=content_type, metadata=dict(metadata or {}))
+        obj = StoredObject(
+            bucket=bucket,
+            key=key,
+            size=len(data),
+            etag=hashlib.md5(data).hexdigest(),  # noqa: S324 - S3's ETag
+            last_modified=engine.clock.now(),
+            attributes=attributes,
+            envelope=envelope,
+            parts=(seal_bytes(aead, data),),
+        )
+        stored = engine.objects.commit(obj)
+        if engine.replicator.immediate:
+            engine.replicate()
+        return stored.version_id
 
     # -- replication (docs/replication.md) -------------------------------------------------------
     def replicate(self) -> list[Replication]:
@@ -666,6 +703,13 @@ class S3SSE:
         opaque = 0
         for name, obj, whole in items:
             found = scan_clear(obj, wanted)
+            if obj.encryption.mode is SseMode.NONE:
+                found.append(
+                    "stored unencrypted (mode NONE: a legacy object written before S3 encrypted "
+                    "every object, s3sse.put_unencrypted): its bytes are at rest in clear"
+                )
+                findings[name] = found
+                continue
             try:
                 aead = sealer.open_at_rest(obj.envelope)
                 if aead is not None and whole:

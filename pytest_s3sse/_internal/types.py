@@ -16,10 +16,15 @@ class SseMode(str, Enum):
     SSE_KMS = "SSE-KMS"
     DSSE_KMS = "DSSE-KMS"
     SSE_C = "SSE-C"
+    # Not encrypted: only an object S3 stored before 2023-01-05 without encryption, which a test
+    # seeds with ``s3sse.put_unencrypted`` (S3 Inventory's NOT-SSE; P, S3 user guide "Default
+    # encryption FAQ"). No request writes one: every write since is at least SSE-S3.
+    NONE = "NONE"
 
     @functools.cached_property
     def header_value(self) -> str | None:
-        """The ``x-amz-server-side-encryption`` value S3 sends for this mode (None for SSE-C)."""
+        """The ``x-amz-server-side-encryption`` value S3 sends for this mode (None for SSE-C and for
+        an unencrypted object)."""
         return _HEADER_VALUES[self.value]
 
     @classmethod
@@ -37,6 +42,7 @@ _HEADER_VALUES = {
     "SSE-KMS": "aws:kms",
     "DSSE-KMS": "aws:kms:dsse",
     "SSE-C": None,
+    "NONE": None,
 }
 
 

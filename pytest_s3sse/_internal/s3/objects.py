@@ -155,7 +155,8 @@ class ObjectService:
         SSE-C and SSE-KMS: different on every write of the same bytes with the same key (reference
         section 5.2, P and A). DSSE-KMS is U; the same is proposed. Random digits do exactly that.
         """
-        return md5.hex() if mode is SseMode.SSE_S3 and md5 is not None else self.entropy.hex(16)
+        plain_md5 = mode is SseMode.SSE_S3 or mode is SseMode.NONE  # an unencrypted object: MD5
+        return md5.hex() if plain_md5 and md5 is not None else self.entropy.hex(16)
 
     # -- writes -------------------------------------------------------------------------------
     def put(self, request: WriteRequest, body: RequestBody) -> StoredObject:

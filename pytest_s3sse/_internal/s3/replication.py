@@ -37,6 +37,7 @@ from dataclasses import dataclass, replace
 from pytest_s3sse._internal.audit import EventStream, Exchanges, RequestRecord, S3Exchange
 from pytest_s3sse._internal.clock import Clock
 from pytest_s3sse._internal.context import S3_SERVICE, RequestContext
+from pytest_s3sse._internal.crypto.aead import Aead
 from pytest_s3sse._internal.crypto.segments import SealedPart, SegmentWriter, open_range
 from pytest_s3sse._internal.entropy import Entropy
 from pytest_s3sse._internal.errors.s3 import S3Error
@@ -53,6 +54,7 @@ from pytest_s3sse._internal.s3.store import (
 from pytest_s3sse._internal.s3.store_events import ReplicationQueued
 from pytest_s3sse._internal.sse.envelope import Envelope
 from pytest_s3sse._internal.sse.plan import SsePlanner
+from pytest_s3sse._internal.sse.rules import SseHeaders
 from pytest_s3sse._internal.types import Principal, SseMode
 
 COMPLETED, FAILED = "COMPLETED", "FAILED"  # never "COMPLETE" (RS4, A)
@@ -329,9 +331,14 @@ class Replicator:
                 "DstPutObjectNotPermitted",
                 f"the destination bucket {target.name} blocks SSE-C writes",
             )
-        envelope, parts = self._reencrypted(
-            source, target, obj, context=context, dst_context=dst_context, replica_key=replica_key
-        )
+        etag = obj.etag
+        if mode is SseMode.NONE:
+            envelope, parts, etag = self._under_default(target, obj, dst_context)
+        else:
+            envelope, parts = self._reencrypted(
+                source, target, obj, context=context, dst_context=dst_context,
+                replica_key=replica_key,
+            )  # fmt: skip
         attributes = obj.attributes
         if tags != attributes.tags:
             attributes = replace(attributes, tags=tags)
@@ -340,7 +347,7 @@ class Replicator:
             attributes = replace(attributes, storage_class=storage_class)
         replica = replace(
             obj, bucket=target.name, envelope=envelope, parts=parts, attributes=attributes,
-            replication_status=REPLICA,
+            etag=etag, replication_status=REPLICA,
         )  # fmt: skip
         self._commit(replica, target)
 
@@ -375,16 +382,41 @@ class Replicator:
             raise self._kms_failure(err, obj, context) from err
         if ciphers is None:
             return envelope, obj.parts
-        src_aead, dst_aead = ciphers
-        parts: list[SealedPart] = []
-        for part in obj.parts:
-            writer = SegmentWriter(dst_aead, part.part_number)
-            for chunk in open_range(src_aead, part, 0, part.size):
-                writer.write(chunk)
-            parts.append(writer.close())
+        parts = self._copied(obj, *ciphers)
         if obj.envelope.parts_tag is not None:
             envelope = sealer.bind_parts(envelope, parts)
-        return envelope, tuple(parts)
+        return envelope, parts
+
+    def _under_default(
+        self, target: Bucket, obj: StoredObject, context: RequestContext
+    ) -> tuple[Envelope, tuple[SealedPart, ...], str]:
+        """An unencrypted source takes the destination's default encryption (3.3, P: SSE-S3, or
+        SSE-KMS with the destination's Bucket Key setting; the role's GenerateDataKey, 3.4), and its
+        ETag then differs from the source's (3.3, P) unless the replica is SSE-S3, whose ETag is the
+        MD5 of the body as the source's is (reference 5.2)."""
+        plan = self.sse.write(target, obj.key, SseHeaders(), context)
+        try:
+            dst_aead, envelope = plan.seal()
+        except S3Error as err:
+            raise self._kms_failure(err, obj, context) from err
+        src_aead = self.sse.sealer.open(obj.envelope)
+        parts = self._copied(obj, src_aead, dst_aead)
+        if obj.envelope.parts_tag is not None:
+            envelope = self.sse.sealer.bind_parts(envelope, parts)
+        mode = envelope.encryption.mode
+        etag = obj.etag if mode is SseMode.SSE_S3 else self.entropy.hex(16)
+        return envelope, parts, etag
+
+    @staticmethod
+    def _copied(obj: StoredObject, src: Aead, dst: Aead) -> tuple[SealedPart, ...]:
+        """``obj``'s parts decrypted with ``src`` and sealed again with ``dst``, part by part."""
+        parts: list[SealedPart] = []
+        for part in obj.parts:
+            writer = SegmentWriter(dst, part.part_number)
+            for chunk in open_range(src, part, 0, part.size):
+                writer.write(chunk)
+            parts.append(writer.close())
+        return tuple(parts)
 
     def _kms_failure(
         self, err: S3Error, obj: StoredObject, context: RequestContext

@@ -173,7 +173,9 @@ class Sealer:
         drawn = self._entropy.bytes(16 + KEY_SIZE)  # one draw: the object id, then the data key
         object_id, data_key = drawn[:16], drawn[16:]
         wrapped: WrappedDataKey
-        if encryption.mode is SseMode.SSE_S3:
+        if encryption.mode is SseMode.SSE_S3 or encryption.mode is SseMode.NONE:
+            # An unencrypted legacy object (NONE) is kept under the root key like SSE-S3: the
+            # engine's own storage; it is reported, and checked at rest, as not encrypted.
             wrapped = self._keyring.wrap(data_key, object_id)
         elif encryption.mode is SseMode.SSE_C:
             if customer_key is None:
