@@ -542,6 +542,32 @@ def test_without_the_tagging_rights_the_replica_has_no_tags(s3, src, dst, s3sse)
     assert s3sse.stored(src, "k").tags == {"team": "finance"}
 
 
+def test_a_tag_change_on_a_replicated_object_reaches_its_replica(s3, src, dst, s3sse):
+    """3.2 (P: tags are replicated, with s3:GetObjectVersionTagging and s3:ReplicateTags); the
+    source stays COMPLETED."""
+    configure(s3, src, rule(dst))
+    s3.put_object(Bucket=src, Key="k", Body=BODY, Tagging="stage=draft")
+    s3.put_object_tagging(
+        Bucket=src, Key="k", Tagging={"TagSet": [{"Key": "stage", "Value": "final"}]}
+    )
+    assert s3.get_object_tagging(Bucket=dst, Key="k")["TagSet"] == [
+        {"Key": "stage", "Value": "final"}
+    ]
+    assert head(s3, src, "k")["ReplicationStatus"] == "COMPLETED"
+    assert [r.status for r in s3sse.replications] == ["COMPLETED", "COMPLETED"]
+
+
+def test_a_tag_change_without_replicate_tags_stays_on_the_source(s3, src, dst, s3sse):
+    """3.5 (U: AWS's failure reason DstPutTaggingNotPermitted, from its list of reasons)."""
+    role_with(s3sse, without=("s3:ReplicateTags",))
+    configure(s3, src, rule(dst))
+    s3.put_object(Bucket=src, Key="k", Body=BODY)
+    s3.put_object_tagging(Bucket=src, Key="k", Tagging={"TagSet": [{"Key": "a", "Value": "1"}]})
+    assert s3.get_object_tagging(Bucket=dst, Key="k")["TagSet"] == []
+    assert s3sse.replications[-1].failure_reason == "DstPutTaggingNotPermitted"
+    assert head(s3, src, "k")["ReplicationStatus"] == "COMPLETED"
+
+
 # -- the destination (3.5, RS6) ---------------------------------------------------------------------
 def test_a_destination_that_suspended_versioning_fails_the_replication(s3, src, dst, s3sse):
     """RS6 (P: "Suspending versioning on the destination → source FAILED"); 3.5 DstBucketUnversioned."""

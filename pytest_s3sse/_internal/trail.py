@@ -75,7 +75,7 @@ OBJECT_EVENTS = frozenset(
         "PutObjectTagging", "GetObjectTagging", "DeleteObjectTagging", "GetObjectAttributes",
         # U: S3 replication's writes into the destination, made by the replication role
         # (docs/replication.md#the-trail).
-        "ReplicateObject", "ReplicateDelete",
+        "ReplicateObject", "ReplicateDelete", "ReplicateTags",
     }
 )  # fmt: skip
 BUCKET_DATA_EVENTS = frozenset(

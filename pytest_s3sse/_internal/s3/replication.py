@@ -59,8 +59,10 @@ from pytest_s3sse._internal.types import Principal, SseMode
 
 COMPLETED, FAILED = "COMPLETED", "FAILED"  # never "COMPLETE" (RS4, A)
 IMMEDIATE, MANUAL = "immediate", "manual"
-REPLICATE_OBJECT, REPLICATE_DELETE = "ReplicateObject", "ReplicateDelete"
-OPERATIONS = frozenset({REPLICATE_OBJECT, REPLICATE_DELETE})
+REPLICATE_OBJECT, REPLICATE_DELETE, REPLICATE_TAGS = (
+    "ReplicateObject", "ReplicateDelete", "ReplicateTags",
+)  # fmt: skip
+OPERATIONS = frozenset({REPLICATE_OBJECT, REPLICATE_DELETE, REPLICATE_TAGS})
 # The actions the role is asked for (3.6, P; the catalogue of policy/ knows each).
 GET_FOR_REPLICATION = "s3:GetObjectVersionForReplication"
 GET_VERSION = "s3:GetObjectVersion"
@@ -190,6 +192,10 @@ class Replicator:
             return []  # SrcVersionNotFound: deleted before it was replicated (3.5)
         if isinstance(found, DeleteMarker):
             rules = config.marker_rules(task.key)
+        elif task.tags:
+            rules = config.rules_for(task.key, found.attributes.tags, found.encryption.mode)
+            principal = self.role_principal(config.role)
+            return [self._tags_attempt(source, found, rule, principal) for rule in rules]
         else:
             rules = config.rules_for(task.key, found.attributes.tags, found.encryption.mode)
         principal = self.role_principal(config.role)
@@ -240,6 +246,45 @@ class Replicator:
         return Replication(
             found.bucket, found.key, found.version_id, destination, rule.id, status,
             context.request_id, reason, detail, marker,
+        )  # fmt: skip
+
+    def _tags_attempt(
+        self, source: Bucket, obj: StoredObject, rule: ReplicationRule, principal: Principal
+    ) -> Replication:
+        """New tags of a replicated version sent to its replica (3.2, P: tags are replicated, with
+        ``s3:GetObjectVersionTagging`` on the source and ``s3:ReplicateTags`` on the destination);
+        the source's status stays as it is."""
+        context = self._context(principal, source.region)
+        destination = rule.destination.bucket
+        status, reason, detail = COMPLETED, None, None
+        try:
+            self._check(
+                context, GET_VERSION_TAGGING, source, obj.key, reason="SrcGetTaggingNotPermitted"
+            )
+            target = self._destination(rule)
+            dst_context = context._replace(region=target.region)
+            self._check(
+                dst_context, S3_REPLICATE_TAGS, target, obj.key, reason="DstPutTaggingNotPermitted"
+            )
+            tags = obj.attributes.tags
+
+            def retagged(replica: StoredObject | DeleteMarker | None) -> StoredObject:
+                if not isinstance(replica, StoredObject):
+                    raise _Failed("DstObjectHardDeleted", "the replica is not there")
+                return replace(replica, attributes=replace(replica.attributes, tags=tags))
+
+            try:
+                self.store.retag(target.name, obj.key, retagged, obj.version_id)
+            except S3Error as err:
+                raise _Failed("DstObjectHardDeleted", err.message) from err
+        except _Failed as failure:
+            status, reason, detail = FAILED, failure.reason, failure.detail
+        self._record(
+            context, REPLICATE_TAGS, destination, obj.key, status=200, reason=reason, detail=detail
+        )
+        return Replication(
+            obj.bucket, obj.key, obj.version_id, destination, rule.id, status,
+            context.request_id, reason, detail,
         )  # fmt: skip
 
     def _record(

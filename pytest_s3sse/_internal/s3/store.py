@@ -66,7 +66,7 @@ from pytest_s3sse._internal.types import ChecksumAlgorithm, ObjectEncryption, Pr
 
 EMPTY: Mapping[str, str] = MappingProxyType({})
 COMPLETED_KEPT = 1000  # completed uploads remembered per bucket (for a repeated Complete)
-PENDING, REPLICA = "PENDING", "REPLICA"
+PENDING, COMPLETED, REPLICA = "PENDING", "COMPLETED", "REPLICA"
 NULL = "null"  # the version id of every write to an unversioned or suspended bucket (I3, P)
 ENABLED, SUSPENDED = "Enabled", "Suspended"
 # An object's or a bucket's tags: (key, value) pairs sorted by key (s3/tagging.py checks them).
@@ -727,6 +727,9 @@ class Store:
                     break
             if self._on_change is not None:
                 self._on_change(ObjectTagsSet(bucket, key, obj.version_id, obj.attributes.tags))
+                if found.replication is not None and obj.replication_status == COMPLETED:
+                    # 3.2 (P): tag changes of a replicated object are replicated too.
+                    self._on_change(ReplicationQueued(bucket, key, obj.version_id, tags=True))
         return obj
 
     def set_bucket_tags(self, name: str, tags: Tags | None) -> Bucket:

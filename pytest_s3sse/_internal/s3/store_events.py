@@ -116,12 +116,14 @@ class ReplicationConfigured(NamedTuple):
 
 class ReplicationQueued(NamedTuple):
     """Version ``version_id`` of ``key`` (an object, or a delete marker: ``delete_marker``) is to be
-    replicated: a rule of its bucket selected it when it was committed (the object shows PENDING)."""
+    replicated: a rule of its bucket selected it when it was committed (the object shows PENDING);
+    or (``tags``) the new tags of a version already replicated are to be sent to its replicas."""
 
     bucket: str
     key: str
     version_id: str
     delete_marker: bool = False
+    tags: bool = False
 
 
 class ReplicationStatusSet(NamedTuple):
