@@ -13,7 +13,11 @@ from botocore.exceptions import ClientError
 from sse_c_support import KEY, MSG_WRONG_KEY, OTHER_KEY
 
 from pytest_s3sse._internal.errors import ObjectNotFoundError
-from pytest_s3sse._internal.s3.store_events import DeleteMarkerCreated, ObjectCommitted, VersioningSet
+from pytest_s3sse._internal.s3.store_events import (
+    DeleteMarkerCreated,
+    ObjectCommitted,
+    VersioningSet,
+)
 
 OWNER = "123456789012"
 
