@@ -295,6 +295,14 @@ def test_delete_marker_replication_with_a_tag_filter_is_refused(s3, src, dst):
     )
 
 
+def test_a_filter_with_one_tag_key_twice_is_refused(s3, src, dst):
+    """2.1 (P: And's tags); T: OIO's text; U on AWS."""
+    tags = [{"Key": "k", "Value": "1"}, {"Key": "k", "Value": "2"}]
+    status, err = refused(s3, v2_rule(Filter={"And": {"Prefix": "", "Tags": tags}}))
+    assert (status, err["Code"]) == (400, "InvalidRequest")
+    assert err["Message"] == "Duplicate Tag Keys are not allowed."
+
+
 def test_two_rules_with_one_priority_and_destination_are_refused(s3, src, dst):
     """R8 (U: OIO's text; ceph checks it too)."""
     status, err = refused(s3, v2_rule(Priority=3), v2_rule(ID="rule-2", Priority=3))

@@ -55,6 +55,8 @@ MSG_SSE_KMS_OBJECTS = (
     "SseKmsEncryptedObjects must be specified if EncryptionConfiguration is present."
 )
 _GUIDE = "Please refer to S3 Developer Guide for more information."
+# Two tags with one key in a filter's And (T: OIO; U on AWS).
+MSG_DUPLICATE_TAG_KEYS = "Duplicate Tag Keys are not allowed."
 # R7 (U: OIO's text, proposed).
 MSG_MARKERS_WITH_TAGS = (
     f"Delete marker replication is not supported if any Tag filter is specified. {_GUIDE}"
@@ -211,7 +213,11 @@ def _check_encryption(rules: tuple[ReplicationRule, ...]) -> None:
 
 
 def _check_priorities(rules: tuple[ReplicationRule, ...]) -> None:
-    """R7, the priority's range, R8, and V1's single destination."""
+    """A filter's tag keys, R7, the priority's range, R8, and V1's single destination."""
+    for rule in rules:
+        keys = [key for key, _ in rule.filter.tags] if rule.filter is not None else []
+        if len(set(keys)) != len(keys):
+            raise InvalidRequest(MSG_DUPLICATE_TAG_KEYS)
     for rule in rules:
         tagged = rule.filter is not None and rule.filter.tags
         if tagged and rule.delete_marker_replication == ENABLED:
