@@ -508,3 +508,42 @@ class NoSuchTagSet(S3Error):
 
     def __init__(self, bucket: str) -> None:
         super().__init__(extra={"BucketName": bucket})
+
+
+class InvalidBucketState(S3Error):
+    """A request the bucket's state forbids: 409 (V7, PutBucketVersioning Suspended while a
+    replication configuration is present: A, nozaq/terraform-aws-remote-state-s3-backend#59; the
+    code and status P: ErrorResponses)."""
+
+    status, code = 409, "InvalidBucketState"
+
+
+class ReplicationConfigurationNotFoundError(S3Error):
+    """GetBucketReplication of a bucket without a replication configuration (A: LocalStack snapshot
+    test_replication_config; P: ErrorResponses; reference replication-behaviour.md 2.4)."""
+
+    status, code = 404, "ReplicationConfigurationNotFoundError"
+    default_message = "The replication configuration was not found"
+
+    def __init__(self, bucket: str) -> None:
+        super().__init__(extra={"BucketName": bucket})
+
+
+class InvalidStorageClass(S3Error):
+    """A storage class S3 does not accept there (A for PutObject: LocalStack snapshot
+    test_put_object_storage_class_outposts, docs/_research/s3-errors.md; U for a replication
+    destination's StorageClass, by analogy)."""
+
+    status, code = 400, "InvalidStorageClass"
+    default_message = "The storage class you specified is not valid"
+
+    def __init__(self, requested: str) -> None:
+        super().__init__(extra={"StorageClassRequested": requested})
+
+
+class MaxMessageLengthExceeded(S3Error):
+    """A request document over its size limit (the code and text P: ErrorResponses, "Your request was
+    too big."; U that S3 answers it to a replication configuration over 2 MB)."""
+
+    status, code = 400, "MaxMessageLengthExceeded"
+    default_message = "Your request was too big."

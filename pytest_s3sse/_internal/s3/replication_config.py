@@ -55,6 +55,8 @@ class Destination:
     ``bucket_arn`` is the ARN as sent (``arn:aws:s3:::name``); ``owner_override`` is
     ``AccessControlTranslation/Owner = Destination``; ``replication_time`` and ``metrics`` are
     (Status, Minutes) pairs (Minutes None when not sent), kept to be echoed.
+    ``encryption_configuration`` is True when an ``EncryptionConfiguration`` was sent (even one
+    without a ``ReplicaKmsKeyID``: R5 refuses it without ``SseKmsEncryptedObjects``).
     """
 
     bucket_arn: str
@@ -64,6 +66,7 @@ class Destination:
     owner_override: bool = False
     replication_time: tuple[str, int | None] | None = None
     metrics: tuple[str, int | None] | None = None
+    encryption_configuration: bool = False
 
     @property
     def bucket(self) -> str:

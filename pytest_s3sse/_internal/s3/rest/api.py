@@ -35,6 +35,7 @@ from pytest_s3sse._internal.s3.rest.multipart import MultipartOps
 from pytest_s3sse._internal.s3.rest.objects import ObjectOps
 from pytest_s3sse._internal.s3.rest.operation_keys import EXPECTED_OWNER, OperationKeys
 from pytest_s3sse._internal.s3.rest.policies import PolicyOps
+from pytest_s3sse._internal.s3.rest.replication import ReplicationOps
 from pytest_s3sse._internal.s3.rest.tagging import TaggingOps
 from pytest_s3sse._internal.s3.rest.versioning import VersioningOps
 from pytest_s3sse._internal.sse.kms import check_transport
@@ -174,6 +175,7 @@ class S3Api:
             "GetPublicAccessBlock": policies.get_public_access_block,
             "DeletePublicAccessBlock": policies.delete_public_access_block,
             **VersioningOps(services).handlers(),
+            **ReplicationOps(services).handlers(),
         }
         tagging = TaggingOps(services)
         self.handlers |= {

@@ -17,6 +17,7 @@ from pytest_s3sse._internal.errors.s3 import (
     MalformedPolicy,
     MalformedXML,
     PolicyTooLarge,
+    S3Error,
 )
 from pytest_s3sse._internal.http import HttpRequest, HttpResponse
 from pytest_s3sse._internal.policy.document import INVALID_JSON
@@ -38,12 +39,14 @@ _FLAGS = (
 )
 
 
-def checked_body(request: HttpRequest, limit: int) -> bytes:
-    """The body (at most ``limit`` bytes: PolicyTooLarge beyond), checked against the Content-MD5
+def checked_body(
+    request: HttpRequest, limit: int, *, too_large: type[S3Error] = PolicyTooLarge
+) -> bytes:
+    """The body (at most ``limit`` bytes: ``too_large`` beyond), checked against the Content-MD5
     (InvalidDigest, BadDigest) and ``x-amz-checksum-*`` values sent with it (BadDigest)."""
     body = request.body.read(limit + 1)
     if len(body) > limit:
-        raise PolicyTooLarge
+        raise too_large
     claimed_md5 = checksums.parse_content_md5(request.headers.get("content-md5"))
     if claimed_md5 is not None:
         actual = hashlib.md5(body).digest()  # noqa: S324 - S3's Content-MD5, an integrity check

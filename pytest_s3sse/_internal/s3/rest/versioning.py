@@ -1,6 +1,7 @@
 """Protocol edge: PutBucketVersioning, GetBucketVersioning and ListObjectVersions.
 
-Sources: replication-behaviour.md section 1 (V1-V9 for the configuration, 1.5 for the listing).
+Sources: replication-behaviour.md section 1 (V1-V9 for the configuration, 1.5 for the listing; V7,
+no suspending while a replication configuration is present, is ``s3/replication_rules.py``'s).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pytest_s3sse._internal.errors.s3 import (
 )
 from pytest_s3sse._internal.http import HttpResponse
 from pytest_s3sse._internal.s3 import versions
+from pytest_s3sse._internal.s3.replication_rules import check_versioning_change
 from pytest_s3sse._internal.s3.rest import xmlio
 from pytest_s3sse._internal.s3.rest.buckets import canonical_user_id
 from pytest_s3sse._internal.s3.rest.call import (
@@ -94,7 +96,13 @@ class VersioningOps:
         if mfa_delete == "Enabled":
             raise NotImplementedS3.header(MFA_HEADER, "MFA delete")
         if status is not None:
-            self.s.buckets.store.set_versioning(call.bucket, status)
+            # V7: checked with the store's lock held, so a replication configuration put meanwhile
+            # is seen (and PutBucketReplication's R1 sees this change).
+            self.s.buckets.store.set_versioning_checked(
+                call.bucket,
+                status,
+                lambda bucket: check_versioning_change(status, bucket.replication),
+            )
         return empty_response()
 
     def get_bucket_versioning(self, call: Call) -> HttpResponse:
