@@ -794,6 +794,9 @@ def test_the_stored_view_shows_the_replication_status(s3, src, dst, s3sse):
     s3.put_object(Bucket=src, Key="k", Body=BODY)
     assert s3sse.stored(src, "k").replication_status == "COMPLETED"
     assert s3sse.stored(dst, "k").replication_status == "REPLICA"
+    # S3 Inventory's ReplicationStatus column (audit-behaviour.md 4.2 N1, P).
+    statuses = {r["Bucket"]: r["ReplicationStatus"] for r in s3sse.encryption_report().rows}
+    assert statuses == {src: "COMPLETED", dst: "REPLICA"}
 
 
 # -- an unencrypted legacy source (3.3) ------------------------------------------------------------

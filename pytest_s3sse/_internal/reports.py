@@ -39,6 +39,7 @@ COLUMNS = (
     "LastModifiedDate",
     "ETag",
     "IsMultipartUploaded",
+    "ReplicationStatus",
     "EncryptionStatus",
     "BucketKeyStatus",
     "KMSKeyArn",
@@ -62,6 +63,8 @@ def inventory_row(obj: StoredObject, *, latest: bool = True) -> dict[str, str]:
         "LastModifiedDate": obj.last_modified.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
         "ETag": obj.etag,
         "IsMultipartUploaded": "true" if "-" in obj.etag else "false",  # a multipart ETag: md5-N
+        # 4.2 N1 (P): PENDING, COMPLETED, FAILED or REPLICA; empty when not replicated.
+        "ReplicationStatus": obj.replication_status or "",
         "EncryptionStatus": _INVENTORY_STATUS.get(encryption.mode.value, "NOT-SSE"),
         "BucketKeyStatus": "ENABLED" if encryption.bucket_key_enabled else "DISABLED",
         "KMSKeyArn": encryption.kms_key_arn or "",
