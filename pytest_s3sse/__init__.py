@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # what type checkers and the API reference see; at run time, 
     from pytest_s3sse._internal.options import EngineOptions
     from pytest_s3sse._internal.passthru import add_s3sse_passthru
     from pytest_s3sse._internal.reports import EncryptionReport, KmsCost
+    from pytest_s3sse._internal.s3.replication import Replication
     from pytest_s3sse._internal.testapi import S3SSE, mock_s3sse
     from pytest_s3sse._internal.trail import Trail
     from pytest_s3sse._internal.types import SseMode
@@ -46,6 +47,7 @@ __all__ = [
     "KmsKeyNotFoundError",
     "ObjectNotFoundError",
     "RealAWSCallBlockedError",
+    "Replication",
     "S3SSEAssertionError",
     "S3SSEError",
     "SseMode",
@@ -70,6 +72,7 @@ _HOME = {
     "KmsKeyNotFoundError": "errors",
     "ObjectNotFoundError": "errors",
     "RealAWSCallBlockedError": "errors",
+    "Replication": "s3.replication",
     "S3SSEAssertionError": "assertions",
     "S3SSEError": "errors",
     "SseMode": "types",
