@@ -52,7 +52,7 @@ def test_each_object_is_a_row_with_inventorys_encryption_fields(s3sse, buckets, 
     assert rows[("kms", "b.txt")]["BucketKeyStatus"] == "ENABLED"
     assert rows[("kms", "b.txt")]["KMSKeyArn"] == key["Arn"]
     assert list(report.rows[0]) == [
-        "Bucket", "Key", "VersionId", "IsLatest", "Size", "LastModifiedDate", "ETag",
+        "Bucket", "Key", "VersionId", "IsLatest", "IsDeleteMarker", "Size", "LastModifiedDate", "ETag",
         "IsMultipartUploaded", "ReplicationStatus", "EncryptionStatus", "BucketKeyStatus", "KMSKeyArn",
     ]  # fmt: skip
 

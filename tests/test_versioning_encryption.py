@@ -245,6 +245,20 @@ def test_the_encryption_report_lists_every_version(s3, versioned, s3sse):
     assert [(r["VersionId"], r["IsLatest"]) for r in rows] == [(new, "true"), (old, "false")]
 
 
+def test_the_encryption_report_lists_delete_markers_as_inventory_does(s3, versioned, s3sse):
+    """audit-behaviour.md 4.2 N1 (P: IsDeleteMarker follows IsLatest in an inventory of all
+    versions); a marker's other fields empty (U)."""
+    old = s3.put_object(Bucket=versioned, Key="k", Body=b"1")["VersionId"]
+    marker = s3.delete_object(Bucket=versioned, Key="k")["VersionId"]
+    rows = s3sse.encryption_report(versioned).rows
+    assert [(r["VersionId"], r["IsLatest"], r["IsDeleteMarker"]) for r in rows] == [
+        (marker, "true", "true"),
+        (old, "false", "false"),
+    ]
+    assert rows[0]["EncryptionStatus"] == rows[0]["ETag"] == rows[0]["Size"] == ""
+    assert rows[0]["LastModifiedDate"].endswith(".000Z")
+
+
 def test_assert_all_objects_encrypted_with_sees_older_versions(s3, versioned, s3sse, key):
     s3.put_object(Bucket=versioned, Key="k", Body=b"1")  # SSE-S3, now a noncurrent version
     s3.put_object(

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from pytest_s3sse._internal.kms.types import KmsCall
-from pytest_s3sse._internal.s3.store import Bucket, StoredObject
+from pytest_s3sse._internal.s3.store import Bucket, DeleteMarker, StoredObject, Version
 from pytest_s3sse._internal.types import SseMode
 
 # S3 Inventory's EncryptionStatus values (4.1, P).
@@ -35,6 +35,7 @@ COLUMNS = (
     "Key",
     "VersionId",
     "IsLatest",
+    "IsDeleteMarker",
     "Size",
     "LastModifiedDate",
     "ETag",
@@ -51,14 +52,22 @@ PRICE_PER_REQUEST = PRICE_PER_10K / Decimal(10_000)
 FREE_REQUESTS_PER_MONTH = 20_000
 
 
-def inventory_row(obj: StoredObject, *, latest: bool = True) -> dict[str, str]:
-    """One object as S3 Inventory lists it (4.1, 4.2), plus ``KMSKeyArn``."""
-    encryption = obj.encryption
-    return {
+def inventory_row(obj: StoredObject | DeleteMarker, *, latest: bool = True) -> dict[str, str]:
+    """One object version as S3 Inventory lists it (4.1, 4.2), plus ``KMSKeyArn``; a delete marker
+    has no data, so its other fields are empty (U: proposed)."""
+    head = {
         "Bucket": obj.bucket,
         "Key": obj.key,
         "VersionId": "" if obj.version_id == "null" else obj.version_id,
         "IsLatest": "true" if latest else "false",
+        "IsDeleteMarker": "true" if isinstance(obj, DeleteMarker) else "false",
+    }
+    if isinstance(obj, DeleteMarker):
+        when = obj.last_modified.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        return head | {c: "" for c in COLUMNS if c not in head} | {"LastModifiedDate": when}
+    encryption = obj.encryption
+    return {
+        **head,
         "Size": str(obj.size),
         "LastModifiedDate": obj.last_modified.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
         "ETag": obj.etag,
@@ -118,7 +127,7 @@ class EncryptionReport:
 
 
 def encryption_report(
-    objects: Iterable[StoredObject | tuple[StoredObject, bool]],
+    objects: Iterable[Version | tuple[Version, bool]],
     buckets: Iterable[Bucket],
     *,
     kms_key_arns: Sequence[str] | None = None,

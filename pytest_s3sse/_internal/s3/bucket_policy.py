@@ -25,6 +25,7 @@ the engine models no ACLs (bucket owner enforced). Account-level settings (S3 Co
 from __future__ import annotations
 
 import ipaddress
+from dataclasses import dataclass
 
 from pytest_s3sse._internal.policy.conditions import Condition, split_operator
 from pytest_s3sse._internal.policy.document import Policy, Statement
@@ -95,3 +96,19 @@ def public_policy_refused(caller_arn: str, bucket_arn: str) -> str:
         f'"{bucket_arn}" because public policies are prevented by the BlockPublicPolicy setting in '
         "S3 Block Public Access."
     )
+
+
+@dataclass(frozen=True, slots=True)
+class PublicAccessBlock:
+    """A bucket's S3 Block Public Access configuration (P, API reference
+    PublicAccessBlockConfiguration): the four flags, each False when not given."""
+
+    block_public_acls: bool = False
+    ignore_public_acls: bool = False
+    block_public_policy: bool = False
+    restrict_public_buckets: bool = False
+
+
+# Since April 2023 S3 creates every general purpose bucket with all four settings on (P, S3 user guide
+# "Blocking public access to your Amazon S3 storage"; policy-behaviour.md E16).
+ALL_BLOCKED = PublicAccessBlock(True, True, True, True)

@@ -23,8 +23,13 @@ from pytest_s3sse._internal.errors.s3 import (
     NoSuchPublicAccessBlockConfiguration,
 )
 from pytest_s3sse._internal.policy.document import Policy, PolicyKind, parse_policy
-from pytest_s3sse._internal.s3.bucket_policy import is_public, public_policy_refused
-from pytest_s3sse._internal.s3.store import ALL_BLOCKED, Bucket, PublicAccessBlock, Store
+from pytest_s3sse._internal.s3.bucket_policy import (
+    ALL_BLOCKED,
+    PublicAccessBlock,
+    is_public,
+    public_policy_refused,
+)
+from pytest_s3sse._internal.s3.store import Bucket, Store
 from pytest_s3sse._internal.sse.rules import IMPLICIT_DEFAULT, NEW_BUCKET_DEFAULT, BucketDefault
 from pytest_s3sse._internal.types import SseMode
 

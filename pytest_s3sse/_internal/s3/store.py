@@ -42,6 +42,7 @@ from pytest_s3sse._internal.errors.s3 import (
     invalid_version_id,
 )
 from pytest_s3sse._internal.policy.document import Policy
+from pytest_s3sse._internal.s3.bucket_policy import PublicAccessBlock
 from pytest_s3sse._internal.s3.replication_config import ReplicationConfiguration
 from pytest_s3sse._internal.s3.store_events import (
     BucketCreated,
@@ -211,22 +212,6 @@ class MultipartUpload:
     def encryption(self) -> ObjectEncryption:
         """How the object will be encrypted."""
         return self.envelope.encryption
-
-
-@dataclass(frozen=True, slots=True)
-class PublicAccessBlock:
-    """A bucket's S3 Block Public Access configuration (P, API reference
-    PublicAccessBlockConfiguration): the four flags, each False when not given."""
-
-    block_public_acls: bool = False
-    ignore_public_acls: bool = False
-    block_public_policy: bool = False
-    restrict_public_buckets: bool = False
-
-
-# Since April 2023 S3 creates every general purpose bucket with all four settings on (P, S3 user guide
-# "Blocking public access to your Amazon S3 storage"; policy-behaviour.md E16).
-ALL_BLOCKED = PublicAccessBlock(True, True, True, True)
 
 
 @dataclass(eq=False)
@@ -575,22 +560,21 @@ class Store:
         """Every stored object version of ``bucket`` (NoSuchBucket when it does not exist) or of
         every bucket, ordered by bucket, key and age (newest first; delete markers left out): a
         copy, for reports and assertions."""
-        return [obj for obj, _ in self.versions_snapshot(bucket)]
+        return [obj for obj, _ in self.versions_snapshot(bucket) if type(obj) is StoredObject]
 
-    def versions_snapshot(self, bucket: str | None = None) -> list[tuple[StoredObject, bool]]:
-        """As :meth:`snapshot`, each object version with whether it is its key's latest version
-        (S3 Inventory's IsLatest: False under a current delete marker)."""
+    def versions_snapshot(self, bucket: str | None = None) -> list[tuple[Version, bool]]:
+        """Every version of ``bucket`` (or of every bucket), delete markers included, ordered by
+        bucket, key and age (newest first), each with whether it is its key's latest version (S3
+        Inventory's IsLatest): a copy, for reports."""
         with self._lock:
             names = [bucket] if bucket is not None else sorted(self._buckets)
-            found: list[tuple[StoredObject, bool]] = []
+            found: list[tuple[Version, bool]] = []
             for name in names:
                 held = self._bucket(name)
                 for key in held.sorted_keys:
                     versions = held.objects[key]
                     latest = versions[-1]
-                    found.extend(
-                        (v, v is latest) for v in reversed(versions) if type(v) is StoredObject
-                    )
+                    found.extend((v, v is latest) for v in reversed(versions))
             return found
 
     def version(self, bucket: str, key: str, version_id: str) -> Version:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from pytest_s3sse._internal.policy.document import Policy
-    from pytest_s3sse._internal.s3.store import PublicAccessBlock
+    from pytest_s3sse._internal.s3.bucket_policy import PublicAccessBlock
     from pytest_s3sse._internal.sse.rules import BucketDefault
 
 Tags = tuple[tuple[str, str], ...]

@@ -22,10 +22,10 @@ from pytest_s3sse._internal.errors.s3 import (
 from pytest_s3sse._internal.http import HttpRequest, HttpResponse
 from pytest_s3sse._internal.policy.document import INVALID_JSON
 from pytest_s3sse._internal.s3 import checksums
+from pytest_s3sse._internal.s3.bucket_policy import PublicAccessBlock
 from pytest_s3sse._internal.s3.rest import headers as hdr
 from pytest_s3sse._internal.s3.rest import xmlio
 from pytest_s3sse._internal.s3.rest.call import Call, Services, empty_response, xml_response
-from pytest_s3sse._internal.s3.store import PublicAccessBlock
 
 # A policy over 20 KB is refused once parsed (M16); a body far beyond that is not read whole.
 MAX_POLICY_BODY = 1024 * 1024
