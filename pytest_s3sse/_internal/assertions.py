@@ -13,7 +13,7 @@ from pytest_s3sse._internal.crypto.aead import OVERHEAD, Aead
 from pytest_s3sse._internal.crypto.segments import SEGMENT_SIZE, open_range
 from pytest_s3sse._internal.kms.operations import OPERATIONS as KMS_OPERATIONS
 from pytest_s3sse._internal.kms.types import KmsCall
-from pytest_s3sse._internal.s3.store import StoredObject
+from pytest_s3sse._internal.s3.records import StoredObject
 from pytest_s3sse._internal.types import SseMode
 
 

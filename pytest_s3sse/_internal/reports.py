@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from pytest_s3sse._internal.kms.types import KmsCall
-from pytest_s3sse._internal.s3.store import Bucket, DeleteMarker, StoredObject, Version
+from pytest_s3sse._internal.s3.records import DeleteMarker, StoredObject, Version
+from pytest_s3sse._internal.s3.store import Bucket
 from pytest_s3sse._internal.types import SseMode
 
 # S3 Inventory's EncryptionStatus values (4.1, P).

@@ -48,8 +48,8 @@ from pytest_s3sse._internal.kms.types import KmsCall
 from pytest_s3sse._internal.options import EngineOptions
 from pytest_s3sse._internal.principals import DEFAULT_SESSION_NAME, ClientKwargs
 from pytest_s3sse._internal.reports import EncryptionReport, KmsCost, encryption_report, kms_cost
+from pytest_s3sse._internal.s3.records import ObjectAttributes, StoredObject
 from pytest_s3sse._internal.s3.replication import Replication
-from pytest_s3sse._internal.s3.store import ObjectAttributes, StoredObject
 from pytest_s3sse._internal.sse.customer import check_customer_key
 from pytest_s3sse._internal.trail import Trail
 from pytest_s3sse._internal.types import ObjectEncryption, Principal, SseMode

@@ -24,7 +24,8 @@ from pytest_s3sse._internal.s3 import conditions
 from pytest_s3sse._internal.s3.limits import check_key, check_metadata
 from pytest_s3sse._internal.s3.objects import DEFAULT_CHECKSUM, ObjectService
 from pytest_s3sse._internal.s3.pipeline import ingest, no_claims, tampered
-from pytest_s3sse._internal.s3.store import Bucket, ObjectAttributes, StoredObject
+from pytest_s3sse._internal.s3.records import ObjectAttributes, StoredObject
+from pytest_s3sse._internal.s3.store import Bucket
 from pytest_s3sse._internal.sse.plan import ReadPlan
 from pytest_s3sse._internal.sse.rules import SseHeaders
 from pytest_s3sse._internal.types import ChecksumAlgorithm, SseMode

@@ -20,7 +20,8 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from pytest_s3sse._internal.errors.s3 import InvalidArgument
-from pytest_s3sse._internal.s3.store import Bucket, Store, StoredObject
+from pytest_s3sse._internal.s3.records import StoredObject
+from pytest_s3sse._internal.s3.store import Bucket, Store
 
 MAX_KEYS = 1000
 # A (LocalStack snapshot test_list_objects_v2_continuation_start_after/exc-continuation-token;

@@ -67,13 +67,13 @@ from pytest_s3sse._internal.s3.multipart_checksums import (
 from pytest_s3sse._internal.s3.multipart_listing import UploadsPage, UploadsQuery
 from pytest_s3sse._internal.s3.objects import ObjectService
 from pytest_s3sse._internal.s3.pipeline import Ingested, ingest, no_claims, tampered
-from pytest_s3sse._internal.s3.store import (
+from pytest_s3sse._internal.s3.records import (
     MultipartUpload,
     ObjectAttributes,
-    Store,
     StoredObject,
     UploadedPart,
 )
+from pytest_s3sse._internal.s3.store import Store
 from pytest_s3sse._internal.sse.plan import ReadPlan
 from pytest_s3sse._internal.sse.rules import SseHeaders
 from pytest_s3sse._internal.types import ChecksumAlgorithm, Principal, SseMode

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 from pytest_s3sse._internal.errors.s3 import BadDigest, InternalError, InvalidRequest
 from pytest_s3sse._internal.s3 import checksums
-from pytest_s3sse._internal.s3.store import Checksum, UploadedPart
+from pytest_s3sse._internal.s3.records import Checksum, UploadedPart
 from pytest_s3sse._internal.types import ChecksumAlgorithm
 
 COMPOSITE = "COMPOSITE"

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pytest_s3sse._internal.errors.s3 import InvalidArgument
-from pytest_s3sse._internal.s3.store import MultipartUpload
+from pytest_s3sse._internal.s3.records import MultipartUpload
 
 # Section 7, A: LocalStack snapshot test_list_multiparts_next_marker / list-multiparts-wrong-id-for-key.
 MSG_UPLOAD_ID_MARKER = "Invalid uploadId marker"

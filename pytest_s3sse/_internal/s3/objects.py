@@ -43,14 +43,8 @@ from pytest_s3sse._internal.s3.pipeline import (
     plaintext,
     tampered,
 )
-from pytest_s3sse._internal.s3.store import (
-    Bucket,
-    Deleted,
-    DeleteMarker,
-    ObjectAttributes,
-    Store,
-    StoredObject,
-)
+from pytest_s3sse._internal.s3.records import Deleted, DeleteMarker, ObjectAttributes, StoredObject
+from pytest_s3sse._internal.s3.store import Bucket, Store
 from pytest_s3sse._internal.sse.envelope import Envelope
 from pytest_s3sse._internal.sse.plan import ReadPlan, SsePlanner
 from pytest_s3sse._internal.sse.rules import SseHeaders

@@ -23,7 +23,7 @@ from pytest_s3sse._internal.errors import DecryptionError
 from pytest_s3sse._internal.errors.s3 import InternalError, InvalidRequest
 from pytest_s3sse._internal.http import RequestBody
 from pytest_s3sse._internal.s3 import checksums
-from pytest_s3sse._internal.s3.store import Checksum, StoredObject
+from pytest_s3sse._internal.s3.records import Checksum, StoredObject
 from pytest_s3sse._internal.types import ChecksumAlgorithm
 
 READ_CHUNK = 1024 * 1024

@@ -42,15 +42,9 @@ from pytest_s3sse._internal.crypto.segments import SealedPart, SegmentWriter, op
 from pytest_s3sse._internal.entropy import Entropy
 from pytest_s3sse._internal.errors.s3 import S3Error
 from pytest_s3sse._internal.s3.access import S3Access
+from pytest_s3sse._internal.s3.records import DeleteMarker, StoredObject
 from pytest_s3sse._internal.s3.replication_config import ReplicationRule
-from pytest_s3sse._internal.s3.store import (
-    ENABLED,
-    REPLICA,
-    Bucket,
-    DeleteMarker,
-    Store,
-    StoredObject,
-)
+from pytest_s3sse._internal.s3.store import ENABLED, REPLICA, Bucket, Store
 from pytest_s3sse._internal.s3.store_events import ReplicationQueued
 from pytest_s3sse._internal.sse.envelope import Envelope
 from pytest_s3sse._internal.sse.plan import SsePlanner

@@ -25,7 +25,8 @@ from dataclasses import replace
 
 from pytest_s3sse._internal.errors.s3 import BadRequest, InvalidTag, NoSuchKey
 from pytest_s3sse._internal.s3.objects import marker_not_allowed
-from pytest_s3sse._internal.s3.store import Bucket, DeleteMarker, Store, StoredObject, Tags, Version
+from pytest_s3sse._internal.s3.records import DeleteMarker, StoredObject, Tags, Version
+from pytest_s3sse._internal.s3.store import Bucket, Store
 
 OBJECT_TAG_LIMIT = 10
 BUCKET_TAG_LIMIT = 50

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from pytest_s3sse._internal.errors.s3 import InvalidArgument
 from pytest_s3sse._internal.s3.listing import MAX_KEYS, _end_of_run
-from pytest_s3sse._internal.s3.store import Bucket, Store, Version
+from pytest_s3sse._internal.s3.records import Version
+from pytest_s3sse._internal.s3.store import Bucket, Store
 
 # E5 (A, LocalStack snapshot test_list_objects_versions_markers).
 MSG_VERSION_MARKER_ALONE = "A version-id marker cannot be specified without a key marker."

@@ -30,10 +30,10 @@ from pytest_s3sse._internal.errors.s3 import InvalidArgument
 from pytest_s3sse._internal.http import HttpRequest, HttpResponse
 from pytest_s3sse._internal.s3.access import GET_OBJECT, GET_OBJECT_VERSION
 from pytest_s3sse._internal.s3.objects import ReadRequest
+from pytest_s3sse._internal.s3.records import Checksum, StoredObject
 from pytest_s3sse._internal.s3.rest import headers as hdr
 from pytest_s3sse._internal.s3.rest import xmlio
 from pytest_s3sse._internal.s3.rest.call import Call, Services, xml_response
-from pytest_s3sse._internal.s3.store import Checksum, StoredObject
 
 HEADER = "x-amz-object-attributes"
 NAMES = frozenset({"ETag", "Checksum", "ObjectParts", "StorageClass", "ObjectSize"})

@@ -10,12 +10,12 @@ from pytest_s3sse._internal.errors.s3 import InvalidArgument
 from pytest_s3sse._internal.http import HttpRequest, HttpResponse
 from pytest_s3sse._internal.s3 import checksums
 from pytest_s3sse._internal.s3.copy import CopyRequest, MetadataDirective, copy_object
+from pytest_s3sse._internal.s3.records import NULL, StoredObject
 from pytest_s3sse._internal.s3.rest import copysource, xmlio
 from pytest_s3sse._internal.s3.rest import headers as hdr
 from pytest_s3sse._internal.s3.rest.call import Call, Services, xml_response
 from pytest_s3sse._internal.s3.rest.tagging import DIRECTIVE_HEADER as DIRECTIVE_TAGS
 from pytest_s3sse._internal.s3.rest.tagging import tagging_directive_replaces
-from pytest_s3sse._internal.s3.store import NULL, StoredObject
 from pytest_s3sse._internal.types import ChecksumAlgorithm
 
 DIRECTIVE_HEADER = "x-amz-metadata-directive"

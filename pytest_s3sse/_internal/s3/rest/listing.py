@@ -20,10 +20,10 @@ from pytest_s3sse._internal.errors.s3 import InvalidArgument
 from pytest_s3sse._internal.http import HttpResponse, ascii_decimal
 from pytest_s3sse._internal.s3 import listing
 from pytest_s3sse._internal.s3.listing import ListPage, ListQuery
+from pytest_s3sse._internal.s3.records import StoredObject
 from pytest_s3sse._internal.s3.rest import xmlio
 from pytest_s3sse._internal.s3.rest.buckets import canonical_user_id
 from pytest_s3sse._internal.s3.rest.call import Call, Services, xml_response
-from pytest_s3sse._internal.s3.store import StoredObject
 
 Encoder = Callable[[str], str]
 MAX_KEYS_LIMIT = 2**31 - 1

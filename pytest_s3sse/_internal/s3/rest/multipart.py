@@ -27,13 +27,13 @@ from pytest_s3sse._internal.s3.multipart import (
     PartRequest,
 )
 from pytest_s3sse._internal.s3.multipart_listing import UploadsQuery
+from pytest_s3sse._internal.s3.records import NULL, Checksum, MultipartUpload, UploadedPart
 from pytest_s3sse._internal.s3.rest import copysource, xmlio
 from pytest_s3sse._internal.s3.rest import headers as hdr
 from pytest_s3sse._internal.s3.rest.buckets import canonical_user_id
 from pytest_s3sse._internal.s3.rest.call import Call, Services, empty_response, xml_response
 from pytest_s3sse._internal.s3.rest.operation_keys import OperationKeys
 from pytest_s3sse._internal.s3.rest.tagging import authorize_tags
-from pytest_s3sse._internal.s3.store import NULL, Checksum, MultipartUpload, UploadedPart
 from pytest_s3sse._internal.types import ChecksumAlgorithm, Principal
 
 COPY_RANGE_HEADER = "x-amz-copy-source-range"

@@ -14,12 +14,12 @@ from pytest_s3sse._internal.errors.s3 import (
 from pytest_s3sse._internal.http import HttpRequest, HttpResponse
 from pytest_s3sse._internal.s3 import ranges
 from pytest_s3sse._internal.s3.objects import ReadRequest, ReadResult, WriteRequest
+from pytest_s3sse._internal.s3.records import NULL, Deleted, StoredObject
 from pytest_s3sse._internal.s3.rest import headers as hdr
 from pytest_s3sse._internal.s3.rest import xmlio
 from pytest_s3sse._internal.s3.rest.call import Call, Services, empty_response, xml_response
 from pytest_s3sse._internal.s3.rest.operation_keys import OperationKeys
 from pytest_s3sse._internal.s3.rest.tagging import authorize_tags
-from pytest_s3sse._internal.s3.store import NULL, Deleted, StoredObject
 
 MAX_DELETE_KEYS = 1000
 DIRECTORY_BUCKET_DELETE_CONDITIONS = ("x-amz-if-match-last-modified-time", "x-amz-if-match-size")

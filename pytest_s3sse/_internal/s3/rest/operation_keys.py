@@ -38,10 +38,11 @@ from pytest_s3sse._internal.errors import AwsError
 from pytest_s3sse._internal.policy import catalogue
 from pytest_s3sse._internal.policy.conditions import RequestValue
 from pytest_s3sse._internal.s3.access import action_of
+from pytest_s3sse._internal.s3.records import Tags
 from pytest_s3sse._internal.s3.rest import tagging
 from pytest_s3sse._internal.s3.rest.call import Call, Services
 from pytest_s3sse._internal.s3.rest.headers import SSE_C_ALGORITHM
-from pytest_s3sse._internal.s3.store import Bucket, Tags
+from pytest_s3sse._internal.s3.store import Bucket
 from pytest_s3sse._internal.s3.tagging import OBJECT_TAG_LIMIT
 from pytest_s3sse._internal.sse.rules import KMS_KEY_HEADER, SSE_HEADER
 

@@ -15,9 +15,9 @@ from xml.etree.ElementTree import Element
 from pytest_s3sse._internal.errors.s3 import InvalidArgument, MalformedXML, NoSuchTagSet
 from pytest_s3sse._internal.http import HttpResponse
 from pytest_s3sse._internal.policy.conditions import RequestValue
+from pytest_s3sse._internal.s3.records import Tags
 from pytest_s3sse._internal.s3.rest import xmlio
 from pytest_s3sse._internal.s3.rest.call import Call, Services, empty_response, xml_response
-from pytest_s3sse._internal.s3.store import Tags
 from pytest_s3sse._internal.s3.tagging import (
     BUCKET_TAG_LIMIT,
     OBJECT_TAG_LIMIT,

@@ -16,6 +16,7 @@ from pytest_s3sse._internal.errors.s3 import (
 )
 from pytest_s3sse._internal.http import HttpResponse
 from pytest_s3sse._internal.s3 import versions
+from pytest_s3sse._internal.s3.records import DeleteMarker
 from pytest_s3sse._internal.s3.replication_rules import check_versioning_change
 from pytest_s3sse._internal.s3.rest import xmlio
 from pytest_s3sse._internal.s3.rest.buckets import canonical_user_id
@@ -27,7 +28,7 @@ from pytest_s3sse._internal.s3.rest.call import (
     xml_response,
 )
 from pytest_s3sse._internal.s3.rest.listing import Encoder, encoder, max_keys, url_encoding
-from pytest_s3sse._internal.s3.store import ENABLED, SUSPENDED, DeleteMarker
+from pytest_s3sse._internal.s3.store import ENABLED, SUSPENDED
 from pytest_s3sse._internal.s3.versions import VersionEntry, VersionQuery
 
 MFA_HEADER = "x-amz-mfa"
