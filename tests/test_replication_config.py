@@ -556,6 +556,13 @@ def test_a_second_put_replaces_the_configuration(s3, src, dst):
     assert [r["ID"] for r in stored(s3)["Rules"]] == ["second"]
 
 
+def test_a_refused_put_keeps_the_configuration_in_place(s3, src, dst):
+    """2.3: a refused document changes nothing (here R2, checked last, under the store's lock)."""
+    put(s3, v2_rule(ID="kept"))
+    refused(s3, v2_rule(ID="new", Destination={"Bucket": "arn:aws:s3:::missing"}))
+    assert [r["ID"] for r in stored(s3)["Rules"]] == ["kept"]
+
+
 # -- DeleteBucketReplication (2.4) --------------------------------------------------------------
 def test_delete_answers_204_and_removes_the_configuration(s3, src, dst):
     """2.4 (A)."""
