@@ -604,6 +604,13 @@ def test_suspending_versioning_with_a_replication_configuration_is_invalid_bucke
     assert s3.get_bucket_versioning(Bucket=src)["Status"] == "Enabled"
 
 
+def test_enabling_versioning_again_with_a_replication_configuration_is_allowed(s3, src, dst):
+    """V7 (A) refuses only a change away from Enabled: Enabled again keeps the state (V6, P)."""
+    put(s3, v2_rule())
+    s3.put_bucket_versioning(Bucket=src, VersioningConfiguration={"Status": "Enabled"})
+    assert s3.get_bucket_versioning(Bucket=src)["Status"] == "Enabled"
+
+
 def test_suspending_versioning_after_the_configuration_is_deleted_is_allowed(s3, src, dst):
     """V7 (P: "first delete the replication configuration")."""
     put(s3, v2_rule())
