@@ -556,6 +556,13 @@ def test_a_second_put_replaces_the_configuration(s3, src, dst):
     assert [r["ID"] for r in stored(s3)["Rules"]] == ["second"]
 
 
+def test_a_refused_put_keeps_the_configuration_in_place(s3, src, dst):
+    """2.3: a refused document changes nothing (here R2, checked last, under the store's lock)."""
+    put(s3, v2_rule(ID="kept"))
+    refused(s3, v2_rule(ID="new", Destination={"Bucket": "arn:aws:s3:::missing"}))
+    assert [r["ID"] for r in stored(s3)["Rules"]] == ["kept"]
+
+
 # -- DeleteBucketReplication (2.4) --------------------------------------------------------------
 def test_delete_answers_204_and_removes_the_configuration(s3, src, dst):
     """2.4 (A)."""
@@ -594,6 +601,13 @@ def test_suspending_versioning_with_a_replication_configuration_is_invalid_bucke
         "A replication configuration is present on this bucket, so you cannot change the versioning "
         "state. To change the versioning state, first delete the replication configuration."
     )
+    assert s3.get_bucket_versioning(Bucket=src)["Status"] == "Enabled"
+
+
+def test_enabling_versioning_again_with_a_replication_configuration_is_allowed(s3, src, dst):
+    """V7 (A) refuses only a change away from Enabled: Enabled again keeps the state (V6, P)."""
+    put(s3, v2_rule())
+    s3.put_bucket_versioning(Bucket=src, VersioningConfiguration={"Status": "Enabled"})
     assert s3.get_bucket_versioning(Bucket=src)["Status"] == "Enabled"
 
 
