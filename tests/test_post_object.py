@@ -11,6 +11,7 @@ issue; P = AWS's API reference "POST Object" (RESTObjectPOST) and "Creating a PO
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import xml.etree.ElementTree as ET
 from typing import Any
@@ -627,6 +628,46 @@ def test_a_tampered_policy_is_signature_does_not_match_over_the_policy(s3sse, co
     assert found["StringToSign"] == tampered
     assert found["SignatureProvided"] == signature
     assert found["AWSAccessKeyId"] == creds["aws_access_key_id"]
+
+
+@pytest.mark.s3sse(verify_signatures=True)
+def test_a_role_sessions_form_carries_its_session_token(s3sse):
+    # A: test_presigned_post_with_different_user_credentials (the token is a field and a condition).
+    creds = s3sse.principal("arn:aws:iam::123456789012:role/uploader")
+    s3 = boto3.client("s3", region_name="us-east-1", config=SIGV4, **creds)
+    s3.create_bucket(Bucket="bkt")
+    presigned = s3.generate_presigned_post("bkt", "k")
+    assert presigned["fields"]["x-amz-security-token"] == creds["aws_session_token"]
+    assert post(presigned).status_code == 204
+    found = error_of(post(presigned, **{"x-amz-security-token": "wrong"}))
+    assert found["Code"] == "InvalidToken"
+
+
+# -- checksums ----------------------------------------------------------------------------------
+def test_a_checksum_field_is_checked_and_kept_as_the_header_is(s3, bucket, signer):
+    digest = base64.b64encode(hashlib.sha256(b"form data").digest()).decode()
+    fields = {"x-amz-checksum-sha256": digest}
+    presigned = signer().generate_presigned_post(bucket, "k", Fields=fields, Conditions=[fields])
+    response = post(presigned)
+    assert response.headers["x-amz-checksum-sha256"] == digest
+    head = s3.head_object(Bucket=bucket, Key="k", ChecksumMode="ENABLED")
+    assert head["ChecksumSHA256"] == digest
+    wrong = post(presigned, b"other data")
+    assert (wrong.status_code, error_of(wrong)["Code"]) == (400, "BadDigest")
+
+
+def test_a_form_without_a_checksum_field_gets_the_default_crc64nvme(bucket, signer):
+    # A: test_post_object_default_checksum.
+    response = post(signer().generate_presigned_post(bucket, "k"))
+    assert "x-amz-checksum-crc64nvme" in response.headers
+    assert response.headers["x-amz-checksum-type"] == "FULL_OBJECT"
+
+
+def test_a_form_posted_to_the_service_is_method_not_allowed(bucket):
+    response = requests.post(
+        "https://s3.amazonaws.com/", data={"key": "k"}, files={"file": b"x"}, timeout=TIMEOUT
+    )
+    assert (response.status_code, error_of(response)["Code"]) == (405, "MethodNotAllowed")
 
 
 # -- the trail ----------------------------------------------------------------------------------

@@ -293,7 +293,10 @@ class S3Api:
     ) -> tuple[HttpRequest, post_form.PostForm | AwsError | None]:
         """A POST form upload's form and the request lifted from it (the caller and the object's
         headers are in the form, so it is read before anything else); other requests as they are."""
-        if not post_form.is_form_post(request) or routing.target(request).key is not None:
+        if not post_form.is_form_post(request):
+            return request, None
+        addressed = routing.target(request)
+        if addressed.bucket is None or addressed.key is not None:
             return request, None
         form = post_form.read(request)
         return (form.request if isinstance(form, post_form.PostForm) else request), form

@@ -37,7 +37,7 @@ from pytest_s3sse._internal.errors.s3 import (
     MalformedXML,
     MaxPostPreDataLengthExceeded,
 )
-from pytest_s3sse._internal.http import FormAuth, HttpRequest
+from pytest_s3sse._internal.http import FormAuth, HttpRequest, redacted
 from pytest_s3sse._internal.s3.rest import xmlio
 from pytest_s3sse._internal.s3.rest.tagging import tag_list
 from pytest_s3sse._internal.s3.tagging import OBJECT_TAG_LIMIT
@@ -72,7 +72,7 @@ MSG_BAD_CREDENTIAL = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class PostForm:
     """One POST form upload, read: its fields (lower-cased names, the file's excluded, the values as
     sent), the file, and the request lifted from them (:func:`read`)."""
@@ -82,6 +82,13 @@ class PostForm:
     filename: str | None
     key: str
     request: HttpRequest
+
+    def __repr__(self) -> str:
+        # The SSE-C key fields are redacted, as the request's headers are (http.SECRET_HEADERS).
+        return (
+            f"PostForm(fields={redacted(dict(self.fields))!r}, file=<{len(self.file)} bytes>, "
+            f"filename={self.filename!r}, key={self.key!r}, request={self.request!r})"
+        )
 
     @property
     def policy(self) -> str | None:
