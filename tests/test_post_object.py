@@ -21,7 +21,7 @@ import boto3
 import pytest
 import requests
 from botocore.config import Config
-from sse_c_support import KEY, KEY_MD5, sse_c
+from sse_c_support import KEY, KEY_MD5, MSG_INSECURE, sse_c
 
 SIGV4 = Config(signature_version="s3v4", retries={"total_max_attempts": 1})
 SIGV2 = Config(signature_version="s3", retries={"total_max_attempts": 1})
@@ -228,6 +228,18 @@ def test_a_redirect_s3_cannot_interpret_is_ignored(bucket, signer):
     assert post(presigned).status_code == 204
 
 
+@pytest.mark.parametrize("addressing", ["path", "virtual"])
+def test_a_form_for_a_custom_endpoint_is_served_in_process(s3, bucket, signer, addressing):
+    # localhost:4566 is no AWS host: the form's x-amz-credential field is what says "S3".
+    config = SIGV4.merge(Config(s3={"addressing_style": addressing}))
+    presigned = signer(config, endpoint_url="https://localhost:4566").generate_presigned_post(
+        bucket, "k"
+    )
+    assert presigned["url"] in ("https://localhost:4566/bkt", "https://bkt.localhost:4566/")
+    assert post(presigned).status_code == 204
+    assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"form data"
+
+
 # -- encryption ---------------------------------------------------------------------------------
 def test_the_sse_s3_field_encrypts_as_the_put_object_header_does(bucket, signer, s3sse):
     fields = {"x-amz-server-side-encryption": "AES256"}
@@ -293,6 +305,22 @@ def test_the_sse_c_fields_encrypt_with_the_customers_key(s3, ssec_bucket, signer
     got = s3.get_object(Bucket=ssec_bucket, Key="k", **sse_c())
     assert got["Body"].read() == b"customer data"
     s3sse.assert_readable_only_with(ssec_bucket, "k", KEY)
+
+
+def test_sse_c_fields_over_plain_http_are_refused_as_the_headers_are(s3, ssec_bucket, signer):
+    # SSE row C8 (A): SSE-C needs a secure connection, for a form as for a PutObject.
+    fields = {
+        "x-amz-server-side-encryption-customer-algorithm": "AES256",
+        "x-amz-server-side-encryption-customer-key": base64.b64encode(KEY).decode(),
+        "x-amz-server-side-encryption-customer-key-MD5": KEY_MD5,
+    }
+    http = signer(endpoint_url="http://localhost:9000")
+    presigned = http.generate_presigned_post(
+        ssec_bucket, "k", Fields=fields, Conditions=[{n: v} for n, v in fields.items()]
+    )
+    found = error_of(post(presigned))
+    assert (found["Status"], found["Code"]) == ("400", "InvalidRequest")
+    assert found["Message"] == MSG_INSECURE
 
 
 def test_the_bucket_default_encryption_applies_to_a_form_without_sse_fields(
