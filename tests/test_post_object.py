@@ -266,6 +266,24 @@ def test_the_sse_kms_fields_encrypt_under_the_named_key(s3, bucket, signer, key,
     assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"secret"
 
 
+def test_the_encryption_context_field_is_added_to_s3s_context_and_echoed(
+    bucket, signer, key, s3sse
+):
+    context = base64.b64encode(json.dumps({"team": "finance"}).encode()).decode()
+    fields = {
+        "x-amz-server-side-encryption": "aws:kms",
+        "x-amz-server-side-encryption-aws-kms-key-id": key["KeyId"],
+        "x-amz-server-side-encryption-context": context,
+    }
+    presigned = signer().generate_presigned_post(
+        bucket, "k", Fields=fields, Conditions=[{n: v} for n, v in fields.items()]
+    )
+    response = post(presigned)
+    assert response.headers["x-amz-server-side-encryption-context"] == context
+    expected = {"aws:s3:arn": "arn:aws:s3:::bkt/k", "team": "finance"}
+    assert dict(s3sse.stored(bucket, "k").encryption_context) == expected
+
+
 def test_sse_kms_fields_in_a_sigv2_form_are_refused_as_sigv2_headers_are(bucket, signer):
     # SSE row W14 (A): SSE-KMS needs Signature Version 4, for a form as for a PutObject.
     fields = {"x-amz-server-side-encryption": "aws:kms"}

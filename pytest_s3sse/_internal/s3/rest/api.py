@@ -222,7 +222,9 @@ class S3Api:
         # One draw for both ids: 8 bytes of request id, 24 of host id.
         ids = self.services.entropy.bytes(32)
         request_id = ids[:8].hex().upper()
-        request, form = self.read_form(request)
+        form: post_form.PostForm | AwsError | None = None
+        if request.method == "POST":  # one comparison for every other request
+            request, form = self.read_form(request)
         context = self.identify(
             request, request_id=request_id, region=routing.region_of(request, self.default_region)
         )
