@@ -743,3 +743,42 @@ def test_the_trail_records_a_post_object_data_event_with_its_sse_fields(bucket, 
     assert extra["bytesTransferredIn"] == 5
     assert record["resources"][0] == {"type": "AWS::S3::Object", "ARN": "arn:aws:s3:::bkt/k"}
     assert record["eventCategory"] == "Data"
+
+
+# -- non-ASCII fields ---------------------------------------------------------------------------
+UNICODE_FIELDS = {
+    "Content-Disposition": 'filename="test_—_file%E2%80%94_é_2-.pdf"',
+    "Cache-Control": "non-ascii-%E2%80%94_—_é_",
+    "x-amz-meta-nonascii": "ÄMÄZÕÑ S3",
+    "x-amz-meta-nonascii-2": "test_—_file%E2%80%94_é_2👑.pdf",
+    "x-amz-meta-safe-chars": "! \"#$%&'()*+,-./0123456789:;<>'?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~\t",
+    "x-amz-meta-utf-8": "\x00\x01\x02\x03\x04",
+    "x-amz-meta-q-encoded": "=?UTF-8?Q?actually-ascii?=",
+}
+
+
+def test_non_ascii_fields_are_stored_as_s3_stores_them(s3, bucket, signer):
+    # A: test_post_object_with_unicode_metadata (metadata RFC 2047-encoded, Q or B; standard headers
+    # lose what ISO-8859-1 cannot hold; the key keeps its Unicode).
+    presigned = signer().generate_presigned_post(
+        bucket,
+        "test_unicode—_file.pdf",
+        Fields={**UNICODE_FIELDS, "success_action_status": "201"},
+        Conditions=[
+            *({name: value} for name, value in UNICODE_FIELDS.items()),
+            {"success_action_status": "201"},
+        ],
+    )
+    response = post(presigned, b"test-body-tagging")
+    assert response.status_code == 201
+    assert response.headers["location"].endswith("/test_unicode%E2%80%94_file.pdf")
+    head = s3.head_object(Bucket=bucket, Key="test_unicode—_file.pdf")
+    assert head["Metadata"] == {
+        "nonascii": "=?UTF-8?Q?=C3=84M=C3=84Z=C3=95=C3=91_S3?=",
+        "nonascii-2": "=?UTF-8?Q?test=5F=E2=80=94=5Ffile%E2%80%94=5F=C3=A9=5F2=F0=9F=91=91.pdf?=",
+        "safe-chars": UNICODE_FIELDS["x-amz-meta-safe-chars"],
+        "utf-8": "=?UTF-8?B?AAECAwQ=?=",
+        "q-encoded": "=?UTF-8?Q?actually-ascii?=",
+    }
+    assert head["CacheControl"] == "non-ascii-%E2%80%94_ _é_"
+    assert head["ContentDisposition"] == 'filename="test_ _file%E2%80%94_é_2-.pdf"'

@@ -23,6 +23,7 @@ keeps the parts' order, which the "file last" rule needs, and refuses malformed 
 
 from __future__ import annotations
 
+import base64
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -173,6 +174,39 @@ def _auth(fields: Mapping[str, str]) -> FormAuth | None:
     )
 
 
+def _printable(char: str) -> bool:
+    return " " <= char <= "~" or char == "\t"
+
+
+def mail_safe(value: str) -> str:
+    """A user metadata value as S3 stores one sent in a form (A, LocalStack snapshot
+    test_post_object_with_unicode_metadata; P, S3 user guide "Working with object metadata": "the
+    provided Unicode string is examined for non-US-ASCII characters ... encoded as per RFC 2047"):
+    printable ASCII (and tab) as it is; else one RFC 2047 encoded-word of its UTF-8, Q-encoded when
+    most characters are printable ASCII (a space as ``_``; ``=``, ``?``, ``_`` and every other byte as
+    ``=XX``), else B-encoded (base64). U: a long value is not split into several encoded-words."""
+    if all(_printable(c) for c in value):
+        return value
+    data = value.encode("utf-8", "surrogateescape")
+    if sum(1 for c in value if _printable(c)) * 2 <= len(value):
+        return f"=?UTF-8?B?{base64.b64encode(data).decode()}?="
+    encoded = "".join(
+        "_" if b == 0x20 else chr(b) if 0x20 < b < 0x7F and b not in _Q_SPECIALS else f"={b:02X}"
+        for b in data
+    )
+    return f"=?UTF-8?Q?{encoded}?="
+
+
+_Q_SPECIALS = frozenset(b"=?_")
+
+
+def latin1_only(value: str) -> str:
+    """A standard header field (``Cache-Control``, ``Content-Disposition`` ...) as S3 stores one sent
+    in a form: characters beyond ISO-8859-1 become spaces (A, LocalStack snapshot
+    test_post_object_with_unicode_metadata: an em dash became a space, ``é`` was kept)."""
+    return value if value.isascii() else "".join(c if c <= "\xff" else " " for c in value)
+
+
 def _tagging_header(document: str) -> str | None:
     """The ``tagging`` field (a ``Tagging`` XML document, P) as an ``x-amz-tagging`` value. Not XML:
     400 MalformedXML; well-formed XML that is no ``Tagging`` document sets no tags (both A: LocalStack
@@ -200,7 +234,11 @@ def _read(request: HttpRequest) -> PostForm:
     auth = _auth(fields)
     headers = {name: request.headers[name] for name in _KEPT_HEADERS if name in request.headers}
     for name, value in fields.items():
-        if name in HEADER_FIELDS or (name.startswith("x-amz-") and name not in _AUTH_FIELDS):
+        if name.startswith("x-amz-meta-"):
+            headers[name] = mail_safe(value)
+        elif name in HEADER_FIELDS:
+            headers[name] = latin1_only(value)
+        elif name.startswith("x-amz-") and name not in _AUTH_FIELDS:
             headers[name] = value
         elif name == "acl":
             headers["x-amz-acl"] = value
