@@ -21,7 +21,7 @@ import boto3
 import pytest
 import requests
 from botocore.config import Config
-from sse_c_support import KEY, KEY_MD5, MSG_INSECURE, sse_c
+from sse_c_support import KEY, KEY_MD5, MSG_INSECURE, blocked_message, sse_c
 
 SIGV4 = Config(signature_version="s3v4", retries={"total_max_attempts": 1})
 SIGV2 = Config(signature_version="s3", retries={"total_max_attempts": 1})
@@ -323,6 +323,23 @@ def test_the_sse_c_fields_encrypt_with_the_customers_key(s3, ssec_bucket, signer
     got = s3.get_object(Bucket=ssec_bucket, Key="k", **sse_c())
     assert got["Body"].read() == b"customer data"
     s3sse.assert_readable_only_with(ssec_bucket, "k", KEY)
+
+
+def test_sse_c_fields_to_a_bucket_that_blocks_sse_c_are_refused_as_the_headers_are(
+    bucket, signer, s3sse
+):
+    # SSE row C9 (S): POST is among the writes a bucket's SSE-C block refuses.
+    fields = {
+        "x-amz-server-side-encryption-customer-algorithm": "AES256",
+        "x-amz-server-side-encryption-customer-key": base64.b64encode(KEY).decode(),
+        "x-amz-server-side-encryption-customer-key-MD5": KEY_MD5,
+    }
+    presigned = signer().generate_presigned_post(
+        bucket, "k", Fields=fields, Conditions=[{n: v} for n, v in fields.items()]
+    )
+    found = error_of(post(presigned))
+    assert (found["Status"], found["Code"]) == ("403", "AccessDenied")
+    assert found["Message"] == blocked_message(s3sse.default_principal.arn, bucket, "k")
 
 
 def test_sse_c_fields_over_plain_http_are_refused_as_the_headers_are(s3, ssec_bucket, signer):
