@@ -53,7 +53,7 @@ MISSING_EXPIRATION = "Invalid Policy: Policy missing expiration."  # U
 INVALID_EXPIRATION = "Invalid Policy: Invalid 'expiration' value: '{}'"  # U
 # Fields no condition needs to name (P); the V2 signature fields are the same kind (U).
 EXEMPT = frozenset({"policy", "x-amz-signature", "signature", "awsaccesskeyid", "file"})
-_FORMATS = ("%Y-%m-%dT%H:%M:%S.%fZ", "%Y-%m-%dT%H:%M:%SZ")
+_FORMATS = ("%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S.%fZ")  # botocore writes the first
 _SIZE_DIGITS = 19
 
 
