@@ -799,3 +799,18 @@ def test_non_ascii_fields_are_stored_as_s3_stores_them(s3, bucket, signer):
     }
     assert head["CacheControl"] == "non-ascii-%E2%80%94_ _é_"
     assert head["ContentDisposition"] == 'filename="test_ _file%E2%80%94_é_2-.pdf"'
+
+
+def test_a_form_posted_with_a_sub_resource_is_that_operation_not_post_object(bucket, s3sse):
+    # PostObject is a bucket POST without a sub-resource: ?delete stays DeleteObjects.
+    response = requests.post(
+        "https://bkt.s3.amazonaws.com/?delete",
+        files={"key": (None, "k"), "file": b"x"},
+        headers={
+            "Authorization": "AWS4-HMAC-SHA256 Credential=AKIDTEST/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0"
+        },
+        timeout=TIMEOUT,
+    )
+    assert response.status_code == 400
+    operations = [r["eventName"] for r in s3sse.trail.records]
+    assert operations[-1] == "DeleteObjects"

@@ -298,8 +298,8 @@ class S3Api:
         if not post_form.is_form_post(request):
             return request, None
         addressed = routing.target(request)
-        if addressed.bucket is None or addressed.key is not None:
-            return request, None
+        if addressed.bucket is None or addressed.key is not None or addressed.subresource:
+            return request, None  # a form only where PostObject is routed (resolve)
         form = post_form.read(request)
         return (form.request if isinstance(form, post_form.PostForm) else request), form
 
