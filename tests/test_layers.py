@@ -70,8 +70,9 @@ THIRD_PARTY = {
     "pytest surface": {"pytest", "hypothesis", "_pytest"},
     "adapters": {"botocore", "wrapt", "responses", "requests", "urllib3"},
     "shared services": {"cryptography"},
-    # the S3 edge parses request documents with a hardened parser (s3/rest/xmlio.py; issue 11)
-    "protocol edges": {"defusedxml"},
+    # the S3 edge parses request documents with a hardened parser (s3/rest/xmlio.py; issue 11) and
+    # POST form uploads with a multipart/form-data parser (s3/rest/post_form.py; issue 16)
+    "protocol edges": {"defusedxml", "multipart"},
     # the CRCs of s3/checksums.py (CRC32, CRC32C, CRC64NVME and their combination)
     "S3 domain": {"anycrc"},
 }

@@ -172,15 +172,6 @@ def test_a_url_presigned_for_a_custom_endpoint_is_served(
     assert requests.get(url, timeout=TIMEOUT).content == b"local"
 
 
-def test_a_presigned_post_form_upload_answers_501_naming_postobject(bucket, presigner):
-    post = presigner(SIGV4).generate_presigned_post(bucket, "form-key")
-    response = requests.post(
-        post["url"], data=post["fields"], files={"file": b"form data"}, timeout=TIMEOUT
-    )
-    assert response.status_code == 501
-    assert "PostObject" in error_of(response)["Message"]
-
-
 # -- headers carried by the URL ----------------------------------------------------------------
 def test_sigv4_sse_is_a_signed_header_the_client_sends(s3, bucket, presigner, s3sse):
     url = presigner(SIGV4).generate_presigned_url(

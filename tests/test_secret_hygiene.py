@@ -121,3 +121,17 @@ def test_the_docs_retry_advice_disables_retries():
     root = Path(__file__).resolve().parent.parent
     for page in [root / "README.md", *sorted((root / "docs").glob("*.md"))]:
         assert '"max_attempts": 1' not in page.read_text(encoding="utf-8"), page.name
+
+
+def test_a_post_forms_repr_redacts_the_sse_c_key_fields():
+    from pytest_s3sse._internal.s3.rest.post_form import PostForm  # noqa: PLC0415
+
+    fields = {
+        "key": "k",
+        "x-amz-server-side-encryption-customer-key": KEY_B64,
+        "x-amz-server-side-encryption-customer-key-md5": MD5_B64,
+    }
+    text = repr(PostForm(fields, b"data", None, "k", _request()))
+    assert KEY_B64 not in text
+    assert MD5_B64 not in text
+    assert "'key': 'k'" in text

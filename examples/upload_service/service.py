@@ -3,7 +3,8 @@
 ``secure_bucket_policy`` is the policy the security team requires (and AWS Config's
 ``s3-bucket-ssl-requests-only`` checks for): deny every S3 action over plain HTTP, and deny uploads
 that do not ask for SSE-KMS under the approved key. ``UploadService`` is the application code that
-must comply: it always sends the SSE headers, so its uploads pass.
+must comply: it always sends the SSE headers, so its uploads pass. Browsers upload straight to S3
+with the presigned POST forms it hands out (``browser_form``), which force the same SSE-KMS fields.
 """
 
 from __future__ import annotations
@@ -79,3 +80,25 @@ class UploadService:
         """An upload's bytes."""
         body: bytes = self.s3.get_object(Bucket=self.bucket, Key=key)["Body"].read()
         return body
+
+    def browser_form(self, customer: str, max_bytes: int = 10 * 1024 * 1024) -> dict[str, Any]:
+        """A presigned POST form a customer's browser uploads with (``url`` and ``fields``; the file
+        goes last). Its policy pins the SSE-KMS fields to the approved key, the customer's prefix and
+        the size, so the form cannot be bent into an upload the bucket policy refuses. SSE-KMS needs
+        a SigV4 signer: build the client with ``Config(signature_version="s3v4")``."""
+        sse = {
+            "x-amz-server-side-encryption": "aws:kms",
+            "x-amz-server-side-encryption-aws-kms-key-id": self.key_arn,
+        }
+        form: dict[str, Any] = self.s3.generate_presigned_post(
+            self.bucket,
+            f"uploads/{customer}/${{filename}}",
+            Fields=sse,
+            Conditions=[
+                *({name: value} for name, value in sse.items()),
+                ["starts-with", "$key", f"uploads/{customer}/"],
+                ["content-length-range", 1, max_bytes],
+            ],
+            ExpiresIn=600,
+        )
+        return form

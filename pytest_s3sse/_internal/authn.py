@@ -50,6 +50,7 @@ from pytest_s3sse._internal.errors.s3 import (
 from pytest_s3sse._internal.http import HttpRequest
 from pytest_s3sse._internal.principals import CredentialRegistry, Credentials
 from pytest_s3sse._internal.signing import (
+    check_post,
     check_v2,
     check_v4,
     chunk_string_to_sign,
@@ -158,6 +159,12 @@ class Authenticator:
             if not same(credentials.session_token, token):
                 raise InvalidToken(token)
         secret = credentials.secret
+        form = request.form_auth
+        if form is not None:  # a POST form upload: its signature signs the policy (no body hash)
+            mismatch = check_post(form, secret or "")
+            if mismatch is not None or secret is None:
+                raise SignatureDoesNotMatch.of(access_key_id, form.policy, form.signature, None)
+            return
         if version == SIGV2:
             bucket = self._bucket_of_host(request.host)
             path = request.path or "/"

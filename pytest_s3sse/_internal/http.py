@@ -11,7 +11,7 @@ import io
 import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 from urllib.parse import parse_qsl
 
 
@@ -41,6 +41,22 @@ def redacted(headers: dict[str, str]) -> dict[str, str]:
     return {k: REDACTED if k.lower() in SECRET_HEADERS else v for k, v in headers.items()}
 
 
+class FormAuth(NamedTuple):
+    """How a POST form upload (S3's PostObject, a browser-based upload) authenticates: its form
+    fields, lifted by the S3 edge (``s3/rest/post_form.py``) onto the request it hands on, since such a
+    request has no ``Authorization`` header and no query authentication.
+
+    ``version`` is ``SigV4`` or ``SigV2``; ``policy`` is the base64 POST policy as sent, the string the
+    ``signature`` signs; ``scope`` is ``<date>/<region>/s3/aws4_request`` (SigV4), else empty.
+    """
+
+    access_key_id: str
+    version: str
+    policy: str
+    signature: str
+    scope: str = ""
+
+
 @dataclass(slots=True, repr=False)
 class HttpRequest:
     """An HTTP request as an S3 or KMS endpoint receives it.
@@ -67,6 +83,8 @@ class HttpRequest:
     # The client's address, when the adapter knows it (a local server does; in-process adapters
     # leave it None, and the request context says 127.0.0.1).
     client_address: str | None = None
+    # A POST form upload's authentication, set by the S3 edge on the request it lifts from the form.
+    form_auth: FormAuth | None = None
 
     def __repr__(self) -> str:
         # The SSE-C key headers are redacted (SECRET_HEADERS); everything else is shown.

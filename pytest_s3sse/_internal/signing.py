@@ -27,7 +27,7 @@ import posixpath
 from typing import NamedTuple
 from urllib.parse import quote, unquote
 
-from pytest_s3sse._internal.http import HttpRequest
+from pytest_s3sse._internal.http import FormAuth, HttpRequest
 
 EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
@@ -229,6 +229,30 @@ def check_v2(request: HttpRequest, secret: str, *, resource_path: str) -> Mismat
     return Mismatch(string_to_sign, provided, None)
 
 
+def check_post(form: FormAuth, secret: str) -> Mismatch | None:
+    """Check a POST form upload's signature: the string to sign is the base64 policy as sent (P,
+    "Browser-based uploads using POST": SigV4 ``x-amz-signature`` is the hex HMAC-SHA256 of the
+    policy with the signing key of ``x-amz-credential``'s scope; SigV2 ``signature`` the base64
+    HMAC-SHA1 of the policy with the secret)."""
+    policy = form.policy
+    if form.version == "SigV2":
+        digest = hmac.new(
+            secret.encode(), policy.encode("utf-8", "surrogateescape"), hashlib.sha1
+        ).digest()
+        expected = base64.b64encode(digest).decode()
+    else:
+        try:
+            key = signing_key(secret, form.scope)
+        except ValueError:  # a scope without four parts: no key can sign it
+            return Mismatch(policy, form.signature, None)
+        expected = hmac.new(
+            key, policy.encode("utf-8", "surrogateescape"), hashlib.sha256
+        ).hexdigest()
+    if same(expected, form.signature):
+        return None
+    return Mismatch(policy, form.signature, None)
+
+
 def chunk_string_to_sign(amz_date: str, scope: str, previous_signature: str, digest: str) -> str:
     """The string a streaming-signed (``STREAMING-AWS4-HMAC-SHA256-PAYLOAD``) chunk signs (P, "Signature
     calculations for the Authorization header: transferring payload in multiple chunks"); ``digest`` is
@@ -248,6 +272,7 @@ def chunk_string_to_sign(amz_date: str, scope: str, previous_signature: str, dig
 __all__ = [
     "Mismatch",
     "SigV4Parts",
+    "check_post",
     "check_v2",
     "check_v4",
     "chunk_string_to_sign",

@@ -34,6 +34,9 @@ SIGV4 = "SigV4"
 SIGV2 = "SigV2"
 AUTH_HEADER = "AuthHeader"
 QUERY_STRING = "QueryString"
+# A POST form upload (S3's PostObject): ``s3:authType`` ``POST`` (P, "Amazon S3 Signature Version 4
+# authentication-specific policy keys"); CloudTrail's AuthenticationMethod for it is U (docs/trail.md).
+POST_FORM = "POST"
 
 
 def authentication(request: HttpRequest) -> tuple[str, str, str] | None:
@@ -43,7 +46,11 @@ def authentication(request: HttpRequest) -> tuple[str, str, str] | None:
     CloudTrail's ``additionalEventData.SignatureVersion`` / ``AuthenticationMethod`` (audit-behaviour.md
     I-rows). SigV4 is an ``AWS4-HMAC-SHA256`` Authorization header or a presigned URL's
     ``X-Amz-Credential``; SigV2 an ``AWS <key>:<signature>`` header or ``AWSAccessKeyId`` in the query.
+    A POST form upload carries its fields' authentication (``form_auth``), method ``POST``.
     """
+    form = request.form_auth
+    if form is not None:
+        return form.access_key_id, form.version, POST_FORM
     scope = credential_scope(request)
     if scope is not None:
         method = AUTH_HEADER if "authorization" in request.headers else QUERY_STRING

@@ -547,3 +547,30 @@ class MaxMessageLengthExceeded(S3Error):
 
     status, code = 400, "MaxMessageLengthExceeded"
     default_message = "Your request was too big."
+
+
+class InvalidPolicyDocument(S3Error):
+    """A POST form upload whose policy is no POST policy (``s3/rest/post_policy.py``): code and status
+    P (ErrorResponses, "The content of the form does not meet the conditions specified in the policy
+    document"); each text's source is beside the check that raises it."""
+
+    status, code = 400, "InvalidPolicyDocument"
+
+
+class MalformedPOSTRequest(S3Error):
+    """A POST form upload whose body is not multipart/form-data (P: ErrorResponses)."""
+
+    status, code = 400, "MalformedPOSTRequest"
+    default_message = "The body of your POST request is not well-formed multipart/form-data."
+
+
+class MaxPostPreDataLengthExceeded(S3Error):
+    """The fields before a POST form upload's file are over 20 KiB (S: AWS's answer quoted in
+    benefitcloud/ember-uploader#45, with ``MaxPostPreDataLengthBytes`` 20480 and AWS's spelling)."""
+
+    status, code = 400, "MaxPostPreDataLengthExceeded"
+    default_message = "Your POST request fields preceeding the upload file was too large."
+    limit = 20480
+
+    def __init__(self) -> None:
+        super().__init__(extra={"MaxPostPreDataLengthBytes": str(self.limit)})

@@ -27,7 +27,11 @@ _TYPES = {
     PrincipalKind.ANONYMOUS: "Anonymous",
 }
 _SIGNATURE = {"SigV4": "AWS4-HMAC-SHA256", "SigV2": "AWS"}  # K17 (P)
-_AUTH_TYPE = {"AuthHeader": "REST-HEADER", "QueryString": "REST-QUERY-STRING"}  # K17 (P)
+_AUTH_TYPE = {
+    "AuthHeader": "REST-HEADER",
+    "QueryString": "REST-QUERY-STRING",
+    "POST": "POST",
+}  # K17 (P)
 
 
 def unique_id(prefix: str, arn: str) -> str:

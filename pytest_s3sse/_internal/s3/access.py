@@ -38,6 +38,7 @@ ACTIONS: dict[str, str] = {
     "ListObjectsV2": "s3:ListBucket",
     "ListMultipartUploads": "s3:ListBucketMultipartUploads",
     "PutObject": "s3:PutObject",
+    "PostObject": "s3:PutObject",  # a POST form upload (P, RESTObjectPOST "Permissions")
     "CopyObject": "s3:PutObject",
     "GetObject": "s3:GetObject",
     "HeadObject": "s3:GetObject",

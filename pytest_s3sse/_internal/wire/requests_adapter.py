@@ -13,7 +13,10 @@ AWS* to the same ``engine.dispatch(HttpRequest)`` path as botocore, and builds t
   header. That is how a custom ``endpoint_url`` host (``http://localhost:4566``, a MinIO host) is
   recognised: a URL presigned by a client of any endpoint is signed, and botocore answers every
   endpoint from the engine too, so ``requests`` does the same. The credential scope decides the
-  service, so a URL signed for another service is blocked, not served as S3.
+  service, so a URL signed for another service is blocked, not served as S3;
+- or it is a POST form upload signed for S3 (``generate_presigned_post`` fields sent as a
+  ``multipart/form-data`` body with an ``x-amz-credential`` or ``AWSAccessKeyId`` field): a form
+  carries its authentication in the body, so a form for a custom endpoint is recognised there.
 
 Every other request (your application's own HTTP services) goes on unchanged: to the network, or to
 whatever was patched below us (a ``responses`` mock started earlier). When something other than the
@@ -78,6 +81,23 @@ def _has_aws_query_auth(query: str) -> bool:
     )
 
 
+# The signature fields of a POST form (S3 reads field names case-insensitively), looked for in the
+# form's fields, which precede its file and are at most 20 KiB on S3.
+_FORM_AUTH = re.compile(rb'name="(?:x-amz-credential|awsaccesskeyid)"', re.IGNORECASE)
+_FORM_PREFIX = 64 * 1024
+
+
+def _has_form_auth(request: requests.PreparedRequest) -> bool:
+    """True for a POST form upload signed for AWS (its body is bytes: ``requests`` encodes files so)."""
+    body = request.body
+    return (
+        request.method == "POST"
+        and isinstance(body, bytes)
+        and _text(request.headers.get("Content-Type", "")).lower().startswith("multipart/form-data")
+        and _FORM_AUTH.search(body, 0, _FORM_PREFIX) is not None
+    )
+
+
 def addressed_to_aws(request: requests.PreparedRequest) -> bool:
     """True when ``request`` goes to an AWS host or is signed for AWS (see the module docstring)."""
     url = urlsplit(request.url or "")
@@ -86,7 +106,7 @@ def addressed_to_aws(request: requests.PreparedRequest) -> bool:
     if url.query and _has_aws_query_auth(url.query):
         return True
     auth = _text(request.headers.get("Authorization", ""))
-    return auth.startswith(("AWS4-", "AWS "))
+    return auth.startswith(("AWS4-", "AWS ")) or _has_form_auth(request)
 
 
 def _is_network(send: Any) -> bool:

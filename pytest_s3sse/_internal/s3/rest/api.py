@@ -22,10 +22,15 @@ from pytest_s3sse._internal.audit import (
 )
 from pytest_s3sse._internal.context import Identify
 from pytest_s3sse._internal.errors import AwsError
-from pytest_s3sse._internal.errors.s3 import MethodNotAllowed, NotImplementedS3, NotModified
+from pytest_s3sse._internal.errors.s3 import (
+    MethodNotAllowed,
+    NotImplementedS3,
+    NotModified,
+    PreconditionFailed,
+)
 from pytest_s3sse._internal.http import HttpRequest, HttpResponse
 from pytest_s3sse._internal.s3.rest import headers as hdr
-from pytest_s3sse._internal.s3.rest import presign, routing, xmlio
+from pytest_s3sse._internal.s3.rest import post_form, post_policy, presign, routing, xmlio
 from pytest_s3sse._internal.s3.rest.attributes import AttributesOps
 from pytest_s3sse._internal.s3.rest.buckets import BucketOps
 from pytest_s3sse._internal.s3.rest.call import XML, Call, Handler, Services, empty_response
@@ -35,6 +40,7 @@ from pytest_s3sse._internal.s3.rest.multipart import MultipartOps
 from pytest_s3sse._internal.s3.rest.objects import ObjectOps
 from pytest_s3sse._internal.s3.rest.operation_keys import EXPECTED_OWNER, OperationKeys
 from pytest_s3sse._internal.s3.rest.policies import PolicyOps
+from pytest_s3sse._internal.s3.rest.post_object import NOT_A_FORM, PostOps
 from pytest_s3sse._internal.s3.rest.replication import ReplicationOps
 from pytest_s3sse._internal.s3.rest.tagging import TaggingOps
 from pytest_s3sse._internal.s3.rest.versioning import VersioningOps
@@ -186,6 +192,7 @@ class S3Api:
             "GetBucketTagging": tagging.get_bucket_tagging,
             "DeleteBucketTagging": tagging.delete_bucket_tagging,
             "GetObjectAttributes": AttributesOps(services).get_object_attributes,
+            "PostObject": PostOps(services).post_object,
         }
 
     def resolve(self, request: HttpRequest, target: routing.Target) -> str:
@@ -200,13 +207,10 @@ class S3Api:
             and request.params.get("list-type") == "2"
         ):
             return "ListObjectsV2"
-        if (
-            level == "bucket"
-            and method == "POST"
-            and sub is None
-            and request.headers.get("content-type", "").startswith("multipart/form-data")
-        ):
-            return "PostObject"  # a browser-form upload (generate_presigned_post)
+        if level == "bucket" and method == "POST" and sub is None:
+            # A browser-form upload (generate_presigned_post); one that is no form is refused by
+            # the handler (412, as S3).
+            return "PostObject"
         if level == "object" and "x-amz-copy-source" in request.headers and method == "PUT":
             return "UploadPartCopy" if sub == "uploadId" else "CopyObject"
         name = operation_name(level, method, sub)
@@ -220,6 +224,9 @@ class S3Api:
         # One draw for both ids: 8 bytes of request id, 24 of host id.
         ids = self.services.entropy.bytes(32)
         request_id = ids[:8].hex().upper()
+        form: post_form.PostForm | AwsError | None = None
+        if request.method == "POST":  # one comparison for every other request
+            request, form = self.read_form(request)
         context = self.identify(
             request, request_id=request_id, region=routing.region_of(request, self.default_region)
         )
@@ -227,15 +234,21 @@ class S3Api:
         call: Call | None = None
         error: AwsError | None = None
         try:
+            if isinstance(form, AwsError):  # recorded as the PostObject it was
+                target = routing.target(request)
+                call = Call(request, target, context, "PostObject")
+                raise form
             presign.authorize(request, self.services.clock)  # before anything else, as S3
             if self.authenticate is not None:
                 self.authenticate(request)  # identify -> authenticate -> route -> authorise
             target = routing.target(request)
-            name = self.resolve(request, target)
+            name = self.resolve(request, target) if form is None else self.check_form(form, target)
             handler = self.handlers.get(name)
             if handler is None:
                 raise NotImplementedS3.operation(name)
-            call = Call(request, target, context, name)
+            call = Call(request, target, context, name, form=form)
+            if form is None and name == "PostObject":
+                raise PreconditionFailed(NOT_A_FORM)  # before the gate (A: see post_object.py)
             self.authorize(call)
             response = handler(call)
         except NotModified as err:
@@ -277,6 +290,34 @@ class S3Api:
             )
         )
         return response
+
+    @staticmethod
+    def read_form(
+        request: HttpRequest,
+    ) -> tuple[HttpRequest, post_form.PostForm | AwsError | None]:
+        """A POST form upload's form and the request lifted from it (the caller and the object's
+        headers are in the form, so it is read before anything else); other requests as they are."""
+        if not post_form.is_form_post(request):
+            return request, None
+        addressed = routing.target(request)
+        if addressed.bucket is None or addressed.key is not None or addressed.subresource:
+            return request, None  # a form only where PostObject is routed (resolve)
+        form = post_form.read(request)
+        return (form.request if isinstance(form, post_form.PostForm) else request), form
+
+    def check_form(self, form: post_form.PostForm, target: routing.Target) -> str:
+        """A POST form upload's policy, after its signature and before the gate (an unsigned form
+        has none: the gate decides whether anonymous callers may write); its operation's name."""
+        policy = form.policy
+        if policy is not None and target.bucket is not None:
+            post_policy.check(
+                policy,
+                form.fields,
+                bucket=target.bucket,
+                size=len(form.file),
+                now=self.services.clock.now(),
+            )
+        return "PostObject"
 
     def authorize(self, call: Call) -> None:
         """The gate: may the caller perform the operation on its bucket and key?

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from pytest_s3sse._internal.clock import Clock
 from pytest_s3sse._internal.context import RequestContext
@@ -16,6 +17,9 @@ from pytest_s3sse._internal.s3.buckets import BucketService
 from pytest_s3sse._internal.s3.multipart import MultipartService
 from pytest_s3sse._internal.s3.objects import ObjectService
 from pytest_s3sse._internal.s3.rest.routing import Target
+
+if TYPE_CHECKING:  # post_form imports the tagging edge, which imports this module
+    from pytest_s3sse._internal.s3.rest.post_form import PostForm
 
 XML = "application/xml"
 
@@ -38,7 +42,8 @@ class Call:
 
     ``facts`` is where a handler leaves what the domain did that the record of the request needs and
     the response does not say (the encryption applied, bytes transferred): the edge records them with
-    the request (:meth:`note`).
+    the request (:meth:`note`). ``form`` is a POST form upload's form (PostObject), read before the
+    caller was identified (``s3/rest/post_form.py``); ``request`` is then the request lifted from it.
     """
 
     request: HttpRequest
@@ -46,6 +51,7 @@ class Call:
     context: RequestContext
     operation: str
     facts: dict[str, object] = field(default_factory=dict)
+    form: PostForm | None = None
 
     @property
     def region(self) -> str:

@@ -48,8 +48,9 @@ from pytest_s3sse._internal.sse.rules import KMS_KEY_HEADER, SSE_HEADER
 
 EXPECTED_OWNER = "x-amz-expected-bucket-owner"
 TLS_VERSION = "1.3"  # U (module doc)
-# Operations whose request writes an object with the encryption its headers ask for (K11, K13, K14).
-WRITES = frozenset({"PutObject", "CopyObject", "CreateMultipartUpload"})
+# Operations whose request writes an object with the encryption its headers ask for (K11, K13, K14;
+# a POST form upload's fields are lifted into headers: s3/rest/post_form.py).
+WRITES = frozenset({"PutObject", "PostObject", "CopyObject", "CreateMultipartUpload"})
 LISTS = frozenset({"ListObjects", "ListObjectsV2"})
 CONTENT_SHA256 = "x-amz-content-sha256"
 EXISTING_TAG = "s3:existingobjecttag/"
