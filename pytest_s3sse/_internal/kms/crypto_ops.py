@@ -23,6 +23,7 @@ from pytest_s3sse._internal.errors.kms import (
     NotImplementedKms,
     ValidationException,
 )
+from pytest_s3sse._internal.kms import asymmetric, quotas
 from pytest_s3sse._internal.kms.base import CallRecord, ServiceBase
 from pytest_s3sse._internal.kms.keys import KeyMaterial, KeyRef, KmsKey
 from pytest_s3sse._internal.kms.types import (
@@ -34,6 +35,7 @@ from pytest_s3sse._internal.kms.types import (
     Encrypted,
     ReEncrypted,
 )
+from pytest_s3sse._internal.policy.conditions import RequestValue
 
 DATA_KEY_SPECS = {"AES_256": 32, "AES_128": 16}
 
@@ -56,6 +58,13 @@ class CryptoOps(ServiceBase):
             key = self._encrypting_key(
                 key_ref, caller, call, action="Encrypt", operation="Encrypt", algorithm=algorithm
             )
+            if not key.symmetric:
+                chosen = asymmetric.check_encryption(key, algorithm, context)
+                self._rsa_quota(caller)
+                if dry_run:
+                    raise DryRunOperationException
+                blob = asymmetric.encrypt(key, chosen, plaintext, self.entropy.bytes)
+                return Encrypted(blob, key.arn, chosen)
             if dry_run:
                 raise DryRunOperationException
             material = key.current_material
@@ -103,8 +112,21 @@ class CryptoOps(ServiceBase):
     ) -> Decrypted:
         """The plaintext of ``blob``; the key comes from the blob (``key_ref`` must name the same)."""
         with self._call("Decrypt", caller, context) as call:
+            requested = None
+            if key_ref is not None:
+                requested = self._resolve(key_ref, caller, aliases=True, cross_account=True)
+                if not requested.symmetric and requested.usage == ENCRYPT_DECRYPT:
+                    return self._decrypt_asymmetric(
+                        requested,
+                        blob,
+                        caller,
+                        call,
+                        context=context,
+                        algorithm=algorithm,
+                        dry_run=dry_run,
+                    )
             key, material = self._blob_key(
-                blob, key_ref, caller, call, action=("Decrypt", "Decrypt"), algorithm=algorithm
+                blob, requested, caller, call, action=("Decrypt", "Decrypt"), algorithm=algorithm
             )
             if dry_run:
                 raise DryRunOperationException
@@ -127,9 +149,17 @@ class CryptoOps(ServiceBase):
     ) -> ReEncrypted:
         """Decrypt ``blob`` and seal its plaintext under ``destination_key_ref``, inside KMS."""
         with self._call("ReEncrypt", caller, destination_context) as call:
+            requested = None
+            if source_key_ref is not None:
+                requested = self._resolve(source_key_ref, caller, aliases=True, cross_account=True)
+                if not requested.symmetric and requested.usage == ENCRYPT_DECRYPT:
+                    call.key_arn = requested.arn
+                    raise NotImplementedKms.feature(
+                        f"ReEncrypt from an asymmetric key ({requested.spec})"
+                    )
             source, material = self._blob_key(
                 blob,
-                source_key_ref,
+                requested,
                 caller,
                 call,
                 action=("ReEncryptFrom", "ReEncrypt"),
@@ -170,8 +200,11 @@ class CryptoOps(ServiceBase):
         action: str,
         operation: str,
         algorithm: str | None,
+        keys: Mapping[str, RequestValue] | None = None,
     ) -> KmsKey:
-        key = self._authorized_key(key_ref, caller, call, action, aliases=True, cross_account=True)
+        key = self._authorized_key(
+            key_ref, caller, call, action, aliases=True, cross_account=True, keys=keys
+        )
         self._check_usable(key, operation, algorithm)
         return key
 
@@ -182,27 +215,57 @@ class CryptoOps(ServiceBase):
         if not key.symmetric:
             if operation.startswith("GenerateDataKey"):
                 raise InvalidKeyUsageException.key_spec(key.arn, key.spec, operation)
-            raise NotImplementedKms.feature(f"asymmetric encryption ({key.spec} key {key.arn})")
+            if operation == "ReEncrypt":
+                raise NotImplementedKms.feature(f"ReEncrypt to an asymmetric key ({key.spec})")
+            return  # Encrypt and Decrypt: asymmetric.check_encryption applies
         if algorithm is not None and algorithm != SYMMETRIC_DEFAULT:
             raise InvalidKeyUsageException.algorithm(algorithm, key.spec)
+
+    def _decrypt_asymmetric(
+        self,
+        key: KmsKey,
+        blob: bytes,
+        caller: Caller,
+        call: CallRecord,
+        *,
+        context: Mapping[str, str] | None,
+        algorithm: str | None,
+        dry_run: bool,
+    ) -> Decrypted:
+        """Decrypt of an RSAES-OAEP ciphertext: KMS needs the KeyId, as the ciphertext names no key
+        (P, Decrypt: "required only when the ciphertext was encrypted under an asymmetric KMS key")."""
+        call.key_arn = key.arn
+        self._authorize(key, "Decrypt", caller, call.context)
+        self._check_usable(key, "Decrypt", algorithm)
+        chosen = asymmetric.check_encryption(key, algorithm, context)
+        self._rsa_quota(caller)
+        if dry_run:
+            raise DryRunOperationException
+        plaintext = asymmetric.decrypt(key, chosen, blob, self.entropy.bytes)
+        return Decrypted(plaintext, key.arn, "", chosen)
+
+    def _rsa_quota(self, caller: Caller) -> None:
+        """An Encrypt or Decrypt with an RSA key counts against the RSA quota, not the symmetric one
+        taken on entry (P, requests-per-second: key types are counted separately)."""
+        account, region = caller.principal.account_id, caller.region
+        self.quotas.refund(quotas.CRYPTOGRAPHIC, account, region)
+        self.quotas.take_family(quotas.RSA, account, region)
 
     def _blob_key(
         self,
         blob: bytes,
-        key_ref: str | None,
+        requested: KmsKey | None,
         caller: Caller,
         call: CallRecord,
         *,
         action: tuple[str, str],
         algorithm: str | None,
     ) -> tuple[KmsKey, KeyMaterial]:
-        """The key and material that sealed ``blob``, checked as Decrypt checks them.
+        """The key and material that sealed ``blob``, checked as Decrypt checks them
+        (``requested``: the key the request's KeyId names, if any).
 
         ``action`` is the (key-policy action, operation name) pair the checks report.
         """
-        requested = None
-        if key_ref is not None:
-            requested = self._resolve(key_ref, caller, aliases=True, cross_account=True)
         try:
             header = kms_blob.read_header(blob)
             ref = KeyRef.parse(header.key_arn)
