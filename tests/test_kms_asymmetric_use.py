@@ -104,6 +104,27 @@ def test_a_grant_of_sign_and_get_public_key_lets_its_grantee_sign(s3sse, kms):
     assert bob.get_public_key(KeyId=key["KeyId"])["PublicKey"]
 
 
+@pytest.mark.parametrize(
+    ("spec", "usage", "operation"),
+    [
+        ("ECC_NIST_P256", "SIGN_VERIFY", "Encrypt"),
+        ("HMAC_256", "GENERATE_VERIFY_MAC", "Sign"),
+        ("RSA_2048", "ENCRYPT_DECRYPT", "GenerateDataKey"),
+    ],
+)
+def test_a_grant_of_an_operation_the_key_does_not_support_is_a_validation_error(
+    kms, spec, usage, operation
+):
+    # P (CreateGrant Operations): only operations the key supports; ValidationException (text U).
+    key = kms.create_key(KeySpec=spec, KeyUsage=usage)["KeyMetadata"]
+    with pytest.raises(ClientError) as info:
+        kms.create_grant(KeyId=key["KeyId"], GranteePrincipal=BOB, Operations=[operation])
+    assert error(info)[1] == {
+        "Code": "ValidationException",
+        "Message": f"Grant operations ['{operation}'] are not supported for key spec {spec}.",
+    }
+
+
 # -- the call log and the trail ----------------------------------------------------------------------
 def test_asymmetric_calls_are_counted_like_every_kms_call(s3sse, kms):
     # The test API (docs/kms.md): every call recorded with its key, failed ones too.
