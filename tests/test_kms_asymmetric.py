@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 
+import boto3
 import pytest
 from botocore.exceptions import ClientError
 from cryptography.hazmat.primitives import hashes
@@ -167,6 +168,32 @@ def test_get_public_key_of_a_disabled_key_still_answers(kms):
     created = _key(kms, "ECC_NIST_P256")
     kms.disable_key(KeyId=created["KeyId"])
     assert kms.get_public_key(KeyId=created["KeyId"])["PublicKey"]
+
+
+def test_get_public_key_of_a_key_pending_deletion_is_invalid_state(kms):
+    # P: key-state table [3].
+    created = _key(kms, "ECC_NIST_P256")
+    kms.schedule_key_deletion(KeyId=created["KeyId"], PendingWindowInDays=7)
+    with pytest.raises(ClientError) as info:
+        kms.get_public_key(KeyId=created["KeyId"])
+    assert _error(info)[1] == {
+        "Code": "KMSInvalidStateException",
+        "Message": f"{created['Arn']} is pending deletion.",
+    }
+
+
+def test_a_seeded_engine_makes_the_same_ecc_key_pairs():
+    # The engine's random source is seedable (docs/kms.md): EC keys are derived from it, so a
+    # replayed run signs with the same keys (RSA keys come from cryptography's own generator).
+    from pytest_s3sse import mock_s3sse  # noqa: PLC0415
+
+    def public_key() -> bytes:
+        with mock_s3sse(seed=7):
+            kms = boto3.client("kms", region_name="us-east-1")
+            key_id = _key(kms, "ECC_NIST_P384")["KeyId"]
+            return kms.get_public_key(KeyId=key_id)["PublicKey"]
+
+    assert public_key() == public_key()
 
 
 # -- Sign and Verify ---------------------------------------------------------------------------------
