@@ -473,17 +473,44 @@ def test_a_symmetric_blob_decrypted_with_a_signing_keys_id_is_incorrect_key(kms,
     assert _error(info)[1]["Code"] == "IncorrectKeyException"
 
 
-def test_re_encrypt_with_an_rsa_key_is_not_modelled(kms, key):
-    # STYLE: 501 rather than a made-up answer (ReEncrypt to or from an asymmetric key).
+def test_re_encrypt_moves_a_symmetric_blob_to_an_rsa_key_and_back(kms, key):
+    # P: ReEncrypt with asymmetric keys (SourceKeyId and SourceEncryptionAlgorithm for an asymmetric
+    # source, DestinationEncryptionAlgorithm for an asymmetric destination); the model: the
+    # KeyMaterialId members only where a key has key material.
+    rsa_key = _key(kms, "RSA_2048", "ENCRYPT_DECRYPT")
+    blob = kms.encrypt(KeyId=key["KeyId"], Plaintext=b"x", EncryptionContext={"a": "b"})
+    to_rsa = kms.re_encrypt(
+        CiphertextBlob=blob["CiphertextBlob"],
+        SourceEncryptionContext={"a": "b"},
+        DestinationKeyId=rsa_key["KeyId"],
+        DestinationEncryptionAlgorithm="RSAES_OAEP_SHA_1",
+    )
+    assert (to_rsa["SourceKeyId"], to_rsa["KeyId"]) == (key["Arn"], rsa_key["Arn"])
+    assert (to_rsa["SourceEncryptionAlgorithm"], to_rsa["DestinationEncryptionAlgorithm"]) == (
+        "SYMMETRIC_DEFAULT", "RSAES_OAEP_SHA_1",
+    )  # fmt: skip
+    assert "SourceKeyMaterialId" in to_rsa
+    assert "DestinationKeyMaterialId" not in to_rsa
+    back = kms.re_encrypt(
+        CiphertextBlob=to_rsa["CiphertextBlob"],
+        SourceKeyId=rsa_key["KeyId"],
+        SourceEncryptionAlgorithm="RSAES_OAEP_SHA_1",
+        DestinationKeyId=key["KeyId"],
+    )
+    assert "SourceKeyMaterialId" not in back
+    assert kms.decrypt(CiphertextBlob=back["CiphertextBlob"])["Plaintext"] == b"x"
+
+
+def test_re_encrypt_to_an_rsa_key_without_an_algorithm_is_invalid_key_usage(kms, key):
+    # The A text of Encrypt without an algorithm (zalando/spring-cloud-config-aws-kms#82); U here.
     rsa_key = _key(kms, "RSA_2048", "ENCRYPT_DECRYPT")["KeyId"]
     blob = kms.encrypt(KeyId=key["KeyId"], Plaintext=b"x")["CiphertextBlob"]
     with pytest.raises(ClientError) as info:
-        kms.re_encrypt(
-            CiphertextBlob=blob,
-            DestinationKeyId=rsa_key,
-            DestinationEncryptionAlgorithm="RSAES_OAEP_SHA_256",
-        )
-    assert _error(info)[0] == 501
+        kms.re_encrypt(CiphertextBlob=blob, DestinationKeyId=rsa_key)
+    assert _error(info)[1] == {
+        "Code": "InvalidKeyUsageException",
+        "Message": "Algorithm SYMMETRIC_DEFAULT is incompatible with key spec RSA_2048.",
+    }
 
 
 # -- DeriveSharedSecret ------------------------------------------------------------------------------

@@ -20,7 +20,6 @@ from pytest_s3sse._internal.errors.kms import (
     InvalidCiphertextException,
     InvalidKeyUsageException,
     NotFoundException,
-    NotImplementedKms,
     ValidationException,
 )
 from pytest_s3sse._internal.kms import asymmetric, quotas
@@ -115,7 +114,7 @@ class CryptoOps(ServiceBase):
             requested = None
             if key_ref is not None:
                 requested = self._resolve(key_ref, caller, aliases=True, cross_account=True)
-                if not requested.symmetric and requested.usage == ENCRYPT_DECRYPT:
+                if _rsa_encryption(requested):
                     return self._decrypt_asymmetric(
                         requested,
                         blob,
@@ -147,25 +146,35 @@ class CryptoOps(ServiceBase):
         destination_algorithm: str | None = None,
         dry_run: bool = False,
     ) -> ReEncrypted:
-        """Decrypt ``blob`` and seal its plaintext under ``destination_key_ref``, inside KMS."""
+        """Decrypt ``blob`` and seal its plaintext under ``destination_key_ref``, inside KMS.
+
+        Either key may be an RSA encryption key (P, ReEncrypt): the source then needs
+        ``SourceKeyId`` and ``SourceEncryptionAlgorithm``, the destination
+        ``DestinationEncryptionAlgorithm``, and neither takes an encryption context."""
         with self._call("ReEncrypt", caller, destination_context) as call:
             requested = None
             if source_key_ref is not None:
                 requested = self._resolve(source_key_ref, caller, aliases=True, cross_account=True)
-                if not requested.symmetric and requested.usage == ENCRYPT_DECRYPT:
-                    call.key_arn = requested.arn
-                    raise NotImplementedKms.feature(
-                        f"ReEncrypt from an asymmetric key ({requested.spec})"
-                    )
-            source, material = self._blob_key(
-                blob,
-                requested,
-                caller,
-                call,
-                action=("ReEncryptFrom", "ReEncrypt"),
-                algorithm=source_algorithm,
-            )
-            call.source_key_arn = source.arn
+            if requested is not None and _rsa_encryption(requested):
+                source, material_id = requested, ""
+                call.source_key_arn = source.arn
+                self._authorize(source, "ReEncryptFrom", caller, source_context)
+                self._check_usable(source, "ReEncrypt", source_algorithm)
+                source_algorithm = asymmetric.check_encryption(
+                    source, source_algorithm, source_context
+                )
+                material = None
+            else:
+                source, material = self._blob_key(
+                    blob,
+                    requested,
+                    caller,
+                    call,
+                    action=("ReEncryptFrom", "ReEncrypt"),
+                    algorithm=source_algorithm,
+                )
+                material_id = material.material_id
+                call.source_key_arn = source.arn
             destination = self._encrypting_key(
                 destination_key_ref,
                 caller,
@@ -174,13 +183,37 @@ class CryptoOps(ServiceBase):
                 operation="ReEncrypt",
                 algorithm=destination_algorithm,
             )
+            if _rsa_encryption(destination):
+                destination_algorithm = asymmetric.check_encryption(
+                    destination, destination_algorithm, destination_context
+                )
+            if material is None or _rsa_encryption(destination):
+                self._rsa_quota(caller)
             if dry_run:
                 raise DryRunOperationException
-            plaintext = self._open(material, blob, source_context)
-            target = destination.current_material
-            sealed = self._seal(destination, plaintext, destination_context, target)
+            if material is None:
+                assert source_algorithm is not None
+                plaintext = asymmetric.decrypt(source, source_algorithm, blob, self.entropy.bytes)
+            else:
+                plaintext = self._open(material, blob, source_context)
+            if _rsa_encryption(destination):
+                assert destination_algorithm is not None
+                sealed = asymmetric.encrypt(
+                    destination, destination_algorithm, plaintext, self.entropy.bytes
+                )
+                target_id = ""
+            else:
+                target = destination.current_material
+                sealed = self._seal(destination, plaintext, destination_context, target)
+                target_id = target.material_id
             return ReEncrypted(
-                sealed, source.arn, destination.arn, material.material_id, target.material_id
+                sealed,
+                source.arn,
+                destination.arn,
+                material_id,
+                target_id,
+                source_algorithm or SYMMETRIC_DEFAULT,
+                destination_algorithm or SYMMETRIC_DEFAULT,
             )
 
     def generate_random(self, number_of_bytes: int | None, *, caller: Caller) -> bytes:
@@ -215,9 +248,7 @@ class CryptoOps(ServiceBase):
         if not key.symmetric:
             if operation.startswith("GenerateDataKey"):
                 raise InvalidKeyUsageException.key_spec(key.arn, key.spec, operation)
-            if operation == "ReEncrypt":
-                raise NotImplementedKms.feature(f"ReEncrypt to an asymmetric key ({key.spec})")
-            return  # Encrypt and Decrypt: asymmetric.check_encryption applies
+            return  # Encrypt, Decrypt, ReEncrypt: asymmetric.check_encryption applies
         if algorithm is not None and algorithm != SYMMETRIC_DEFAULT:
             raise InvalidKeyUsageException.algorithm(algorithm, key.spec)
 
@@ -307,6 +338,11 @@ class CryptoOps(ServiceBase):
             return kms_blob.open_blob(material.cipher, blob, context)
         except DecryptionError as exc:
             raise InvalidCiphertextException from exc
+
+
+def _rsa_encryption(key: KmsKey) -> bool:
+    """An asymmetric encryption key (its ciphertexts are bare RSAES-OAEP, not blobs)."""
+    return not key.symmetric and key.usage == ENCRYPT_DECRYPT
 
 
 def _data_key_size(key_spec: str | None, number_of_bytes: int | None) -> int:

@@ -134,13 +134,15 @@ class Decrypted:
 
 @dataclass(frozen=True, slots=True)
 class ReEncrypted:
-    """ReEncrypt's answer."""
+    """ReEncrypt's answer (a material id is empty for an asymmetric key, which has none)."""
 
     ciphertext_blob: bytes
     source_key_arn: str
     key_arn: str
     source_material_id: str
     material_id: str
+    source_algorithm: str = SYMMETRIC_DEFAULT
+    algorithm: str = SYMMETRIC_DEFAULT
 
 
 @dataclass(frozen=True, slots=True)

@@ -381,15 +381,18 @@ def _re_encrypt(svc: KmsService, p: Params, caller: Caller) -> Result:
         destination_algorithm=p.get("DestinationEncryptionAlgorithm"),
         dry_run=bool(p.get("DryRun", False)),
     )
-    return {
+    result: Result = {
         "CiphertextBlob": render.b64(out.ciphertext_blob),
         "SourceKeyId": out.source_key_arn,
         "KeyId": out.key_arn,
-        "SourceEncryptionAlgorithm": "SYMMETRIC_DEFAULT",
-        "DestinationEncryptionAlgorithm": "SYMMETRIC_DEFAULT",
-        "SourceKeyMaterialId": out.source_material_id,
-        "DestinationKeyMaterialId": out.material_id,
+        "SourceEncryptionAlgorithm": out.source_algorithm,
+        "DestinationEncryptionAlgorithm": out.algorithm,
     }
+    if out.source_material_id:  # none for an asymmetric key
+        result["SourceKeyMaterialId"] = out.source_material_id
+    if out.material_id:
+        result["DestinationKeyMaterialId"] = out.material_id
+    return result
 
 
 def _data_key(with_plaintext: bool) -> Handler:
