@@ -27,7 +27,7 @@ from pytest_s3sse._internal.kms import asymmetric, quotas
 from pytest_s3sse._internal.kms.asymmetric import KEY_AGREEMENT, SIGN_VERIFY
 from pytest_s3sse._internal.kms.crypto_ops import CryptoOps
 from pytest_s3sse._internal.kms.keys import KEY_SPECS, KmsKey
-from pytest_s3sse._internal.kms.types import Caller, DataKeyPair, PublicKeyView, Signed
+from pytest_s3sse._internal.kms.types import Caller, DataKeyPair, KeyOutput, PublicKeyView
 
 RAW, DIGEST = "RAW", "DIGEST"
 
@@ -65,7 +65,7 @@ class AsymmetricOps(CryptoOps):
         algorithm: str,
         message_type: str | None = None,
         dry_run: bool = False,
-    ) -> Signed:
+    ) -> KeyOutput:
         """``algorithm``'s signature of ``message`` (RAW, the default, or its DIGEST)."""
         kind = message_type or RAW
         with self._call("Sign", caller) as call:
@@ -78,7 +78,9 @@ class AsymmetricOps(CryptoOps):
             )
             if dry_run:
                 raise DryRunOperationException
-            return Signed(key.arn, pair.sign(algorithm, message, digest=kind == DIGEST), algorithm)
+            return KeyOutput(
+                key.arn, pair.sign(algorithm, message, digest=kind == DIGEST), algorithm
+            )
 
     def verify(
         self,
@@ -90,7 +92,7 @@ class AsymmetricOps(CryptoOps):
         algorithm: str,
         message_type: str | None = None,
         dry_run: bool = False,
-    ) -> Signed:
+    ) -> KeyOutput:
         """Check ``signature``; KMSInvalidSignatureException (empty message, A) when it does not
         verify: AWS never answers ``SignatureValid: false``."""
         kind = message_type or RAW
@@ -106,7 +108,7 @@ class AsymmetricOps(CryptoOps):
                 raise DryRunOperationException
             if not pair.verify(algorithm, message, signature, digest=kind == DIGEST):
                 raise KMSInvalidSignatureException
-            return Signed(key.arn, b"", algorithm)
+            return KeyOutput(key.arn, b"", algorithm)
 
     def derive_shared_secret(
         self,
@@ -116,7 +118,7 @@ class AsymmetricOps(CryptoOps):
         caller: Caller,
         algorithm: str = "ECDH",
         dry_run: bool = False,
-    ) -> Signed:
+    ) -> KeyOutput:
         """The raw ECDH shared secret of the key's private key and ``public_key`` (DER SPKI of the
         same curve; anything else is ValidationException with an empty message, A
         ``test_derive_shared_secret``)."""
@@ -135,7 +137,7 @@ class AsymmetricOps(CryptoOps):
             secret = asymmetric.key_pair(key, self.entropy.bytes).exchange(public_key)
             if secret is None:
                 raise ValidationException("")
-            return Signed(key.arn, secret, algorithm)
+            return KeyOutput(key.arn, secret, algorithm)
 
     def generate_data_key_pair(
         self,

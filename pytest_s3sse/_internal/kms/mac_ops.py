@@ -16,7 +16,7 @@ from pytest_s3sse._internal.kms import asymmetric
 from pytest_s3sse._internal.kms.asymmetric import GENERATE_VERIFY_MAC
 from pytest_s3sse._internal.kms.base import CallRecord, ServiceBase
 from pytest_s3sse._internal.kms.keys import KmsKey
-from pytest_s3sse._internal.kms.types import Caller, Signed
+from pytest_s3sse._internal.kms.types import Caller, KeyOutput
 
 
 class MacOps(ServiceBase):
@@ -30,13 +30,13 @@ class MacOps(ServiceBase):
         caller: Caller,
         algorithm: str,
         dry_run: bool = False,
-    ) -> Signed:
+    ) -> KeyOutput:
         """The HMAC of ``message`` under the key (``signature`` holds the MAC)."""
         with self._call("GenerateMac", caller) as call:
             key, secret = self._mac_key(key_ref, caller, call, "GenerateMac", algorithm)
             if dry_run:
                 raise DryRunOperationException
-            return Signed(key.arn, secret.mac(algorithm, message), algorithm)
+            return KeyOutput(key.arn, secret.mac(algorithm, message), algorithm)
 
     def verify_mac(
         self,
@@ -47,7 +47,7 @@ class MacOps(ServiceBase):
         caller: Caller,
         algorithm: str,
         dry_run: bool = False,
-    ) -> Signed:
+    ) -> KeyOutput:
         """Check ``mac``; KMSInvalidMacException when it is not the message's."""
         with self._call("VerifyMac", caller) as call:
             key, secret = self._mac_key(key_ref, caller, call, "VerifyMac", algorithm)
@@ -55,7 +55,7 @@ class MacOps(ServiceBase):
                 raise DryRunOperationException
             if not secret.verify(algorithm, message, mac):
                 raise KMSInvalidMacException
-            return Signed(key.arn, b"", algorithm)
+            return KeyOutput(key.arn, b"", algorithm)
 
     def _mac_key(
         self, key_ref: str, caller: Caller, call: CallRecord, operation: str, algorithm: str

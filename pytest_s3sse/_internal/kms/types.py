@@ -232,11 +232,12 @@ class PublicKeyView:
 
 
 @dataclass(frozen=True, slots=True)
-class Signed:
-    """Sign's answer (also Verify's, with ``signature`` empty) and GenerateMac's (the MAC)."""
+class KeyOutput:
+    """What a key computed: Sign's signature, GenerateMac's MAC, DeriveSharedSecret's secret (empty
+    for Verify and VerifyMac, which answer only that the check held), with the key and algorithm."""
 
     key_arn: str
-    signature: bytes
+    value: bytes
     algorithm: str
 
 

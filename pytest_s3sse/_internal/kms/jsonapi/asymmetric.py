@@ -41,7 +41,7 @@ def _sign(svc: KmsService, p: Params, caller: Caller) -> Result:
     )
     return {
         "KeyId": out.key_arn,
-        "Signature": render.b64(out.signature),
+        "Signature": render.b64(out.value),
         "SigningAlgorithm": out.algorithm,
     }
 
@@ -67,7 +67,7 @@ def _generate_mac(svc: KmsService, p: Params, caller: Caller) -> Result:
         algorithm=p["MacAlgorithm"],
         dry_run=bool(p.get("DryRun", False)),
     )
-    return {"Mac": render.b64(out.signature), "MacAlgorithm": out.algorithm, "KeyId": out.key_arn}
+    return {"Mac": render.b64(out.value), "MacAlgorithm": out.algorithm, "KeyId": out.key_arn}
 
 
 def _verify_mac(svc: KmsService, p: Params, caller: Caller) -> Result:
@@ -93,7 +93,7 @@ def _derive_shared_secret(svc: KmsService, p: Params, caller: Caller) -> Result:
     )
     return {
         "KeyId": out.key_arn,
-        "SharedSecret": render.b64(out.signature),
+        "SharedSecret": render.b64(out.value),
         "KeyAgreementAlgorithm": out.algorithm,
         "KeyOrigin": "AWS_KMS",
     }
