@@ -95,15 +95,17 @@ def test_describe_key_lists_the_algorithms_of_the_keys_usage(kms, spec, usage, m
     assert "CurrentKeyMaterialId" not in meta
 
 
-def test_key_agreement_is_not_a_usage_of_rsa_keys(kms):
-    # A: test_derive_shared_secret ("response-invalid-key-spec").
+@pytest.mark.parametrize("spec", ["RSA_2048", "ECC_SECG_P256K1"])
+def test_key_agreement_is_a_usage_of_the_nist_curves_only(kms, spec):
+    # A: test_derive_shared_secret ("response-invalid-key-spec", RSA_2048); P: CreateKey KeyUsage
+    # ("ECC_SECG_P256K1 key pairs, specify SIGN_VERIFY"; NIST curves SIGN_VERIFY or KEY_AGREEMENT).
     with pytest.raises(ClientError) as info:
-        kms.create_key(KeySpec="RSA_2048", KeyUsage="KEY_AGREEMENT")
+        kms.create_key(KeySpec=spec, KeyUsage="KEY_AGREEMENT")
     assert _error(info) == (
         400,
         {
             "Code": "ValidationException",
-            "Message": "KeyUsage KEY_AGREEMENT is not compatible with KeySpec RSA_2048",
+            "Message": f"KeyUsage KEY_AGREEMENT is not compatible with KeySpec {spec}",
         },
     )
 
