@@ -51,7 +51,7 @@ class AsymmetricOps(CryptoOps):
                     f"{key.arn} key usage is {key.usage} which is not valid for GetPublicKey."
                 )
             asymmetric.require_modelled(key)
-            pair = asymmetric.key_pair(key, self.entropy.bytes)
+            pair = self._pair(key)
             return PublicKeyView(
                 key.arn, pair.public_der(), key.spec, key.usage, KEY_SPECS[key.spec][key.usage]
             )
@@ -73,13 +73,15 @@ class AsymmetricOps(CryptoOps):
             key = self._authorized_key(
                 key_ref, caller, call, "Sign", aliases=True, cross_account=True, keys=keys
             )
-            pair = self._signing_pair(
+            self._check_signing(
                 key, "Sign", caller, algorithm=algorithm, kind=kind, message=message
             )
             if dry_run:
                 raise DryRunOperationException
             return KeyOutput(
-                key.arn, pair.sign(algorithm, message, digest=kind == DIGEST), algorithm
+                key.arn,
+                self._pair(key).sign(algorithm, message, digest=kind == DIGEST),
+                algorithm,
             )
 
     def verify(
@@ -101,12 +103,12 @@ class AsymmetricOps(CryptoOps):
             key = self._authorized_key(
                 key_ref, caller, call, "Verify", aliases=True, cross_account=True, keys=keys
             )
-            pair = self._signing_pair(
+            self._check_signing(
                 key, "Verify", caller, algorithm=algorithm, kind=kind, message=message
             )
             if dry_run:
                 raise DryRunOperationException
-            if not pair.verify(algorithm, message, signature, digest=kind == DIGEST):
+            if not self._pair(key).verify(algorithm, message, signature, digest=kind == DIGEST):
                 raise KMSInvalidSignatureException
             return KeyOutput(key.arn, b"", algorithm)
 
@@ -134,7 +136,7 @@ class AsymmetricOps(CryptoOps):
             self.quotas.take_family(quotas.ECC, caller.principal.account_id, caller.region)
             if dry_run:
                 raise DryRunOperationException
-            secret = asymmetric.key_pair(key, self.entropy.bytes).exchange(public_key)
+            secret = self._pair(key).exchange(public_key)
             if secret is None:
                 raise ValidationException("")
             return KeyOutput(key.arn, secret, algorithm)
@@ -179,7 +181,7 @@ class AsymmetricOps(CryptoOps):
             )
 
     # -- helpers -------------------------------------------------------------------------------
-    def _signing_pair(
+    def _check_signing(
         self,
         key: KmsKey,
         operation: str,
@@ -188,8 +190,8 @@ class AsymmetricOps(CryptoOps):
         algorithm: str,
         kind: str,
         message: bytes,
-    ) -> KeyPair:
-        """The checks Sign and Verify share, in AWS's order; the key's pair, its quota taken."""
+    ) -> None:
+        """The checks Sign and Verify share, in AWS's order, then the key's quota."""
         self._require_enabled(key)
         asymmetric.require_usage(key, SIGN_VERIFY, operation)
         asymmetric.require_modelled(key)
@@ -202,4 +204,8 @@ class AsymmetricOps(CryptoOps):
             )
         family = quotas.key_family(key.spec)
         self.quotas.take_family(family, caller.principal.account_id, caller.region)
+
+    def _pair(self, key: KmsKey) -> KeyPair:
+        """The key's pair, made on first use (after every check: a refused or dry-run call makes
+        none)."""
         return asymmetric.key_pair(key, self.entropy.bytes)
