@@ -466,6 +466,14 @@ KMS_MEMBERS = (
     "Tags",
     "KeyUsage",
     "Policy",
+    "Message",
+    "MessageType",
+    "SigningAlgorithm",
+    "Signature",
+    "MacAlgorithm",
+    "Mac",
+    "KeyPairSpec",
+    "PublicKey",
 )
 
 
@@ -488,6 +496,12 @@ def kms_requests(draw: st.DrawFn, key: str) -> tuple[str, bytes]:
                 "TagResource",
                 "EnableKeyRotation",
                 "GenerateRandom",
+                "Sign",
+                "Verify",
+                "GenerateMac",
+                "GetPublicKey",
+                "GenerateDataKeyPair",
+                "DeriveSharedSecret",
                 "Nope",
             ]
         )

@@ -71,11 +71,11 @@ def test_a_body_that_is_not_json_is_a_serialization_exception(s3sse):
 def test_a_kms_operation_that_is_not_modelled_answers_501_naming_it(kms):
     # STYLE: never a made-up success.
     with pytest.raises(ClientError) as info:
-        kms.sign(KeyId="k", Message=b"m", SigningAlgorithm="RSASSA_PSS_SHA_256")
+        kms.describe_custom_key_stores()
     assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 501
     assert info.value.response["Error"] == {
         "Code": "NotImplemented",
-        "Message": "pytest-s3sse does not implement the KMS operation Sign",
+        "Message": "pytest-s3sse does not implement the KMS operation DescribeCustomKeyStores",
     }
 
 

@@ -184,3 +184,86 @@ def test_aws_uses_the_documented_default_rate(s3sse):
 def test_an_unknown_quota_family_is_refused(s3sse):
     with pytest.raises(ValueError, match="unknown KMS quota family 'Encryption'"):
         s3sse.kms_quota("Encryption", per_second=1)
+
+
+# -- asymmetric, HMAC and data key pair quotas (audit-behaviour.md 6.2; P, requests-per-second) --------
+def _signing_key(kms, spec="RSA_2048"):
+    return kms.create_key(KeySpec=spec, KeyUsage="SIGN_VERIFY")["KeyMetadata"]["KeyId"]
+
+
+def test_signing_with_rsa_keys_has_its_own_quota(s3sse, kms, key_id):
+    # P: "The quotas for different types of KMS keys are calculated independently" (RSA, ECC).
+    rsa_key = _signing_key(kms)
+    s3sse.kms_quota("cryptographic-rsa", per_second=1)
+    args = {"KeyId": rsa_key, "Message": b"m", "SigningAlgorithm": "RSASSA_PSS_SHA_256"}
+    kms.sign(**args)
+    with pytest.raises(ClientError) as info:
+        kms.sign(**args)
+    assert _error(info) == (400, THROTTLED)
+    kms.encrypt(KeyId=key_id, Plaintext=b"x")  # the symmetric quota is another
+    kms.sign(
+        KeyId=_signing_key(kms, "ECC_NIST_P256"), Message=b"m", SigningAlgorithm="ECDSA_SHA_256"
+    )
+
+
+def test_ecc_signing_and_key_agreement_share_the_ecc_quota(s3sse, kms):
+    # P: the ECC quota covers Sign, Verify and DeriveSharedSecret with ECC keys.
+    signing = _signing_key(kms, "ECC_NIST_P256")
+    agreeing = kms.create_key(KeySpec="ECC_NIST_P256", KeyUsage="KEY_AGREEMENT")["KeyMetadata"]
+    public = kms.get_public_key(KeyId=agreeing["KeyId"])["PublicKey"]
+    s3sse.kms_quota("cryptographic-ecc", per_second=1)
+    kms.sign(KeyId=signing, Message=b"m", SigningAlgorithm="ECDSA_SHA_256")
+    with pytest.raises(ClientError) as info:
+        kms.derive_shared_secret(
+            KeyId=agreeing["KeyId"], KeyAgreementAlgorithm="ECDH", PublicKey=public
+        )
+    assert _error(info)[1]["Code"] == "ThrottlingException"
+
+
+def test_rsa_encryption_counts_against_the_rsa_quota_not_the_symmetric_one(s3sse, kms, key_id):
+    # P: Encrypt and Decrypt with RSA keys count against the RSA quota.
+    rsa_key = kms.create_key(KeySpec="RSA_2048", KeyUsage="ENCRYPT_DECRYPT")["KeyMetadata"]["KeyId"]
+    s3sse.kms_quota("cryptographic", per_second=1)
+    s3sse.kms_quota("cryptographic-rsa", per_second=2)
+    args = {"KeyId": rsa_key, "Plaintext": b"x", "EncryptionAlgorithm": "RSAES_OAEP_SHA_256"}
+    kms.encrypt(**args)
+    kms.encrypt(**args)
+    kms.encrypt(KeyId=key_id, Plaintext=b"x")  # the symmetric token is still there
+    with pytest.raises(ClientError) as info:
+        kms.encrypt(**args)
+    assert _error(info)[1]["Code"] == "ThrottlingException"
+
+
+def test_hmac_operations_share_the_symmetric_quota(s3sse, kms, key_id):
+    # P: GenerateMac and VerifyMac are in the symmetric cryptographic quota.
+    mac_key = kms.create_key(KeySpec="HMAC_256", KeyUsage="GENERATE_VERIFY_MAC")["KeyMetadata"]
+    s3sse.kms_quota("cryptographic", per_second=1)
+    kms.generate_mac(KeyId=mac_key["KeyId"], Message=b"m", MacAlgorithm="HMAC_SHA_256")
+    with pytest.raises(ClientError) as info:
+        kms.encrypt(KeyId=key_id, Plaintext=b"x")
+    assert _error(info)[1]["Code"] == "ThrottlingException"
+
+
+def test_data_key_pairs_have_a_quota_per_key_pair_spec(s3sse, kms, key_id):
+    # P (the older awsdocs table): GenerateDataKeyPair* share a quota per key pair spec, apart
+    # from the symmetric one.
+    s3sse.kms_quota("GenerateDataKeyPair (ECC_NIST_P256)", per_second="aws")
+    s3sse.kms_quota("cryptographic", per_second=1)
+    kms.generate_data_key_pair(KeyId=key_id, KeyPairSpec="ECC_NIST_P256")
+    kms.generate_data_key_pair_without_plaintext(KeyId=key_id, KeyPairSpec="ECC_NIST_P384")
+    s3sse.kms_quota("GenerateDataKeyPair (ECC_NIST_P256)", per_second=1)
+    kms.generate_data_key_pair(KeyId=key_id, KeyPairSpec="ECC_NIST_P256")
+    with pytest.raises(ClientError) as info:
+        kms.generate_data_key_pair_without_plaintext(KeyId=key_id, KeyPairSpec="ECC_NIST_P256")
+    assert _error(info)[1]["Code"] == "ThrottlingException"
+    assert s3sse.kms_call_count("GenerateDataKeyPairWithoutPlaintext") == 2
+
+
+def test_the_asymmetric_defaults_are_awss(s3sse):
+    # P: RSA and ECC 1,000/s (the current page; 500 and 300 in 2023); GetPublicKey 5/s and the data
+    # key pair rates of the older awsdocs table.
+    assert aws_default("cryptographic-rsa", "us-east-1") == 1000
+    assert aws_default("cryptographic-ecc", "us-east-1") == 1000
+    assert aws_default("GetPublicKey", "us-east-1") == 5
+    assert aws_default("GenerateDataKeyPair (RSA_4096)", "us-east-1") == 0.1
+    assert aws_default("GenerateDataKeyPair (ECC_NIST_P256)", "us-east-1") == 25

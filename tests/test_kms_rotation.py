@@ -223,3 +223,24 @@ def test_the_automatic_rotation_operations_take_an_alias(kms, key):
     kms.create_alias(AliasName="alias/app", TargetKeyId=key["KeyId"])
     kms.enable_key_rotation(KeyId="alias/app")
     assert kms.get_key_rotation_status(KeyId="alias/app")["KeyRotationEnabled"] is True
+
+
+def test_enable_key_rotation_of_a_signing_key_is_unsupported(kms):
+    # A: terraform-aws-modules/terraform-aws-kms#20 ("key rotation: UnsupportedOperationException:",
+    # an empty message, for a SIGN_VERIFY RSA_4096 key).
+    signing = kms.create_key(KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY")["KeyMetadata"]
+    with pytest.raises(ClientError) as info:
+        kms.enable_key_rotation(KeyId=signing["KeyId"])
+    assert _error(info)[1] == {"Code": "UnsupportedOperationException", "Message": ""}
+
+
+@pytest.mark.parametrize(
+    ("spec", "usage"), [("RSA_2048", "SIGN_VERIFY"), ("HMAC_256", "GENERATE_VERIFY_MAC")]
+)
+def test_the_rotation_status_of_an_asymmetric_or_hmac_key_is_false(kms, spec, usage):
+    # S: floci-io/floci#618 ("AWS updated GetKeyRotationStatus behavior so asymmetric and HMAC keys
+    # return { KeyRotationEnabled: false }"; Terraform reads it for every key, floci#586).
+    key = kms.create_key(KeySpec=spec, KeyUsage=usage)["KeyMetadata"]
+    status = kms.get_key_rotation_status(KeyId=key["KeyId"])
+    assert (status["KeyId"], status["KeyRotationEnabled"]) == (key["Arn"], False)
+    assert "RotationPeriodInDays" not in status

@@ -811,9 +811,12 @@ class S3SSE:
         """Throttle KMS like AWS: at most ``per_second`` requests per second (a token bucket of
         ``burst`` requests, refilled on the engine clock) for ``family``, per account and region.
 
-        ``family`` is ``"cryptographic"`` (Encrypt, Decrypt, GenerateDataKey* ... share one quota, S3's
-        calls included) or a management operation's name (``"CreateKey"``). ``"aws"`` uses AWS's
-        default rate; None lifts the limit. Beyond it KMS answers ``ThrottlingException``.
+        ``family`` is ``"cryptographic"`` (Encrypt, Decrypt, GenerateDataKey*, GenerateMac ... with
+        symmetric and HMAC keys share one quota, S3's calls included), ``"cryptographic-rsa"`` /
+        ``"cryptographic-ecc"`` (the same operations and Sign, Verify, DeriveSharedSecret with RSA /
+        ECC keys), ``"GenerateDataKeyPair (<KeyPairSpec>)"``, or a management operation's name
+        (``"CreateKey"``, ``"GetPublicKey"``). ``"aws"`` uses AWS's default rate; None lifts the limit.
+        Beyond it KMS answers ``ThrottlingException``.
         """
         quotas = self.engine.kms.quotas
         if per_second is None:

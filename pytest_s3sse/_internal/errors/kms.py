@@ -101,6 +101,41 @@ class InvalidKeyUsageException(KmsError):
 class ValidationException(KmsError):
     code = "ValidationException"
 
+    @classmethod
+    def digest_length(cls, algorithm: str) -> ValidationException:
+        """A DIGEST message whose length is not the algorithm's digest size (A, LS-AWS
+        ``test_sign_verify``, Sign and Verify)."""
+        return cls(f"Digest is invalid length for algorithm {algorithm}.")
+
+    @classmethod
+    def plaintext_too_large(cls, algorithm: str, key_spec: str, limit: int) -> ValidationException:
+        """RSAES-OAEP plaintext over the key's limit (A, LS-AWS
+        ``test_encrypt_validate_plaintext_size_per_key_type``)."""
+        return cls(
+            f"Algorithm {algorithm} and key spec {key_spec} cannot encrypt data larger than "
+            f"{limit} bytes."
+        )
+
+    @classmethod
+    def asymmetric_context(cls) -> ValidationException:
+        """An encryption context with an asymmetric key (P: "supported only on operations with
+        symmetric encryption KMS keys"; T: the text several emulators answer; U on AWS)."""
+        return cls(
+            "EncryptionContext is not supported when encrypting/decrypting with asymmetric CMKs."
+        )
+
+
+class KMSInvalidSignatureException(KmsError):
+    """Verify of a signature that does not verify (A, LS-AWS ``test_sign_verify``: empty)."""
+
+    code = "KMSInvalidSignatureException"
+
+
+class KMSInvalidMacException(KmsError):
+    """VerifyMac of a MAC that does not verify (A, LS-AWS ``test_invalid_verify_mac``: empty)."""
+
+    code = "KMSInvalidMacException"
+
 
 class AlreadyExistsException(KmsError):
     code = "AlreadyExistsException"

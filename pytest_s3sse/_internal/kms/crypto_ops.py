@@ -20,9 +20,9 @@ from pytest_s3sse._internal.errors.kms import (
     InvalidCiphertextException,
     InvalidKeyUsageException,
     NotFoundException,
-    NotImplementedKms,
     ValidationException,
 )
+from pytest_s3sse._internal.kms import asymmetric, quotas
 from pytest_s3sse._internal.kms.base import CallRecord, ServiceBase
 from pytest_s3sse._internal.kms.keys import KeyMaterial, KeyRef, KmsKey
 from pytest_s3sse._internal.kms.types import (
@@ -34,6 +34,7 @@ from pytest_s3sse._internal.kms.types import (
     Encrypted,
     ReEncrypted,
 )
+from pytest_s3sse._internal.policy.conditions import RequestValue
 
 DATA_KEY_SPECS = {"AES_256": 32, "AES_128": 16}
 
@@ -56,6 +57,13 @@ class CryptoOps(ServiceBase):
             key = self._encrypting_key(
                 key_ref, caller, call, action="Encrypt", operation="Encrypt", algorithm=algorithm
             )
+            if not key.symmetric:
+                chosen = asymmetric.check_encryption(key, algorithm, context)
+                self._rsa_quota(caller)
+                if dry_run:
+                    raise DryRunOperationException
+                blob = asymmetric.encrypt(key, chosen, plaintext, self.entropy.bytes)
+                return Encrypted(blob, key.arn, chosen)
             if dry_run:
                 raise DryRunOperationException
             material = key.current_material
@@ -103,8 +111,21 @@ class CryptoOps(ServiceBase):
     ) -> Decrypted:
         """The plaintext of ``blob``; the key comes from the blob (``key_ref`` must name the same)."""
         with self._call("Decrypt", caller, context) as call:
+            requested = None
+            if key_ref is not None:
+                requested = self._resolve(key_ref, caller, aliases=True, cross_account=True)
+                if _rsa_encryption(requested):
+                    return self._decrypt_asymmetric(
+                        requested,
+                        blob,
+                        caller,
+                        call,
+                        context=context,
+                        algorithm=algorithm,
+                        dry_run=dry_run,
+                    )
             key, material = self._blob_key(
-                blob, key_ref, caller, call, action=("Decrypt", "Decrypt"), algorithm=algorithm
+                blob, requested, caller, call, action=("Decrypt", "Decrypt"), algorithm=algorithm
             )
             if dry_run:
                 raise DryRunOperationException
@@ -125,17 +146,35 @@ class CryptoOps(ServiceBase):
         destination_algorithm: str | None = None,
         dry_run: bool = False,
     ) -> ReEncrypted:
-        """Decrypt ``blob`` and seal its plaintext under ``destination_key_ref``, inside KMS."""
+        """Decrypt ``blob`` and seal its plaintext under ``destination_key_ref``, inside KMS.
+
+        Either key may be an RSA encryption key (P, ReEncrypt): the source then needs
+        ``SourceKeyId`` and ``SourceEncryptionAlgorithm``, the destination
+        ``DestinationEncryptionAlgorithm``, and neither takes an encryption context."""
         with self._call("ReEncrypt", caller, destination_context) as call:
-            source, material = self._blob_key(
-                blob,
-                source_key_ref,
-                caller,
-                call,
-                action=("ReEncryptFrom", "ReEncrypt"),
-                algorithm=source_algorithm,
-            )
-            call.source_key_arn = source.arn
+            requested = None
+            if source_key_ref is not None:
+                requested = self._resolve(source_key_ref, caller, aliases=True, cross_account=True)
+            if requested is not None and _rsa_encryption(requested):
+                source, material_id = requested, ""
+                call.source_key_arn = source.arn
+                self._authorize(source, "ReEncryptFrom", caller, source_context)
+                self._check_usable(source, "ReEncrypt", source_algorithm)
+                source_algorithm = asymmetric.check_encryption(
+                    source, source_algorithm, source_context
+                )
+                material = None
+            else:
+                source, material = self._blob_key(
+                    blob,
+                    requested,
+                    caller,
+                    call,
+                    action=("ReEncryptFrom", "ReEncrypt"),
+                    algorithm=source_algorithm,
+                )
+                material_id = material.material_id
+                call.source_key_arn = source.arn
             destination = self._encrypting_key(
                 destination_key_ref,
                 caller,
@@ -144,13 +183,37 @@ class CryptoOps(ServiceBase):
                 operation="ReEncrypt",
                 algorithm=destination_algorithm,
             )
+            if _rsa_encryption(destination):
+                destination_algorithm = asymmetric.check_encryption(
+                    destination, destination_algorithm, destination_context
+                )
+            if material is None or _rsa_encryption(destination):
+                self._rsa_quota(caller)
             if dry_run:
                 raise DryRunOperationException
-            plaintext = self._open(material, blob, source_context)
-            target = destination.current_material
-            sealed = self._seal(destination, plaintext, destination_context, target)
+            if material is None:
+                assert source_algorithm is not None
+                plaintext = asymmetric.decrypt(source, source_algorithm, blob, self.entropy.bytes)
+            else:
+                plaintext = self._open(material, blob, source_context)
+            if _rsa_encryption(destination):
+                assert destination_algorithm is not None
+                sealed = asymmetric.encrypt(
+                    destination, destination_algorithm, plaintext, self.entropy.bytes
+                )
+                target_id = ""
+            else:
+                target = destination.current_material
+                sealed = self._seal(destination, plaintext, destination_context, target)
+                target_id = target.material_id
             return ReEncrypted(
-                sealed, source.arn, destination.arn, material.material_id, target.material_id
+                sealed,
+                source.arn,
+                destination.arn,
+                material_id,
+                target_id,
+                source_algorithm or SYMMETRIC_DEFAULT,
+                destination_algorithm or SYMMETRIC_DEFAULT,
             )
 
     def generate_random(self, number_of_bytes: int | None, *, caller: Caller) -> bytes:
@@ -170,8 +233,11 @@ class CryptoOps(ServiceBase):
         action: str,
         operation: str,
         algorithm: str | None,
+        keys: Mapping[str, RequestValue] | None = None,
     ) -> KmsKey:
-        key = self._authorized_key(key_ref, caller, call, action, aliases=True, cross_account=True)
+        key = self._authorized_key(
+            key_ref, caller, call, action, aliases=True, cross_account=True, keys=keys
+        )
         self._check_usable(key, operation, algorithm)
         return key
 
@@ -182,27 +248,55 @@ class CryptoOps(ServiceBase):
         if not key.symmetric:
             if operation.startswith("GenerateDataKey"):
                 raise InvalidKeyUsageException.key_spec(key.arn, key.spec, operation)
-            raise NotImplementedKms.feature(f"asymmetric encryption ({key.spec} key {key.arn})")
+            return  # Encrypt, Decrypt, ReEncrypt: asymmetric.check_encryption applies
         if algorithm is not None and algorithm != SYMMETRIC_DEFAULT:
             raise InvalidKeyUsageException.algorithm(algorithm, key.spec)
+
+    def _decrypt_asymmetric(
+        self,
+        key: KmsKey,
+        blob: bytes,
+        caller: Caller,
+        call: CallRecord,
+        *,
+        context: Mapping[str, str] | None,
+        algorithm: str | None,
+        dry_run: bool,
+    ) -> Decrypted:
+        """Decrypt of an RSAES-OAEP ciphertext: KMS needs the KeyId, as the ciphertext names no key
+        (P, Decrypt: "required only when the ciphertext was encrypted under an asymmetric KMS key")."""
+        call.key_arn = key.arn
+        self._authorize(key, "Decrypt", caller, call.context)
+        self._check_usable(key, "Decrypt", algorithm)
+        chosen = asymmetric.check_encryption(key, algorithm, context)
+        self._rsa_quota(caller)
+        if dry_run:
+            raise DryRunOperationException
+        plaintext = asymmetric.decrypt(key, chosen, blob, self.entropy.bytes)
+        return Decrypted(plaintext, key.arn, "", chosen)
+
+    def _rsa_quota(self, caller: Caller) -> None:
+        """An Encrypt or Decrypt with an RSA key counts against the RSA quota, not the symmetric one
+        taken on entry (P, requests-per-second: key types are counted separately)."""
+        account, region = caller.principal.account_id, caller.region
+        self.quotas.refund(quotas.CRYPTOGRAPHIC, account, region)
+        self.quotas.take_family(quotas.RSA, account, region)
 
     def _blob_key(
         self,
         blob: bytes,
-        key_ref: str | None,
+        requested: KmsKey | None,
         caller: Caller,
         call: CallRecord,
         *,
         action: tuple[str, str],
         algorithm: str | None,
     ) -> tuple[KmsKey, KeyMaterial]:
-        """The key and material that sealed ``blob``, checked as Decrypt checks them.
+        """The key and material that sealed ``blob``, checked as Decrypt checks them
+        (``requested``: the key the request's KeyId names, if any).
 
         ``action`` is the (key-policy action, operation name) pair the checks report.
         """
-        requested = None
-        if key_ref is not None:
-            requested = self._resolve(key_ref, caller, aliases=True, cross_account=True)
         try:
             header = kms_blob.read_header(blob)
             ref = KeyRef.parse(header.key_arn)
@@ -244,6 +338,11 @@ class CryptoOps(ServiceBase):
             return kms_blob.open_blob(material.cipher, blob, context)
         except DecryptionError as exc:
             raise InvalidCiphertextException from exc
+
+
+def _rsa_encryption(key: KmsKey) -> bool:
+    """An asymmetric encryption key (its ciphertexts are bare RSAES-OAEP, not blobs)."""
+    return not key.symmetric and key.usage == ENCRYPT_DECRYPT
 
 
 def _data_key_size(key_spec: str | None, number_of_bytes: int | None) -> int:

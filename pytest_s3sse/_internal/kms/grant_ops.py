@@ -20,6 +20,7 @@ from pytest_s3sse._internal.kms.base import ServiceBase, page
 from pytest_s3sse._internal.kms.grants import (
     GRANT_OPERATIONS,
     SYMMETRIC_OPERATIONS,
+    USAGE_OPERATIONS,
     Grant,
     GrantRequest,
     check_grant_id,
@@ -225,11 +226,10 @@ def _check_operations(operations: Sequence[str]) -> None:
 
 def _check_supported(key: KmsKey, operations: Sequence[str]) -> None:
     """P (CreateGrant Operations): "you cannot create a grant for a symmetric encryption KMS key that
-    allows the Sign operation ... If you try, KMS returns a ValidationError exception" (text U).
-    Only symmetric encryption keys are checked."""
-    if not key.symmetric:
-        return
-    unsupported = [op for op in operations if op not in SYMMETRIC_OPERATIONS]
+    allows the Sign operation ... If you try, KMS returns a ValidationError exception" (text U); the
+    same for the operations an asymmetric or HMAC key does not support."""
+    supported = SYMMETRIC_OPERATIONS if key.symmetric else USAGE_OPERATIONS.get(key.usage, ())
+    unsupported = [op for op in operations if op not in supported]
     if unsupported:
         msg = f"Grant operations {unsupported} are not supported for key spec {key.spec}."
         raise ValidationException(msg)

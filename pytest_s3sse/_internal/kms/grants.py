@@ -47,6 +47,16 @@ SYMMETRIC_OPERATIONS = frozenset(
         "GenerateDataKeyPairWithoutPlaintext",
     }
 )  # fmt: skip
+# What the other kinds of key support (P, KMS DG grants.md "Grant operations": "the operations that
+# the KMS key supports"; each key type's operations from the key-spec pages).
+_ANY_KEY = frozenset({"CreateGrant", "RetireGrant", "DescribeKey"})
+USAGE_OPERATIONS = {
+    "SIGN_VERIFY": _ANY_KEY | {"Sign", "Verify", "GetPublicKey"},
+    "GENERATE_VERIFY_MAC": _ANY_KEY | {"GenerateMac", "VerifyMac"},
+    "KEY_AGREEMENT": _ANY_KEY | {"DeriveSharedSecret", "GetPublicKey"},
+    "ENCRYPT_DECRYPT": _ANY_KEY
+    | {"Encrypt", "Decrypt", "ReEncryptFrom", "ReEncryptTo", "GetPublicKey"},  # asymmetric
+}
 # Operations with an encryption context: constraints apply to them only (P, GrantConstraints: "not
 # applied to ... management operations, such as DescribeKey or RetireGrant").
 _WITH_CONTEXT = frozenset(

@@ -21,6 +21,8 @@ from datetime import datetime
 from pytest_s3sse._internal import arn
 from pytest_s3sse._internal.crypto import kms_blob
 from pytest_s3sse._internal.crypto.aead import Aead
+from pytest_s3sse._internal.crypto.asymmetric import KeyPair
+from pytest_s3sse._internal.crypto.mac import MacKey
 from pytest_s3sse._internal.errors.kms import NotFoundException
 from pytest_s3sse._internal.kms.types import (
     ENCRYPT_DECRYPT,
@@ -162,6 +164,10 @@ class KmsKey:
     rotation_period_days: int = 365
     rotation_base: datetime | None = None
     on_demand_rotations: int = 0
+    # The secret of an asymmetric (KeyPair) or HMAC (MacKey) key, made when first used (an RSA key
+    # takes a moment to generate, and most tests only describe their keys); None for symmetric
+    # keys, whose secrets are their ``materials``. Imported key material would be set here.
+    private_material: KeyPair | MacKey | None = field(default=None, repr=False)
     arn: str = field(init=False)  # the key ARN (id, account and region never change)
 
     def __post_init__(self) -> None:

@@ -5,7 +5,9 @@ Key forms: the three automatic-rotation operations also take an alias (S, faisca
 "Real KMS accepts either a key id or an alias ... for all rotation ops"; the model documents key id or
 ARN); RotateKeyOnDemand and ListKeyRotations take a key id or ARN (P). GetKeyRotationStatus works across
 accounts (P). Rotation is only for symmetric encryption keys; other keys answer
-UnsupportedOperationException with an empty message (A for RotateKeyOnDemand, U for the others).
+UnsupportedOperationException with an empty message (A for RotateKeyOnDemand and, through Terraform,
+EnableKeyRotation: terraform-aws-modules/terraform-aws-kms#20; U for the others), except
+GetKeyRotationStatus, which answers false for them (S).
 """
 
 from __future__ import annotations
@@ -51,8 +53,10 @@ class RotationOps(ServiceBase):
             key = self._authorized_key(
                 key_ref, caller, call, "GetKeyRotationStatus", aliases=True, cross_account=True
             )
-            _require_symmetric(key)
-            if not key.rotation_enabled or key.state == "PendingDeletion":
+            # An asymmetric or HMAC key never rotates: its status is false (S: floci-io/floci#618,
+            # "AWS updated GetKeyRotationStatus ... asymmetric and HMAC keys return
+            # KeyRotationEnabled: false"; Terraform reads it for every aws_kms_key, floci#586).
+            if not key.symmetric or not key.rotation_enabled or key.state == "PendingDeletion":
                 return RotationStatus(key.arn, False, None, None)
             return RotationStatus(
                 key.arn, True, key.rotation_period_days, rotation.next_rotation(key)

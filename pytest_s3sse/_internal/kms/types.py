@@ -114,30 +114,35 @@ class DataKey:
 
 @dataclass(frozen=True, slots=True)
 class Encrypted:
-    """Encrypt's answer."""
+    """Encrypt's answer (``algorithm``: the EncryptionAlgorithm used)."""
 
     ciphertext_blob: bytes
     key_arn: str
+    algorithm: str = SYMMETRIC_DEFAULT
 
 
 @dataclass(frozen=True, slots=True)
 class Decrypted:
-    """Decrypt's answer: the plaintext, the key that sealed it and its key material id."""
+    """Decrypt's answer: the plaintext, the key that sealed it and its key material id (empty for an
+    asymmetric key's ciphertext, which names no key material)."""
 
     plaintext: bytes
     key_arn: str
     material_id: str
+    algorithm: str = SYMMETRIC_DEFAULT
 
 
 @dataclass(frozen=True, slots=True)
 class ReEncrypted:
-    """ReEncrypt's answer."""
+    """ReEncrypt's answer (a material id is empty for an asymmetric key, which has none)."""
 
     ciphertext_blob: bytes
     source_key_arn: str
     key_arn: str
     source_material_id: str
     material_id: str
+    source_algorithm: str = SYMMETRIC_DEFAULT
+    algorithm: str = SYMMETRIC_DEFAULT
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,3 +218,37 @@ class KeyView:
     def enabled(self) -> bool:
         """KMS reports Enabled true exactly when the key state is Enabled (P, KeyMetadata)."""
         return self.state == "Enabled"
+
+
+@dataclass(frozen=True, slots=True)
+class PublicKeyView:
+    """GetPublicKey's answer: the DER SubjectPublicKeyInfo and what the key may do."""
+
+    key_arn: str
+    public_key: bytes
+    spec: str
+    usage: str
+    algorithms: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class KeyOutput:
+    """What a key computed: Sign's signature, GenerateMac's MAC, DeriveSharedSecret's secret (empty
+    for Verify and VerifyMac, which answer only that the check held), with the key and algorithm."""
+
+    key_arn: str
+    value: bytes
+    algorithm: str
+
+
+@dataclass(frozen=True, slots=True)
+class DataKeyPair:
+    """GenerateDataKeyPair's answer (``private_plaintext`` None WithoutPlaintext): the private key as
+    PKCS #8 DER, sealed under the symmetric key like a data key; the public key as SPKI DER."""
+
+    private_plaintext: bytes | None
+    private_blob: bytes
+    public_key: bytes
+    key_arn: str
+    spec: str
+    material_id: str

@@ -28,6 +28,7 @@ from pytest_s3sse._internal.errors.kms import (
 from pytest_s3sse._internal.http import HttpRequest, HttpResponse
 from pytest_s3sse._internal.kms.grants import Constraints, GrantRequest, check_tokens
 from pytest_s3sse._internal.kms.jsonapi import render
+from pytest_s3sse._internal.kms.jsonapi.asymmetric import ASYMMETRIC_HANDLERS
 from pytest_s3sse._internal.kms.jsonapi.shapes import validate
 from pytest_s3sse._internal.kms.service import KmsService
 from pytest_s3sse._internal.kms.types import Caller, Tag
@@ -66,7 +67,8 @@ LOGGED_PARAMS = frozenset(
         "Description", "KeyUsage", "CustomerMasterKeySpec", "Origin", "MultiRegion", "Tags",
         "BypassPolicyLockoutSafetyCheck", "Policy", "PolicyName", "PendingWindowInDays",
         "RotationPeriodInDays", "GranteePrincipal", "RetiringPrincipal", "Operations", "Constraints",
-        "Name", "GrantId", "KeyPairSpec", "MacAlgorithm", "TagKeys",
+        "Name", "GrantId", "KeyPairSpec", "MacAlgorithm", "TagKeys", "SigningAlgorithm",
+        "MessageType", "KeyAgreementAlgorithm",
     }
 )  # fmt: skip
 # The response members a KMS CloudTrail record logs, per operation (P, ct-createkey, ct-creategrant,
@@ -343,7 +345,7 @@ def _encrypt(svc: KmsService, p: Params, caller: Caller) -> Result:
     return {
         "CiphertextBlob": render.b64(out.ciphertext_blob),
         "KeyId": out.key_arn,
-        "EncryptionAlgorithm": "SYMMETRIC_DEFAULT",
+        "EncryptionAlgorithm": out.algorithm,
     }
 
 
@@ -357,12 +359,14 @@ def _decrypt(svc: KmsService, p: Params, caller: Caller) -> Result:
         algorithm=p.get("EncryptionAlgorithm"),
         dry_run=bool(p.get("DryRun", False)),
     )
-    return {
+    result: Result = {
         "KeyId": out.key_arn,
         "Plaintext": render.b64(out.plaintext),
-        "EncryptionAlgorithm": "SYMMETRIC_DEFAULT",
-        "KeyMaterialId": out.material_id,
+        "EncryptionAlgorithm": out.algorithm,
     }
+    if out.material_id:  # none for an asymmetric key's ciphertext
+        result["KeyMaterialId"] = out.material_id
+    return result
 
 
 def _re_encrypt(svc: KmsService, p: Params, caller: Caller) -> Result:
@@ -377,15 +381,18 @@ def _re_encrypt(svc: KmsService, p: Params, caller: Caller) -> Result:
         destination_algorithm=p.get("DestinationEncryptionAlgorithm"),
         dry_run=bool(p.get("DryRun", False)),
     )
-    return {
+    result: Result = {
         "CiphertextBlob": render.b64(out.ciphertext_blob),
         "SourceKeyId": out.source_key_arn,
         "KeyId": out.key_arn,
-        "SourceEncryptionAlgorithm": "SYMMETRIC_DEFAULT",
-        "DestinationEncryptionAlgorithm": "SYMMETRIC_DEFAULT",
-        "SourceKeyMaterialId": out.source_material_id,
-        "DestinationKeyMaterialId": out.material_id,
+        "SourceEncryptionAlgorithm": out.source_algorithm,
+        "DestinationEncryptionAlgorithm": out.algorithm,
     }
+    if out.source_material_id:  # none for an asymmetric key
+        result["SourceKeyMaterialId"] = out.source_material_id
+    if out.material_id:
+        result["DestinationKeyMaterialId"] = out.material_id
+    return result
 
 
 def _data_key(with_plaintext: bool) -> Handler:
@@ -552,6 +559,7 @@ HANDLERS: dict[str, Handler] = {
     "GenerateDataKey": _data_key(with_plaintext=True),
     "GenerateDataKeyWithoutPlaintext": _data_key(with_plaintext=False),
     "GenerateRandom": _generate_random,
+    **ASYMMETRIC_HANDLERS,
     "EnableKeyRotation": _enable_key_rotation,
     "DisableKeyRotation": _disable_key_rotation,
     "GetKeyRotationStatus": _get_key_rotation_status,

@@ -18,6 +18,7 @@ from pytest_s3sse._internal.kms.types import (
     AliasView,
     KeyView,
     Page,
+    PublicKeyView,
     RotationStatus,
     RotationView,
     Tag,
@@ -151,3 +152,16 @@ def rotation_status(status: RotationStatus) -> dict[str, Any]:
     if status.enabled and status.next_rotation is not None:
         out["NextRotationDate"] = epoch(status.next_rotation)
     return out
+
+
+def public_key(view: PublicKeyView) -> dict[str, Any]:
+    """GetPublicKey's answer: the key ARN, the DER public key, the spec (also as the deprecated
+    CustomerMasterKeySpec), the usage and the one algorithm list of that usage (P, the model)."""
+    return {
+        "KeyId": view.key_arn,
+        "PublicKey": b64(view.public_key),
+        "CustomerMasterKeySpec": view.spec,
+        "KeySpec": view.spec,
+        "KeyUsage": view.usage,
+        _ALGORITHM_MEMBER[view.usage]: list(view.algorithms),
+    }

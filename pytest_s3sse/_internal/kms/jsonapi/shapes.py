@@ -61,6 +61,41 @@ _POLICY = Member(
 _POLICY_NAME = Member("PolicyName", "str", min=1, max=128, pattern="[\\w]+")
 _TAGS = Member("Tags", "tags")
 _RECIPIENT = Member("Recipient", "map")  # a Nitro attestation: refused as not modelled
+_SIGNING = (
+    "RSASSA_PSS_SHA_256", "RSASSA_PSS_SHA_384", "RSASSA_PSS_SHA_512", "RSASSA_PKCS1_V1_5_SHA_256",
+    "RSASSA_PKCS1_V1_5_SHA_384", "RSASSA_PKCS1_V1_5_SHA_512", "ECDSA_SHA_256", "ECDSA_SHA_384",
+    "ECDSA_SHA_512", "SM2DSA", "ML_DSA_SHAKE_256", "ED25519_SHA_512", "ED25519_PH_SHA_512",
+)  # fmt: skip
+# In the order AWS's enum message lists them (A, LS-AWS test_invalid_generate_mac).
+_MACS = ("HMAC_SHA_384", "HMAC_SHA_256", "HMAC_SHA_224", "HMAC_SHA_512")
+_PAIR_SPECS = (
+    "RSA_2048", "RSA_3072", "RSA_4096", "ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521",
+    "ECC_SECG_P256K1", "SM2", "ECC_NIST_EDWARDS25519", "ML_KEM_512", "ML_KEM_768", "ML_KEM_1024",
+)  # fmt: skip
+_MESSAGE = Member("Message", "blob", True, 1, 4096)
+_SIGNATURE_MEMBERS = (
+    _key(),
+    _MESSAGE,
+    Member("MessageType", "str", enum=("RAW", "DIGEST", "EXTERNAL_MU")),
+    _GRANTS,
+    Member("SigningAlgorithm", "str", True, enum=_SIGNING),
+    _DRY_RUN,
+)
+_MAC_MEMBERS = (
+    _MESSAGE,
+    _key(),
+    Member("MacAlgorithm", "str", True, enum=_MACS),
+    _GRANTS,
+    _DRY_RUN,
+)
+_DATA_KEY_PAIR = (
+    _CONTEXT,
+    _key(),
+    Member("KeyPairSpec", "str", True, enum=_PAIR_SPECS),
+    _GRANTS,
+    _RECIPIENT,
+    _DRY_RUN,
+)
 _DATA_KEY = (
     _key(),
     _CONTEXT,
@@ -140,6 +175,21 @@ SHAPES: dict[str, tuple[Member, ...]] = {
     "GenerateRandom": (
         Member("NumberOfBytes", "int", min=1, max=1024),
         Member("CustomKeyStoreId", "str", min=1, max=64),
+        _RECIPIENT,
+    ),
+    "GetPublicKey": (_key(), _GRANTS),
+    "Sign": _SIGNATURE_MEMBERS,
+    "Verify": (*_SIGNATURE_MEMBERS, Member("Signature", "blob", True, 1, 6144)),
+    "GenerateMac": _MAC_MEMBERS,
+    "VerifyMac": (*_MAC_MEMBERS, Member("Mac", "blob", True, 1, 6144)),
+    "GenerateDataKeyPair": _DATA_KEY_PAIR,
+    "GenerateDataKeyPairWithoutPlaintext": _DATA_KEY_PAIR,
+    "DeriveSharedSecret": (
+        _key(),
+        Member("KeyAgreementAlgorithm", "str", True, enum=("ECDH",)),
+        Member("PublicKey", "blob", True, 1, 8192),
+        _GRANTS,
+        _DRY_RUN,
         _RECIPIENT,
     ),
     "EnableKeyRotation": (_key(), Member("RotationPeriodInDays", "int", min=90, max=2560)),
