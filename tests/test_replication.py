@@ -735,6 +735,19 @@ def test_delete_markers_are_replicated_only_when_the_rule_says_so(s3, src, dst):
     assert head(s3, dst, "off/k")["ReplicationStatus"] == "REPLICA"
 
 
+def test_a_rule_with_replication_time_control_is_v2_for_its_delete_markers(s3, src, dst):
+    """2.2 (P, UG23 replication-add-config: Replication Time Control makes a rule V2, and a V2 rule
+    replicates delete markers only with DeleteMarkerReplication Enabled)."""
+    timed = rule(dst, ReplicationTime={"Status": "Enabled", "Time": {"Minutes": 15}},
+                 Metrics={"Status": "Enabled", "EventThreshold": {"Minutes": 15}})  # fmt: skip
+    del timed["Filter"]
+    timed["Prefix"] = ""
+    configure(s3, src, timed)
+    s3.put_object(Bucket=src, Key="k", Body=BODY)
+    s3.delete_object(Bucket=src, Key="k")
+    assert head(s3, dst, "k")["ReplicationStatus"] == "REPLICA"
+
+
 def test_a_permanent_delete_of_a_version_is_never_replicated(s3, src, dst):
     """3.2 (P: "DELETE with a versionId (permanent delete): never")."""
     configure(s3, src, rule(dst, markers="Enabled"))

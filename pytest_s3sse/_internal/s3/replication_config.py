@@ -95,8 +95,9 @@ class ReplicationRule:
 
     @property
     def v2(self) -> bool:
-        """True for a rule of the V2 schema (it has a ``Filter``)."""
-        return self.filter is not None
+        """True for a rule of the V2 schema: it has a ``Filter``, or Replication Time Control
+        (reference 2.2, P: UG23 replication-add-config)."""
+        return self.filter is not None or self.destination.replication_time is not None
 
     @property
     def enabled(self) -> bool:
@@ -120,11 +121,13 @@ class ReplicationRule:
         V2: with DeleteMarkerReplication Enabled and no tag in the filter)."""
         if not self.enabled:
             return False
+        if not self.v2:
+            return key.startswith(self.prefix or "")
+        if self.delete_marker_replication != ENABLED:
+            return False
         if self.filter is None:
             return key.startswith(self.prefix or "")
-        if self.delete_marker_replication != ENABLED or self.filter.tags:
-            return False
-        return key.startswith(self.filter.prefix)
+        return not self.filter.tags and key.startswith(self.filter.prefix)
 
 
 @dataclass(frozen=True, slots=True)

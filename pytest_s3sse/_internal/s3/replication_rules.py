@@ -152,9 +152,8 @@ def check_versioning_change(status: str, replication: ReplicationConfiguration |
 
 
 def v2_schema(rule: ReplicationRule) -> bool:
-    """True when a rule is of the V2 schema: it has a ``Filter``, or Replication Time Control
-    (reference 2.2, P: UG23 replication-add-config)."""
-    return rule.filter is not None or rule.destination.replication_time is not None
+    """True when a rule is of the V2 schema (:attr:`ReplicationRule.v2`)."""
+    return rule.v2
 
 
 def check_configuration(config: ReplicationConfiguration, source: str) -> None:
