@@ -1,5 +1,5 @@
-"""Every Python code sample of README.md and docs/*.md runs (issue 12, point 8), so the docs cannot
-drift from the code.
+"""Every Python code sample of README.md, docs/*.md and docs/clients/*.md runs (issue 12, point 8), so
+the docs cannot drift from the code.
 
 A sample that defines tests (``def test_...``) is a test module: it runs in an inner pytest session with
 the plugin loaded from its entry point, as a user's project would, and every test in it must pass. Any
@@ -22,7 +22,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+PAGES = [
+    ROOT / "README.md",
+    *sorted((ROOT / "docs").glob("*.md")),
+    *sorted((ROOT / "docs" / "clients").glob("*.md")),  # a page per client (issue 16)
+]
 FENCE = re.compile(r"^(?P<indent>[ \t]*)```python\n(?P<code>.*?)^(?P=indent)```", re.M | re.S)
 DIRECTIVE = re.compile(r"<!-- snippet: (?P<kind>skip|setup)\b\s*(?P<text>.*?)\s*-->\s*$")
 PREAMBLE = """\
