@@ -42,10 +42,18 @@ def test_an_async_body_on_botocores_synchronous_path_is_refused_not_sent(s3sse):
         botocore_adapter.answer(request)
 
 
+class PayloadLike:
+    """An aiohttp payload: no ``read``, an async ``as_bytes``."""
+
+    async def as_bytes(self, encoding: str = "utf-8", errors: str = "strict") -> bytes:
+        return b"abc"
+
+
 @pytest.mark.parametrize(
     "body",
     [
         pytest.param(AsyncBody(b"abc"), id="coroutine read"),
+        pytest.param(PayloadLike(), id="aiohttp payload"),
         pytest.param(_pieces(), id="async iterator"),
     ],
 )

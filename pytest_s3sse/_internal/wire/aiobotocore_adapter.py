@@ -10,7 +10,8 @@ While an engine is active this adapter replaces ``AioEndpoint._send`` (a private
 relied on here only) with a coroutine that:
 
 - reads the request body to the end when it is async (aiobotocore's ``AioAwsChunkedWrapper``, any
-  object with a coroutine ``read``, an async iterator), leaves bytes and files as they are, and
+  object with a coroutine ``read``, an aiohttp payload, an async iterator), leaves bytes and files as
+  they are, and
   builds the engine's HttpRequest exactly as botocore's adapter does (aws-chunked decoded there);
 - hands it to the engine (``wire.dispatch``: the same call as every adapter, run on the event loop's
   thread: the engine takes no lock across an await, and a request is microseconds of work);
@@ -138,7 +139,10 @@ async def _read_async_body(body: Any) -> Any:
     if read is not None and inspect.iscoroutinefunction(read):  # AioAwsChunkedWrapper, aiofiles
         data = await read()
         return data.encode() if isinstance(data, str) else bytes(data)
-    if hasattr(body, "__aiter__"):  # an async generator, an aiohttp payload stream
+    as_bytes = getattr(body, "as_bytes", None)
+    if as_bytes is not None and inspect.iscoroutinefunction(as_bytes):  # an aiohttp Payload
+        return bytes(await as_bytes())
+    if hasattr(body, "__aiter__"):  # an async generator, an async stream
         return b"".join([bytes(piece) async for piece in body])
     return body  # bytes-like, text or a readable file: botocore's adapter reads it
 
