@@ -87,6 +87,17 @@ def test_ls_info_and_rm(s3sse, bucket):
     assert not fs.exists("bkt/dir/a")
 
 
+def test_copy_and_move_carry_the_sse_arguments(s3sse, bucket, key):
+    """s3fs adds ``s3_additional_kwargs`` to CopyObject too: the copy is encrypted as configured, not
+    under the bucket default."""
+    fs = filesystem(ServerSideEncryption="aws:kms", SSEKMSKeyId=key["KeyId"])
+    fs.pipe_file("bkt/a", b"1")
+    fs.copy("bkt/a", "bkt/b")
+    fs.mv("bkt/b", "bkt/c")
+    assert fs.ls("bkt", detail=False, refresh=True) == ["bkt/a", "bkt/c"]
+    s3sse.assert_encrypted("bkt", "c", mode="aws:kms", kms_key=key["KeyId"])
+
+
 def test_a_missing_file_is_file_not_found(s3sse, bucket):
     """404 NoSuchKey (docs/errors.md, A §1) is what s3fs turns into FileNotFoundError."""
     with pytest.raises(FileNotFoundError):
