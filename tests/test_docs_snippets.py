@@ -113,9 +113,11 @@ def test_a_skipped_sample_says_why():
 @pytest.mark.parametrize("snippet", [s for s in SNIPPETS if s.skip is None], ids=lambda s: s.id)
 def test_the_code_sample_runs(pytester, snippet):
     pytester.makepyfile(test_snippet=_module(snippet))
-    # requests does not survive pytester's in-process module snapshots: those run in a subprocess.
-    uses_requests = "requests" in snippet.code or "responses" in snippet.code
-    runner = pytester.runpytest_subprocess if uses_requests else pytester.runpytest
+    # requests does not survive pytester's in-process module snapshots, and numpy (pandas) cannot be
+    # imported again once a snapshot dropped it ("cannot load module more than once per process"):
+    # those run in a subprocess.
+    isolated = any(name in snippet.code for name in ("requests", "responses", "pandas"))
+    runner = pytester.runpytest_subprocess if isolated else pytester.runpytest
     result = runner(*ARGS)
     outcomes = result.parseoutcomes()
     assert outcomes.get("passed", 0) >= 1, result.stdout.str()
