@@ -37,5 +37,5 @@ def test_it_mentions_xdist():
 
 def test_it_keeps_the_two_fresh_machine_commands():
     # the examples' property tests need hypothesis (the [hypothesis] extra, docs/strategies.md)
-    assert 'pip install -e ".[boto3,hypothesis]" && python -m pytest examples' in README
+    assert 'pip install -e ".[boto3,hypothesis,s3fs]" && python -m pytest examples' in README
     assert 'pip install -e ".[test]" && python -m pytest' in README

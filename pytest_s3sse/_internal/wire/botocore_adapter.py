@@ -27,8 +27,10 @@ import contextlib
 import inspect
 import io
 import os
+import sys
 import tempfile
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from typing import Any, cast
 
 import botocore.endpoint
@@ -111,8 +113,13 @@ def _headers(headers: Any) -> dict[str, str]:
 
 def to_http_request(request: AWSPreparedRequest) -> HttpRequest:
     """botocore's prepared request as the engine's HttpRequest (the body is not copied)."""
+    return http_request_of(request, request.body)
+
+
+def http_request_of(request: AWSPreparedRequest, raw: Any) -> HttpRequest:
+    """``request`` with ``raw`` as its body (bytes, text, a readable file or botocore's
+    AwsChunkedWrapper; aiobotocore's adapter passes the bytes it read of an async body)."""
     headers = _headers(request.headers)
-    raw = request.body
     body: RequestBody
     if raw is None:
         body = EMPTY_BODY
@@ -138,12 +145,55 @@ def to_aws_response(url: str, response: HttpResponse) -> AWSResponse:
     return AWSResponse(url, response.status, headers, RawBody(body, length))
 
 
-# An async body is aiobotocore's (its AioAwsChunkedWrapper, an async stream): not supported yet.
+# An async body is aiobotocore's (its AioAwsChunkedWrapper, an async stream), which its own adapter
+# reads (wire/aiobotocore_adapter.py); on botocore's synchronous path nothing can await it.
 MSG_ASYNC_BODY = (
-    "pytest-s3sse does not support aiobotocore (aioboto3, s3fs ...) yet: this request has an async "
-    "body, which the engine cannot read; it was stopped before it reached AWS. Use a boto3 or "
-    "botocore client in tests that run an s3sse engine for now."
+    "pytest-s3sse cannot read an async request body on botocore's synchronous path (an aiobotocore "
+    "request that reached botocore's hook): the request was stopped before it reached AWS. "
+    "aiobotocore clients (aioboto3, s3fs) are answered by pytest-s3sse's aiobotocore adapter; "
+    "build the client with aiobotocore's own session (aiobotocore.session.get_session())."
 )
+
+# Client config classes whose requests another adapter answers (aiobotocore's AioConfig): the
+# ``before-send`` handler, which sessions copy whatever their flavour, lets them go on to that
+# adapter. Empty unless such an adapter is installed, so botocore's own requests pay one check.
+_deferred: tuple[type, ...] = ()
+# Adapters waiting for their library to be imported (module name, install): aiobotocore costs
+# ~200 ms to import, so its adapter is put in place by the first request that finds it imported
+# rather than by importing it at every first activation. Empty unless such an adapter waits.
+_pending: list[tuple[str, Callable[[], None]]] = []
+_pending_lock = threading.Lock()
+
+
+def defer(config_class: type) -> None:
+    """Let requests of clients configured with ``config_class`` pass the ``before-send`` handler."""
+    global _deferred  # noqa: PLW0603
+    if config_class not in _deferred:
+        _deferred = (*_deferred, config_class)
+
+
+def undefer(config_class: type) -> None:
+    """Answer requests of ``config_class`` clients at ``before-send`` again."""
+    global _deferred  # noqa: PLW0603
+    _deferred = tuple(c for c in _deferred if c is not config_class)
+
+
+def install_when_imported(module: str, install: Callable[[], None]) -> None:
+    """Run ``install`` (which may call :func:`defer`) at the first request that finds ``module``
+    imported, before that request is answered; forgotten at the last deactivation."""
+    with _pending_lock:
+        if (module, install) not in _pending:
+            _pending.append((module, install))
+
+
+def _install_imported() -> None:
+    modules = sys.modules
+    with _pending_lock:
+        ready = [entry for entry in _pending if entry[0] in modules]
+        for entry in ready:
+            _pending.remove(entry)
+    for _, install in ready:
+        install()
 
 
 def _is_async(body: Any) -> bool:
@@ -166,6 +216,12 @@ def answer(request: AWSPreparedRequest) -> AWSResponse | None:
 
 
 def _before_send(request: AWSPreparedRequest, **_: Any) -> AWSResponse | None:
+    if _pending:
+        _install_imported()
+    if _deferred and isinstance(
+        (getattr(request, "context", None) or {}).get("client_config"), _deferred
+    ):
+        return None  # another adapter's client (aiobotocore): its own endpoint answers it
     return answer(request)
 
 
@@ -296,6 +352,8 @@ def uninstall() -> None:
     handlers = botocore.handlers.BUILTIN_HANDLERS
     handlers[:] = [entry for entry in handlers if not _is_ours(entry)]
     _HANDLER_ENTRY = None
+    with _pending_lock:
+        _pending.clear()
     if _ORIGINAL_SEND is not None:
         setattr(botocore.endpoint.Endpoint, "_send", _ORIGINAL_SEND)  # noqa: B010
         _ORIGINAL_SEND = None

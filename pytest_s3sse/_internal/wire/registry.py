@@ -113,12 +113,12 @@ def uninstall_all() -> None:
 
 
 # The built-in adapters, in install order: botocore's interception and guard first, then the
-# ``requests`` bridge for presigned URLs, then the guards that keep boto3's CRT transfer client and
-# aiobotocore (not supported yet) off the network (uninstalled first).
+# ``requests`` bridge for presigned URLs, the guard that keeps boto3's CRT transfer client off the
+# network, and aiobotocore's adapter, which relies on botocore's being in place (uninstalled first).
 register_lazy("botocore", "pytest_s3sse._internal.wire.botocore_adapter")
 register_lazy("requests", "pytest_s3sse._internal.wire.requests_adapter")
 register_lazy("crt", "pytest_s3sse._internal.wire.crt")
-register_lazy("aiobotocore", "pytest_s3sse._internal.wire.aiobotocore_guard")
+register_lazy("aiobotocore", "pytest_s3sse._internal.wire.aiobotocore_adapter")
 
 
 @functools.cache
