@@ -44,6 +44,29 @@ def write_response_headers(obj: StoredObject, request: HttpRequest) -> dict[str,
     return out
 
 
+def store_object(call: Call, services: Services, *, content_md5: str | None) -> StoredObject:
+    """The write of PutObject and of a POST form lifted onto its request (``post_object.py``): the
+    headers read into a typed request, the tags' own action asked, the object stored and noted."""
+    request = call.request
+    hdr.check_write_headers(request)
+    write = WriteRequest(
+        bucket=call.bucket,
+        key=call.key,
+        attributes=hdr.attributes(request),
+        sse=hdr.sse_headers(request),
+        content_md5=content_md5,
+        checksum_algorithm=hdr.checksum_algorithm(request),
+        checksum_claims=lambda: hdr.checksum_claims(request),
+        conditions=hdr.conditions(request),
+        context=call.context,
+    )
+    if write.attributes.tags:
+        authorize_tags(call, services, write.attributes.tags, OperationKeys(call, services))
+    obj = services.objects.put(write, request.body)
+    call.note(encryption=obj.encryption, bytes_in=obj.size)
+    return obj
+
+
 class ObjectOps:
     """Handlers for object-level requests."""
 
@@ -52,22 +75,7 @@ class ObjectOps:
 
     def put_object(self, call: Call) -> HttpResponse:
         request = call.request
-        hdr.check_write_headers(request)
-        write = WriteRequest(
-            bucket=call.bucket,
-            key=call.key,
-            attributes=hdr.attributes(request),
-            sse=hdr.sse_headers(request),
-            content_md5=request.headers.get("content-md5"),
-            checksum_algorithm=hdr.checksum_algorithm(request),
-            checksum_claims=lambda: hdr.checksum_claims(request),
-            conditions=hdr.conditions(request),
-            context=call.context,
-        )
-        if write.attributes.tags:
-            authorize_tags(call, self.s, write.attributes.tags, OperationKeys(call, self.s))
-        obj = self.s.objects.put(write, request.body)
-        call.note(encryption=obj.encryption, bytes_in=obj.size)
+        obj = store_object(call, self.s, content_md5=request.headers.get("content-md5"))
         return empty_response(headers=write_response_headers(obj, request))
 
     def _read(self, call: Call, *, with_body: bool) -> tuple[ReadResult, dict[str, str]]:

@@ -23,13 +23,9 @@ from urllib.parse import urlencode, urlsplit
 
 from pytest_s3sse._internal.errors.s3 import PreconditionFailed
 from pytest_s3sse._internal.http import HttpResponse
-from pytest_s3sse._internal.s3.objects import WriteRequest
-from pytest_s3sse._internal.s3.rest import headers as hdr
 from pytest_s3sse._internal.s3.rest import xmlio
 from pytest_s3sse._internal.s3.rest.call import Call, Services, empty_response, xml_response
-from pytest_s3sse._internal.s3.rest.objects import write_response_headers
-from pytest_s3sse._internal.s3.rest.operation_keys import OperationKeys
-from pytest_s3sse._internal.s3.rest.tagging import authorize_tags
+from pytest_s3sse._internal.s3.rest.objects import store_object, write_response_headers
 
 NOT_A_FORM = "Bucket POST must be of the enclosure-type multipart/form-data"  # A (module docstring)
 STATUSES = {"200": 200, "201": 201, "204": 204}
@@ -54,22 +50,7 @@ class PostOps:
         if form is None:
             raise PreconditionFailed(NOT_A_FORM)
         request = call.request
-        hdr.check_write_headers(request)
-        write = WriteRequest(
-            bucket=call.bucket,
-            key=call.key,
-            attributes=hdr.attributes(request),
-            sse=hdr.sse_headers(request),
-            content_md5=None,
-            checksum_algorithm=hdr.checksum_algorithm(request),
-            checksum_claims=lambda: hdr.checksum_claims(request),
-            conditions=hdr.conditions(request),
-            context=call.context,
-        )
-        if write.attributes.tags:
-            authorize_tags(call, self.s, write.attributes.tags, OperationKeys(call, self.s))
-        obj = self.s.objects.put(write, request.body)
-        call.note(encryption=obj.encryption, bytes_in=obj.size)
+        obj = store_object(call, self.s, content_md5=None)
         headers = write_response_headers(obj, request)
         location = f"{request.scheme}://{request.host}{request.path}"
         headers["location"] = location
