@@ -14,7 +14,7 @@ import pytest
 from botocore.exceptions import ClientError
 from support import error
 
-from pytest_s3sse._internal.s3.rest.tagging import header_tags
+from pytest_s3sse._internal.s3.rest.tag_wire import header_tags
 
 
 def _tagset(pairs):

@@ -12,7 +12,7 @@ from pytest_s3sse._internal.s3.records import Tags
 from pytest_s3sse._internal.s3.rest import headers as hdr
 from pytest_s3sse._internal.s3.rest import xmlio
 from pytest_s3sse._internal.s3.rest.call import Call, Services, empty_response, xml_response
-from pytest_s3sse._internal.s3.rest.tagging import tag_list
+from pytest_s3sse._internal.s3.rest.tag_wire import tag_list
 from pytest_s3sse._internal.s3.tagging import BUCKET_TAG_LIMIT
 from pytest_s3sse._internal.sse.rules import NONE_TYPE, SSE_C_TYPE
 from pytest_s3sse._internal.types import SseMode

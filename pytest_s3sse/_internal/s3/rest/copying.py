@@ -14,8 +14,8 @@ from pytest_s3sse._internal.s3.records import NULL, StoredObject
 from pytest_s3sse._internal.s3.rest import copysource, xmlio
 from pytest_s3sse._internal.s3.rest import headers as hdr
 from pytest_s3sse._internal.s3.rest.call import Call, Services, xml_response
-from pytest_s3sse._internal.s3.rest.tagging import DIRECTIVE_HEADER as DIRECTIVE_TAGS
-from pytest_s3sse._internal.s3.rest.tagging import tagging_directive_replaces
+from pytest_s3sse._internal.s3.rest.tag_wire import DIRECTIVE_HEADER as DIRECTIVE_TAGS
+from pytest_s3sse._internal.s3.rest.tag_wire import tagging_directive_replaces
 from pytest_s3sse._internal.types import ChecksumAlgorithm
 
 DIRECTIVE_HEADER = "x-amz-metadata-directive"

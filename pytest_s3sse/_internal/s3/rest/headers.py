@@ -16,7 +16,7 @@ from pytest_s3sse._internal.http import HttpRequest, ascii_decimal
 from pytest_s3sse._internal.s3 import checksums
 from pytest_s3sse._internal.s3.conditions import Conditions
 from pytest_s3sse._internal.s3.records import EMPTY, MultipartUpload, ObjectAttributes, StoredObject
-from pytest_s3sse._internal.s3.rest.tagging import header_tags
+from pytest_s3sse._internal.s3.rest.tag_wire import header_tags
 from pytest_s3sse._internal.s3.rest.xmlio import http_date
 from pytest_s3sse._internal.sse.rules import KMS_KEY_HEADER, KMS_MODES, SSE_HEADER, SseHeaders
 from pytest_s3sse._internal.types import ChecksumAlgorithm, SseMode

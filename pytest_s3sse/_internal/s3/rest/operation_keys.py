@@ -39,7 +39,7 @@ from pytest_s3sse._internal.policy import catalogue
 from pytest_s3sse._internal.policy.conditions import RequestValue
 from pytest_s3sse._internal.s3.access import action_of
 from pytest_s3sse._internal.s3.records import Tags
-from pytest_s3sse._internal.s3.rest import tagging
+from pytest_s3sse._internal.s3.rest import tag_wire
 from pytest_s3sse._internal.s3.rest.call import Call, Services
 from pytest_s3sse._internal.s3.rest.headers import SSE_C_ALGORITHM
 from pytest_s3sse._internal.s3.store import Bucket
@@ -66,9 +66,9 @@ def _request_tags(call: Call) -> Tags:
         if call.operation == "PutObjectTagging":
             body = request.read_body()
             request.body = io.BytesIO(body)
-            return tagging.document_tags(body, limit=OBJECT_TAG_LIMIT)
-        value = request.headers.get(tagging.HEADER)
-        return tagging.header_tags(value) if value is not None else ()
+            return tag_wire.document_tags(body, limit=OBJECT_TAG_LIMIT)
+        value = request.headers.get(tag_wire.HEADER)
+        return tag_wire.header_tags(value) if value is not None else ()
     except AwsError:
         return ()
 

@@ -40,7 +40,7 @@ from pytest_s3sse._internal.errors.s3 import (
 )
 from pytest_s3sse._internal.http import FormAuth, HttpRequest, redacted
 from pytest_s3sse._internal.s3.rest import xmlio
-from pytest_s3sse._internal.s3.rest.tagging import tag_list
+from pytest_s3sse._internal.s3.rest.tag_wire import tag_list
 from pytest_s3sse._internal.s3.tagging import OBJECT_TAG_LIMIT
 from pytest_s3sse._internal.sigv4 import SIGV2, SIGV4
 
