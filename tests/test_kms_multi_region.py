@@ -200,3 +200,25 @@ def test_replication_operations_are_recorded_in_the_kms_call_log(s3sse, kms, mrk
     kms.update_primary_region(KeyId=mrk["KeyId"], PrimaryRegion=REPLICA)
     assert s3sse.kms_call_count("ReplicateKey", key=mrk["KeyId"]) == 1
     assert s3sse.kms_call_count("UpdatePrimaryRegion", key=mrk["KeyId"]) == 1
+
+
+def test_a_signature_of_the_primary_verifies_with_the_replica(kms, kms_eu):
+    # P: ReplicateKey (the same key material for asymmetric multi-Region keys).
+    key = kms.create_key(MultiRegion=True, KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY")
+    key_id = key["KeyMetadata"]["KeyId"]
+    kms.replicate_key(KeyId=key_id, ReplicaRegion=REPLICA)
+    args = {"KeyId": key_id, "Message": b"m", "SigningAlgorithm": "ECDSA_SHA_256"}
+    signature = kms.sign(**args)["Signature"]
+    assert kms_eu.verify(Signature=signature, **args)["SignatureValid"] is True
+    assert (
+        kms_eu.get_public_key(KeyId=key_id)["PublicKey"]
+        == (kms.get_public_key(KeyId=key_id)["PublicKey"])
+    )
+
+
+def test_a_mac_of_the_primary_verifies_with_the_replica(kms, kms_eu):
+    key = kms.create_key(MultiRegion=True, KeySpec="HMAC_256", KeyUsage="GENERATE_VERIFY_MAC")
+    key_id = key["KeyMetadata"]["KeyId"]
+    kms.replicate_key(KeyId=key_id, ReplicaRegion=REPLICA)
+    args = {"KeyId": key_id, "Message": b"m", "MacAlgorithm": "HMAC_SHA_256"}
+    assert kms_eu.generate_mac(**args)["Mac"] == kms.generate_mac(**args)["Mac"]
