@@ -392,3 +392,25 @@ def test_import_key_material_is_on_the_trail_with_its_expiry_and_no_material(s3s
     assert params["validTo"] == "Jan 2, 2026, 12:00:00 AM"
     assert "encryptedKeyMaterial" not in params
     assert "importToken" not in params
+
+
+def test_a_key_pending_deletion_stays_so_when_its_material_expires(s3sse, kms):
+    # P: key-state table (PendingDeletion until the waiting period ends); the expiry deletes only
+    # the material.
+    s3sse.clock.freeze(START)
+    key_id = external_key(kms)["KeyId"]
+    import_material(
+        kms, key_id, ValidTo=START + timedelta(days=1), ExpirationModel="KEY_MATERIAL_EXPIRES"
+    )
+    kms.schedule_key_deletion(KeyId=key_id, PendingWindowInDays=7)
+    s3sse.clock.advance(days=2)
+    assert kms.describe_key(KeyId=key_id)["KeyMetadata"]["KeyState"] == "PendingDeletion"
+
+
+def test_cancelling_the_deletion_of_a_key_without_material_leaves_it_pending_import(kms):
+    # P: CancelKeyDeletion leaves a key Disabled; one without its imported material cannot be
+    # (U: PendingImport, the state of a key waiting for material).
+    key_id = external_key(kms)["KeyId"]
+    kms.schedule_key_deletion(KeyId=key_id, PendingWindowInDays=7)
+    kms.cancel_key_deletion(KeyId=key_id)
+    assert kms.describe_key(KeyId=key_id)["KeyMetadata"]["KeyState"] == "PendingImport"

@@ -75,11 +75,18 @@ def delete(key: KmsKey) -> None:
     the material (only the same material may be imported again); an asymmetric or HMAC key's secret
     is dropped. A symmetric key's secret stays in memory, unreachable while the key is PendingImport
     (every use checks the state first), so it needs no copy when the same material comes back."""
-    key.state = PENDING_IMPORT
+    if key.state not in ("PendingDeletion", "PendingReplicaDeletion"):  # deletion goes on
+        key.state = PENDING_IMPORT
     key.expiration_model = None
     key.valid_to = None
     if not key.symmetric:
         key.private_material = None
+
+
+def has_material(key: KmsKey) -> bool:
+    """Whether ``key`` has its material now (an imported key has an ExpirationModel exactly while
+    its material is there)."""
+    return key.origin != EXTERNAL or key.expiration_model is not None
 
 
 def check_expiration(model: str | None, valid_to: datetime | None, now: datetime) -> str:

@@ -22,7 +22,7 @@ from pytest_s3sse._internal.errors.kms import (
     TagException,
     ValidationException,
 )
-from pytest_s3sse._internal.kms import rotation
+from pytest_s3sse._internal.kms import imported, rotation
 from pytest_s3sse._internal.kms.base import ServiceBase, page, parsed_key_policy
 from pytest_s3sse._internal.kms.imported import EXTERNAL, PENDING_IMPORT
 from pytest_s3sse._internal.kms.keys import (
@@ -182,7 +182,9 @@ class KeyOps(ServiceBase):
             key = self._own_key(key_ref, caller, call, "CancelKeyDeletion")
             if key.state not in ("PendingDeletion", PENDING_REPLICA_DELETION):
                 raise KMSInvalidStateException.not_pending_deletion(key.arn)
-            key.state = "Disabled"
+            # P: Disabled; a key whose imported material is gone is PendingImport again (P, key
+            # states: "PendingImport ... until you import key material"; U for this transition).
+            key.state = "Disabled" if imported.has_material(key) else PENDING_IMPORT
             key.deletion_date = None
             return key.arn
 
