@@ -414,3 +414,37 @@ def test_cancelling_the_deletion_of_a_key_without_material_leaves_it_pending_imp
     kms.schedule_key_deletion(KeyId=key_id, PendingWindowInDays=7)
     kms.cancel_key_deletion(KeyId=key_id)
     assert kms.describe_key(KeyId=key_id)["KeyMetadata"]["KeyState"] == "PendingImport"
+
+
+def test_an_imported_rsa_key_wrapped_with_aes_key_wrap_signs_and_decrypts(kms):
+    # A: test_import_key_rsa_aes_wrap_sha256 (an RSA private key is too long for RSAES-OAEP: it is
+    # wrapped with RSA_AES_KEY_WRAP_SHA_256; P, KMS DG "Select a wrapping algorithm").
+    from cryptography.hazmat.primitives.asymmetric import rsa  # noqa: PLC0415
+
+    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    der = private.private_bytes(
+        serialization.Encoding.DER,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    key_id = external_key(kms, KeySpec="RSA_2048", KeyUsage="ENCRYPT_DECRYPT")["KeyId"]
+    import_material(kms, key_id, material=der, algorithm="RSA_AES_KEY_WRAP_SHA_256")
+    oaep = padding.OAEP(mgf=padding.MGF1(hashes.SHA256()), algorithm=hashes.SHA256(), label=None)
+    blob = private.public_key().encrypt(b"for kms", oaep)
+    opened = kms.decrypt(
+        CiphertextBlob=blob, KeyId=key_id, EncryptionAlgorithm="RSAES_OAEP_SHA_256"
+    )
+    assert opened["Plaintext"] == b"for kms"
+
+
+def test_a_private_key_of_another_spec_is_invalid_ciphertext(kms):
+    # U: the error for material that does not fit the key spec (an ECC P384 key for a P256 key).
+    key_id = external_key(kms, KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY")["KeyId"]
+    der = ec.generate_private_key(ec.SECP384R1()).private_bytes(
+        serialization.Encoding.DER,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    with pytest.raises(ClientError) as info:
+        import_material(kms, key_id, material=der)
+    assert _error(info)[1]["Code"] == "InvalidCiphertextException"

@@ -222,3 +222,10 @@ def test_a_mac_of_the_primary_verifies_with_the_replica(kms, kms_eu):
     kms.replicate_key(KeyId=key_id, ReplicaRegion=REPLICA)
     args = {"KeyId": key_id, "Message": b"m", "MacAlgorithm": "HMAC_SHA_256"}
     assert kms_eu.generate_mac(**args)["Mac"] == kms.generate_mac(**args)["Mac"]
+
+
+def test_replicate_key_is_on_the_trail_with_its_replica_region(s3sse, kms, mrk):
+    # P, KMS DG ct-replicatekey: keyId and replicaRegion among the request parameters.
+    _replicate(kms, mrk)
+    params = s3sse.trail.filter(event_name="ReplicateKey")[0]["requestParameters"]
+    assert (params["keyId"], params["replicaRegion"]) == (mrk["KeyId"], REPLICA)
