@@ -448,3 +448,18 @@ def test_a_private_key_of_another_spec_is_invalid_ciphertext(kms):
     with pytest.raises(ClientError) as info:
         import_material(kms, key_id, material=der)
     assert _error(info)[1]["Code"] == "InvalidCiphertextException"
+
+
+def test_reimporting_the_same_material_changes_only_its_expiration(s3sse, kms):
+    # P, ImportKeyMaterial: "You might also reimport key material to change the expiration model or
+    # expiration date of the key material"; the key stays usable, its material id the same.
+    s3sse.clock.freeze(START)
+    key_id = external_key(kms)["KeyId"]
+    first = import_material(kms, key_id)["KeyMaterialId"]
+    later = START + timedelta(days=30)
+    again = import_material(kms, key_id, ValidTo=later, ExpirationModel="KEY_MATERIAL_EXPIRES")
+    described = kms.describe_key(KeyId=key_id)["KeyMetadata"]
+    assert (described["KeyState"], described["ExpirationModel"], described["ValidTo"]) == (
+        "Enabled", "KEY_MATERIAL_EXPIRES", later,
+    )  # fmt: skip
+    assert again["KeyMaterialId"] == first

@@ -87,15 +87,14 @@ class ImportOps(ServiceBase):
                 material = unwrap(wrapping.pair, wrapping.algorithm, wrapped)
             except DecryptionError as exc:
                 raise InvalidCiphertextException from exc
-            if key.state != PENDING_IMPORT:
-                # P (the model's IncorrectKeyMaterialException): "KMS expected new key material but
-                # the key material being imported is already associated with the KMS key"; the
-                # expiration of the current import cannot change (P, ImportKeyMaterial ValidTo).
-                raise IncorrectKeyMaterialException
             if material_id is not None and material_id != imported.material_id(key, material):
                 raise IncorrectKeyMaterialException  # U: a KeyMaterialId not of this material
             found = imported.install(key, material, now)
-            key.state = "Enabled"
+            # P, ImportKeyMaterial: "the key state ... changes from PendingImport to Enabled"; the
+            # same material imported again while it is there only changes its expiration ("You
+            # might also reimport key material to change the expiration model or expiration date").
+            if key.state == PENDING_IMPORT:
+                key.state = "Enabled"
             key.expiration_model = model
             key.valid_to = valid_to if model == imported.EXPIRES else None
             return key.arn, found

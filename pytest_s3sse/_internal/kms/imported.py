@@ -112,9 +112,9 @@ def check_expiration(model: str | None, valid_to: datetime | None, now: datetime
 
 
 def material_id(key: KmsKey, material: bytes) -> str:
-    """The id of imported symmetric material: derived from the key and the material, so the same
-    material imported again has the same id and the blobs sealed under it open again (U: AWS's ids
-    are 64 hex digits, how it derives them is not documented)."""
+    """The id of imported symmetric material: derived from the key and the material (P,
+    ImportKeyMaterial KeyMaterialId: "based on the KMS key ID and the imported key material"; U the
+    derivation), so the same material imported again has the same id and its blobs open again."""
     return hashlib.sha256(b"s3sse-imported:" + key.key_id.encode() + b":" + material).hexdigest()
 
 
