@@ -16,6 +16,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from botocore.exceptions import ClientError
 from support import error as _error
+from test_kms_import import import_material
 
 PRIMARY, REPLICA = "us-east-1", "eu-west-1"
 START = datetime(2026, 1, 1, tzinfo=timezone.utc)
@@ -229,3 +230,32 @@ def test_replicate_key_is_on_the_trail_with_its_replica_region(s3sse, kms, mrk):
     _replicate(kms, mrk)
     params = s3sse.trail.filter(event_name="ReplicateKey")[0]["requestParameters"]
     assert (params["keyId"], params["replicaRegion"]) == (mrk["KeyId"], REPLICA)
+
+
+def _import(kms, key_id, material, **kwargs):
+    return import_material(kms, key_id, material=material, **kwargs)
+
+
+def test_a_replica_of_an_imported_key_waits_for_the_same_material(kms, kms_eu):
+    # P, ImportKeyMaterial ImportType: "import new key material into the primary Region key ...
+    # Then, you can import the same key material into the replica Region key"; ReplicateKey: the
+    # replica is PendingImport until then.
+    key = kms.create_key(MultiRegion=True, Origin="EXTERNAL")["KeyMetadata"]
+    replica = kms.replicate_key(KeyId=key["KeyId"], ReplicaRegion=REPLICA)["ReplicaKeyMetadata"]
+    material = bytes(range(32))
+    _import(kms, key["KeyId"], material)
+    blob = kms.encrypt(KeyId=key["KeyId"], Plaintext=b"x")["CiphertextBlob"]
+    with pytest.raises(ClientError) as info:
+        kms_eu.decrypt(CiphertextBlob=blob)
+    assert _error(info)[1]["Message"] == f"{replica['Arn']} is pending import."
+    with pytest.raises(ClientError) as other:
+        _import(kms_eu, key["KeyId"], bytes(32))
+    assert _error(other)[1]["Code"] == "IncorrectKeyMaterialException"
+    _import(
+        kms_eu,
+        key["KeyId"],
+        material,
+        ImportType="EXISTING_KEY_MATERIAL",
+        ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE",
+    )
+    assert kms_eu.decrypt(CiphertextBlob=blob)["Plaintext"] == b"x"

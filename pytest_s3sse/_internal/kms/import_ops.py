@@ -130,7 +130,7 @@ def _check_import_type(key: KmsKey, import_type: str | None) -> None:
         # P: "only usable with symmetric encryption keys"; U the error and text.
         msg = "ImportType is only supported for symmetric encryption KMS keys."
         raise ValidationException(msg)
-    if import_type == NEW_KEY_MATERIAL and key.imported_digest is not None:
+    if import_type == NEW_KEY_MATERIAL and imported.imported_before(key):
         raise NotImplementedKms.feature("several key materials in one imported key")
-    if import_type == EXISTING_KEY_MATERIAL and key.imported_digest is None:
+    if import_type == EXISTING_KEY_MATERIAL and not imported.imported_before(key):
         raise IncorrectKeyMaterialException  # P: "KMS expected new key material"; U the code

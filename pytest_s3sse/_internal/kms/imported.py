@@ -89,6 +89,12 @@ def has_material(key: KmsKey) -> bool:
     return key.origin != EXTERNAL or key.expiration_model is not None
 
 
+def imported_before(key: KmsKey) -> bool:
+    """Whether material was ever imported into ``key`` (or, for a multi-Region key, any member)."""
+    holder = key.mrk if key.mrk is not None else key
+    return holder.imported_digest is not None
+
+
 def check_expiration(model: str | None, valid_to: datetime | None, now: datetime) -> str:
     """ImportKeyMaterial's ExpirationModel (default KEY_MATERIAL_EXPIRES, P) and ValidTo."""
     chosen = model or EXPIRES
@@ -123,9 +129,10 @@ def install(key: KmsKey, material: bytes, now: datetime) -> str:
     the same material); returns its material id ("" for asymmetric and HMAC keys, which show none)."""
     secret = _secret(key, material)
     digest = hashlib.sha256(material).digest()
-    if key.imported_digest is not None and key.imported_digest != digest:
+    holder = key.mrk if key.mrk is not None else key  # a multi-Region key's members share it
+    if holder.imported_digest is not None and holder.imported_digest != digest:
         raise IncorrectKeyMaterialException
-    key.imported_digest = digest
+    holder.imported_digest = key.imported_digest = digest
     if key.spec == SYMMETRIC_DEFAULT:
         found = material_id(key, material)
         if key.material(found) is None:

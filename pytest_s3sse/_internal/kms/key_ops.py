@@ -73,8 +73,6 @@ class KeyOps(ServiceBase):
         with self._call("CreateKey", caller) as call:
             if origin not in (None, "AWS_KMS", EXTERNAL):
                 raise NotImplementedKms.feature(f"keys with Origin {origin}")
-            if origin == EXTERNAL and multi_region:
-                raise NotImplementedKms.feature("multi-Region keys with imported key material")
             if "SM2" in (key_spec, customer_master_key_spec) and not caller.region.startswith(
                 "cn-"
             ):

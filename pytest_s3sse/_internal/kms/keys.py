@@ -243,6 +243,9 @@ class MultiRegionGroup:
     # last replica was deleted (its own period starts then).
     pending_window_days: int = 30
     replicas_deleted_at: datetime | None = None
+    # Imported key material: the digest of the first material imported into any member (every
+    # member must get the same material: P, ImportKeyMaterial ImportType).
+    imported_digest: bytes | None = field(default=None, repr=False)
 
     def defer_deletion(self, key: KmsKey, days: int) -> bool:
         """ScheduleKeyDeletion of ``key``: when it is the primary and replicas remain, it is

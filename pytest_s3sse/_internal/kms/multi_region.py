@@ -27,6 +27,7 @@ from pytest_s3sse._internal.errors.kms import (
     ValidationException,
 )
 from pytest_s3sse._internal.kms import asymmetric
+from pytest_s3sse._internal.kms.imported import EXTERNAL, PENDING_IMPORT
 from pytest_s3sse._internal.kms.key_ops import KeyOps, check_policy, check_tags
 from pytest_s3sse._internal.kms.keys import KmsKey, MultiRegionGroup, key_arn
 from pytest_s3sse._internal.kms.managed import default_policy, policy_text
@@ -54,7 +55,8 @@ class MultiRegionOps(KeyOps):
             group = _group(primary)
             if group.primary != primary.region:
                 raise UnsupportedOperationException.not_primary(primary.arn)  # A
-            self._require_enabled(primary)  # P: DisabledException, KMSInvalidStateException
+            if primary.state != PENDING_IMPORT:  # an imported primary may wait for its material
+                self._require_enabled(primary)  # P: DisabledException, KMSInvalidStateException
             if replica_region == primary.region:
                 # P: "a different Region"; U the error and text.
                 msg = f"The replica Region {replica_region} is the primary key's Region."
@@ -86,7 +88,11 @@ class MultiRegionOps(KeyOps):
                 private_material=primary.private_material,
                 mrk=group,
             )
-            if primary.private_material is None and not primary.symmetric:
+            if primary.origin == EXTERNAL:
+                # P, ReplicateKey: a replica of an imported key is PendingImport until the same
+                # material is imported into it (ImportType EXISTING_KEY_MATERIAL).
+                replica.state, replica.private_material = PENDING_IMPORT, None
+            elif primary.private_material is None and not primary.symmetric:
                 self._share_secret(primary, replica)
             keys.keys[replica.key_id] = replica
             group.regions.append(replica_region)
