@@ -11,6 +11,7 @@ RSA part first (its length is the wrapping key's modulus). Any failure is
 
 from __future__ import annotations
 
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.keywrap import InvalidUnwrap, aes_key_unwrap_with_padding
@@ -52,7 +53,7 @@ def private_key(spec: str, der: bytes) -> KeyPair:
     a private key of that spec (another algorithm, size or curve)."""
     try:
         key = serialization.load_der_private_key(der, password=None)
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
         msg = "not a PKCS #8 private key"
         raise DecryptionError(msg) from exc
     bits = RSA_BITS.get(spec)
