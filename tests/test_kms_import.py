@@ -463,3 +463,27 @@ def test_reimporting_the_same_material_changes_only_its_expiration(s3sse, kms):
         "Enabled", "KEY_MATERIAL_EXPIRES", later,
     )  # fmt: skip
     assert again["KeyMaterialId"] == first
+
+
+def test_get_parameters_for_import_of_a_key_pending_deletion_is_kms_invalid_state(kms):
+    # P: key-state table [3] (GetParametersForImport of a key PendingDeletion); A text (R6).
+    key = external_key(kms)
+    kms.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=7)
+    with pytest.raises(ClientError) as info:
+        kms.get_parameters_for_import(
+            KeyId=key["KeyId"], WrappingAlgorithm="RSAES_OAEP_SHA_256", WrappingKeySpec="RSA_2048"
+        )
+    assert _error(info) == (
+        400,
+        {"Code": "KMSInvalidStateException", "Message": f"{key['Arn']} is pending deletion."},
+    )
+
+
+def test_delete_imported_key_material_of_an_aws_kms_key_is_unsupported(kms, key):
+    # A: the origin text of test_get_parameters_for_import_raises_for_non_external_kms_keys.
+    with pytest.raises(ClientError) as info:
+        kms.delete_imported_key_material(KeyId=key["KeyId"])
+    assert _error(info)[1] == {
+        "Code": "UnsupportedOperationException",
+        "Message": f"{key['Arn']} origin is AWS_KMS which is not valid for this operation.",
+    }

@@ -259,3 +259,11 @@ def test_a_replica_of_an_imported_key_waits_for_the_same_material(kms, kms_eu):
         ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE",
     )
     assert kms_eu.decrypt(CiphertextBlob=blob)["Plaintext"] == b"x"
+
+
+def test_replicating_a_disabled_primary_is_disabled(kms, mrk):
+    # P: ReplicateKey's DisabledException; the A text of a disabled key.
+    kms.disable_key(KeyId=mrk["KeyId"])
+    with pytest.raises(ClientError) as info:
+        _replicate(kms, mrk)
+    assert _error(info)[1] == {"Code": "DisabledException", "Message": f"{mrk['Arn']} is disabled."}
