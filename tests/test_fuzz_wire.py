@@ -474,6 +474,14 @@ KMS_MEMBERS = (
     "Mac",
     "KeyPairSpec",
     "PublicKey",
+    "WrappingAlgorithm",
+    "WrappingKeySpec",
+    "ImportToken",
+    "EncryptedKeyMaterial",
+    "ValidTo",
+    "ExpirationModel",
+    "ReplicaRegion",
+    "PrimaryRegion",
 )
 
 
@@ -502,6 +510,11 @@ def kms_requests(draw: st.DrawFn, key: str) -> tuple[str, bytes]:
                 "GetPublicKey",
                 "GenerateDataKeyPair",
                 "DeriveSharedSecret",
+                "GetParametersForImport",
+                "ImportKeyMaterial",
+                "DeleteImportedKeyMaterial",
+                "ReplicateKey",
+                "UpdatePrimaryRegion",
                 "Nope",
             ]
         )

@@ -103,14 +103,14 @@ def test_a_key_usage_the_spec_does_not_support_is_refused(kms):
     )
 
 
-def test_imported_key_material_is_not_modelled(kms):
+def test_keys_in_a_custom_key_store_are_not_modelled(kms):
     with pytest.raises(ClientError) as info:
-        kms.create_key(Origin="EXTERNAL")
+        kms.create_key(Origin="AWS_CLOUDHSM")
     assert _error(info) == (
         501,
         {
             "Code": "NotImplemented",
-            "Message": "pytest-s3sse does not model keys with Origin EXTERNAL",
+            "Message": "pytest-s3sse does not model keys with Origin AWS_CLOUDHSM",
         },
     )
 

@@ -58,6 +58,18 @@ class KMSInvalidStateException(KmsError):
         return cls(f"{arn} is pending deletion.")
 
     @classmethod
+    def pending_import(cls, arn: str) -> KMSInvalidStateException:
+        """A key without key material (Origin EXTERNAL, PendingImport) used (A, LS-AWS
+        ``test_import_key_symmetric``: Encrypt before import and after DeleteImportedKeyMaterial)."""
+        return cls(f"{arn} is pending import.")
+
+    @classmethod
+    def pending_replica_deletion(cls, arn: str) -> KMSInvalidStateException:
+        """A primary key waiting for its replicas' deletion, in the pattern of the A texts above
+        (U)."""
+        return cls(f"{arn} is pending replica deletion.")
+
+    @classmethod
     def not_pending_deletion(cls, arn: str) -> KMSInvalidStateException:
         """CancelKeyDeletion of a key that is not pending deletion (P, key-state table [4])."""
         return cls(f"{arn} is not pending deletion.")
@@ -140,9 +152,18 @@ class KMSInvalidMacException(KmsError):
 class AlreadyExistsException(KmsError):
     code = "AlreadyExistsException"
 
-    def __init__(self, alias_arn: str) -> None:
+    def __init__(self, alias_arn: str, message: str | None = None) -> None:
         # T: LocalStack and moto ("AWS itself uses AliasArn instead of AliasName").
-        super().__init__(f"An alias with the name {alias_arn} already exists")
+        super().__init__(message or f"An alias with the name {alias_arn} already exists")
+
+    @classmethod
+    def replica(cls, key_id: str, region: str) -> AlreadyExistsException:
+        """ReplicateKey to a Region that has the key already (P code, ReplicateKey; T text:
+        LocalStack's; U on AWS)."""
+        return cls(
+            "",
+            f"Unable to replicate key {key_id} to region {region}, as the key already exist there",
+        )
 
 
 class NotAuthorizedException(KmsError):
@@ -165,6 +186,55 @@ class LimitExceededException(KmsError):
 
 class UnsupportedOperationException(KmsError):
     code = "UnsupportedOperationException"
+
+    @classmethod
+    def origin(cls, arn: str, origin: str) -> UnsupportedOperationException:
+        """An import operation on a key whose material is not imported, or rotation of one whose
+        material is (A, LS-AWS ``test_get_parameters_for_import`` and
+        ``test_rotate_key_on_demand_raises_error_given_key_with_imported_key_material``)."""
+        return cls(f"{arn} origin is {origin} which is not valid for this operation.")
+
+    @classmethod
+    def not_primary(cls, arn: str) -> UnsupportedOperationException:
+        """ReplicateKey of a replica (A, LS-AWS ``test_replicate_replica_key_should_fail``)."""
+        return cls(f"{arn} is not a multi-region primary key.")
+
+    @classmethod
+    def not_multi_region(cls, key_id: str) -> UnsupportedOperationException:
+        """ReplicateKey or UpdatePrimaryRegion of a single-Region key (T: LocalStack's text; U on
+        AWS)."""
+        return cls(f"Unable to replicate a non-MultiRegion key {key_id}")
+
+
+class IncorrectKeyMaterialException(KmsError):
+    """ImportKeyMaterial of material other than the key's (P code; U text: the model's
+    description)."""
+
+    code = "IncorrectKeyMaterialException"
+    default_message = (
+        "The request was rejected because the key material in the request is, expired, invalid, "
+        "or does not meet expectations. For example, it is not the same key material that was "
+        "previously imported or KMS expected new key material but the key material being imported "
+        "is already associated with the KMS key."
+    )
+
+
+class ExpiredImportTokenException(KmsError):
+    """An import token used after its 24 hours (P code; U text: the model's description)."""
+
+    code = "ExpiredImportTokenException"
+    default_message = "The request was rejected because the specified import token is expired."
+
+
+class InvalidImportTokenException(KmsError):
+    """An import token that is not one, or is another key's (P code; U text: the model's
+    description)."""
+
+    code = "InvalidImportTokenException"
+    default_message = (
+        "The request was rejected because the provided import token is invalid or is associated "
+        "with a different KMS key."
+    )
 
 
 class ThrottlingException(KmsError):

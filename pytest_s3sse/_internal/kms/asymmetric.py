@@ -28,6 +28,7 @@ from pytest_s3sse._internal.errors import DecryptionError
 from pytest_s3sse._internal.errors.kms import (
     InvalidCiphertextException,
     InvalidKeyUsageException,
+    KMSInvalidStateException,
     NotImplementedKms,
     ValidationException,
 )
@@ -79,6 +80,7 @@ def key_pair(key: KmsKey, random_bytes: RandomBytes) -> KeyPair:
     found = key.private_material
     if isinstance(found, KeyPair):
         return found
+    _require_own_material(key)
     pair = KeyPair.generate(key.spec, random_bytes)
     key.private_material = pair
     return pair
@@ -89,9 +91,17 @@ def mac_key(key: KmsKey, random_bytes: RandomBytes) -> MacKey:
     found = key.private_material
     if isinstance(found, MacKey):
         return found
+    _require_own_material(key)
     secret = MacKey(random_bytes(_MAC_BYTES[key.spec]))
     key.private_material = secret
     return secret
+
+
+def _require_own_material(key: KmsKey) -> None:
+    """An imported key's secret is never made here: without it the key is pending import (the
+    state checks run first; this guards the material itself)."""
+    if key.origin == "EXTERNAL":
+        raise KMSInvalidStateException.pending_import(key.arn)
 
 
 def check_encryption(key: KmsKey, algorithm: str | None, context: Mapping[str, str] | None) -> str:

@@ -45,6 +45,7 @@ class AsymmetricOps(CryptoOps):
                 key_ref, caller, call, "GetPublicKey", aliases=True, cross_account=True
             )
             self._require_not_pending(key)
+            self._require_material(key)
             if key.symmetric or key.spec.startswith("HMAC_"):
                 # T (an emulator's code, stackshy/cloudemu#676); U the text (the usage pattern).
                 raise UnsupportedOperationException(

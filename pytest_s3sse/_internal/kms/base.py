@@ -13,7 +13,7 @@ import functools
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import NamedTuple, TypeVar
 
 from pytest_s3sse._internal.clock import Clock
@@ -28,9 +28,11 @@ from pytest_s3sse._internal.errors.kms import (
     NotFoundException,
 )
 from pytest_s3sse._internal.http import ascii_decimal
-from pytest_s3sse._internal.kms import rotation
+from pytest_s3sse._internal.kms import imported, rotation
 from pytest_s3sse._internal.kms.grants import GrantStore
+from pytest_s3sse._internal.kms.imported import WrappingKey
 from pytest_s3sse._internal.kms.keys import (
+    PENDING_REPLICA_DELETION,
     Alias,
     KeyMaterial,
     KeyRef,
@@ -156,6 +158,8 @@ class ServiceBase:
         self.quotas = KmsQuotas(clock)
         self.lock = threading.RLock()
         self._log: list[KmsCall] = []
+        # GetParametersForImport's wrapping keys, by import token (kept for the engine's life).
+        self.import_tokens: dict[bytes, WrappingKey] = {}
 
     # -- the call log --------------------------------------------------------------------------
     def _call(
@@ -238,8 +242,33 @@ class ServiceBase:
             if found is None:
                 raise NotFoundException.key(key_arn(account, region, ref.name))
             key = found
+        if key.valid_to is not None:
+            imported.expire_if_due(key, now)
+        if key.mrk is not None:
+            self._catch_up_group(key, now)
         rotation.catch_up(key, now, self._new_material)
         return key
+
+    def _catch_up_group(self, key: KmsKey, now: datetime) -> None:
+        """A multi-Region key: the primary's due rotations are every member's (they share the
+        material list), and a primary PendingReplicaDeletion whose replicas are all gone is
+        PendingDeletion, its waiting period counted from the last replica's deletion."""
+        group = key.mrk
+        assert group is not None
+        if group.primary != key.region:
+            primary = self.store.region(key.account, group.primary, now).keys.get(key.key_id)
+            if primary is not None:
+                rotation.catch_up(primary, now, self._new_material)
+            return
+        if key.state != PENDING_REPLICA_DELETION:
+            return
+        for region in [r for r in group.regions if r != key.region]:
+            self.store.region(key.account, region, now)  # applies the replicas' due deletions
+        if len(group.regions) == 1 and group.replicas_deleted_at is not None:
+            key.state = "PendingDeletion"
+            key.deletion_date = group.replicas_deleted_at + timedelta(
+                days=group.pending_window_days
+            )
 
     def _create_managed(self, alias_name: str, account: str, region: str) -> KmsKey:
         """The AWS managed key behind a predefined alias, made now (rotating yearly from now)."""
@@ -352,16 +381,30 @@ class ServiceBase:
     # -- key states (P, KMS DG key-state table) ------------------------------------------------
     @staticmethod
     def _require_enabled(key: KmsKey) -> None:
-        """Cryptographic use: Disabled -> [1], PendingDeletion -> [3]."""
+        """Cryptographic use: Disabled -> [1], PendingDeletion -> [3], PendingImport -> [2]."""
+        if key.state == "Enabled":
+            return
         if key.state == "Disabled":
             raise DisabledException(key.arn)
+        if key.state == imported.PENDING_IMPORT:
+            raise KMSInvalidStateException.pending_import(key.arn)
         ServiceBase._require_not_pending(key)
 
     @staticmethod
+    def _require_material(key: KmsKey) -> None:
+        """An operation that needs the key's material refuses a key without it (P, key-state
+        table: PendingImport [2]; A text)."""
+        if key.state == imported.PENDING_IMPORT:
+            raise KMSInvalidStateException.pending_import(key.arn)
+
+    @staticmethod
     def _require_not_pending(key: KmsKey) -> None:
-        """Management use that a key pending deletion refuses ([3])."""
+        """Management use that a key pending deletion refuses ([3]), or pending its replicas'
+        deletion (P, key-state table)."""
         if key.state == "PendingDeletion":
             raise KMSInvalidStateException.pending_deletion(key.arn)
+        if key.state == PENDING_REPLICA_DELETION:
+            raise KMSInvalidStateException.pending_replica_deletion(key.arn)
 
 
 def page(

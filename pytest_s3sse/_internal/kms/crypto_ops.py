@@ -24,7 +24,7 @@ from pytest_s3sse._internal.errors.kms import (
 )
 from pytest_s3sse._internal.kms import asymmetric, quotas
 from pytest_s3sse._internal.kms.base import CallRecord, ServiceBase
-from pytest_s3sse._internal.kms.keys import KeyMaterial, KeyRef, KmsKey
+from pytest_s3sse._internal.kms.keys import KeyMaterial, KeyRef, KmsKey, key_arn
 from pytest_s3sse._internal.kms.types import (
     ENCRYPT_DECRYPT,
     SYMMETRIC_DEFAULT,
@@ -302,18 +302,24 @@ class CryptoOps(ServiceBase):
             ref = KeyRef.parse(header.key_arn)
         except (DecryptionError, NotFoundException) as exc:
             raise InvalidCiphertextException from exc
-        if requested is not None and requested.arn != header.key_arn:
+        sealed_by = header.key_arn
+        if ref.region != caller.region and ref.kind == "arn" and ref.name.startswith("mrk-"):
+            # A multi-Region key's blob opens with the related key of the caller's Region (P,
+            # ReplicateKey: "encrypt data in one Region and decrypt it in a different Region").
+            sealed_by = key_arn(ref.account or "", caller.region, ref.name)
+            ref = KeyRef.parse(sealed_by)
+        if requested is not None and requested.arn != sealed_by:
             call.key_arn = requested.arn
             raise IncorrectKeyException
         if ref.kind != "arn" or ref.account is None or ref.region != caller.region:
             raise InvalidCiphertextException  # U: a blob of another region
         keys = self.store.region(ref.account, ref.region, self.clock.now())
         if ref.name not in keys.keys:
-            if header.key_arn in keys.deleted:
-                raise NotFoundException.key(header.key_arn)  # U: Decrypt after deletion
+            if sealed_by in keys.deleted:
+                raise NotFoundException.key(sealed_by)  # U: Decrypt after deletion
             raise InvalidCiphertextException
         key = self._authorized_key(
-            header.key_arn, caller, call, action[0], aliases=False, cross_account=True
+            sealed_by, caller, call, action[0], aliases=False, cross_account=True
         )
         self._check_usable(key, action[1], algorithm)
         material = key.material(header.material_id)

@@ -22,9 +22,17 @@ from pytest_s3sse._internal.errors.kms import (
     TagException,
     ValidationException,
 )
-from pytest_s3sse._internal.kms import rotation
+from pytest_s3sse._internal.kms import imported, rotation
 from pytest_s3sse._internal.kms.base import ServiceBase, page, parsed_key_policy
-from pytest_s3sse._internal.kms.keys import KEY_SPECS, LEGACY_SPECS, KmsKey, key_arn
+from pytest_s3sse._internal.kms.imported import EXTERNAL, PENDING_IMPORT
+from pytest_s3sse._internal.kms.keys import (
+    KEY_SPECS,
+    LEGACY_SPECS,
+    PENDING_REPLICA_DELETION,
+    KmsKey,
+    MultiRegionGroup,
+    key_arn,
+)
 from pytest_s3sse._internal.kms.managed import default_policy, policy_text
 from pytest_s3sse._internal.kms.types import (
     ENCRYPT_DECRYPT,
@@ -63,7 +71,7 @@ class KeyOps(ServiceBase):
         """A new customer managed key of ``caller``'s account and region; ``policy`` is checked as
         PutKeyPolicy checks it (``bypass_lockout``: BypassPolicyLockoutSafetyCheck)."""
         with self._call("CreateKey", caller) as call:
-            if origin not in (None, "AWS_KMS"):
+            if origin not in (None, "AWS_KMS", EXTERNAL):
                 raise NotImplementedKms.feature(f"keys with Origin {origin}")
             if "SM2" in (key_spec, customer_master_key_spec) and not caller.region.startswith(
                 "cn-"
@@ -71,8 +79,8 @@ class KeyOps(ServiceBase):
                 raise _sm2_outside_china(key_spec != "SM2")
             spec, usage = _spec_and_usage(key_spec, customer_master_key_spec, key_usage)
             if policy is not None:
-                _check_policy(policy)
-            _check_tags({}, tags)
+                check_policy(policy)
+            check_tags({}, tags)
             now = self.clock.now()
             key_id = "mrk-" + self.entropy.hex(16) if multi_region else self.entropy.uuid4()
             account = caller.principal.account_id
@@ -93,7 +101,14 @@ class KeyOps(ServiceBase):
                 else default_policy(caller.principal.account_id, caller.region),
                 tags={t.key: t.value for t in tags},
             )
-            key.materials.append(self._new_material(now, None))
+            if (
+                origin == EXTERNAL
+            ):  # no material until it is imported (A, test_import_key_symmetric)
+                key.origin, key.state = EXTERNAL, PENDING_IMPORT
+            else:
+                key.materials.append(self._new_material(now, None))
+            if multi_region:
+                key.mrk = MultiRegionGroup(key.account, key_id, key.region, [key.region])
             keys = self.store.region(key.account, key.region, now)
             keys.keys[key.key_id] = key
             call.key_arn = key.arn
@@ -128,6 +143,7 @@ class KeyOps(ServiceBase):
         with self._call("EnableKey", caller) as call:
             key = self._own_key(key_ref, caller, call, "EnableKey")
             self._require_not_pending(key)
+            self._require_material(key)
             if key.state == "Disabled":
                 key.state = "Enabled"
                 rotation.on_key_enabled(key, self.clock.now(), self._new_material)
@@ -137,6 +153,7 @@ class KeyOps(ServiceBase):
         with self._call("DisableKey", caller) as call:
             key = self._own_key(key_ref, caller, call, "DisableKey")
             self._require_not_pending(key)
+            self._require_material(key)
             key.state = "Disabled"
 
     def schedule_key_deletion(
@@ -152,17 +169,20 @@ class KeyOps(ServiceBase):
                 )
             key = self._own_key(key_ref, caller, call, "ScheduleKeyDeletion")
             self._require_not_pending(key)
-            key.state = "PendingDeletion"
-            key.deletion_date = self.clock.now() + timedelta(days=days)
+            if key.mrk is None or not key.mrk.defer_deletion(key, days):
+                key.state = "PendingDeletion"
+                key.deletion_date = self.clock.now() + timedelta(days=days)
             return key.view(), days
 
     def cancel_key_deletion(self, key_ref: str, *, caller: Caller) -> str:
         """Back from PendingDeletion to Disabled (P, CancelKeyDeletion); returns the key ARN."""
         with self._call("CancelKeyDeletion", caller) as call:
             key = self._own_key(key_ref, caller, call, "CancelKeyDeletion")
-            if key.state != "PendingDeletion":
+            if key.state not in ("PendingDeletion", PENDING_REPLICA_DELETION):
                 raise KMSInvalidStateException.not_pending_deletion(key.arn)
-            key.state = "Disabled"
+            # P: Disabled; a key whose imported material is gone is PendingImport again (P, key
+            # states: "PendingImport ... until you import key material"; U for this transition).
+            key.state = "Disabled" if imported.has_material(key) else PENDING_IMPORT
             key.deletion_date = None
             return key.arn
 
@@ -172,7 +192,7 @@ class KeyOps(ServiceBase):
         with self._call("TagResource", caller) as call:
             key = self._own_key(key_ref, caller, call, "TagResource")
             self._require_not_pending(key)
-            _check_tags(key.tags, tags)
+            check_tags(key.tags, tags)
             key.tags.update({t.key: t.value for t in tags})
 
     def untag_resource(self, key_ref: str, tag_keys: Sequence[str], *, caller: Caller) -> None:
@@ -213,7 +233,7 @@ class KeyOps(ServiceBase):
         with self._call("PutKeyPolicy", caller) as call:
             key = self._own_key(key_ref, caller, call, "PutKeyPolicy")
             _check_policy_name(policy_name)
-            _check_policy(policy)
+            check_policy(policy)
             self._check_lockout(key.arn, key.account, policy, caller, bypass=bypass_lockout)
             key.policy = policy_text(policy)
 
@@ -267,7 +287,7 @@ def _sm2_outside_china(legacy: bool) -> ValidationException:
     )
 
 
-def _check_tags(existing: dict[str, str], tags: Sequence[Tag]) -> None:
+def check_tags(existing: dict[str, str], tags: Sequence[Tag]) -> None:
     """A, LS-AWS tag tests: duplicate keys, ``aws:`` prefix (any case), more than 50 tags."""
     names = [t.key for t in tags]
     if len(set(names)) != len(names):
@@ -278,7 +298,7 @@ def _check_tags(existing: dict[str, str], tags: Sequence[Tag]) -> None:
         raise TagException("Too many tags")
 
 
-def _check_policy(policy: str) -> None:
+def check_policy(policy: str) -> None:
     if len(policy.encode()) > MAX_POLICY_BYTES:
         # P: LimitExceededException (KP4); the message is U.
         raise LimitExceededException("Policy document exceeds the 32768 byte quota.")

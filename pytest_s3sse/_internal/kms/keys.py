@@ -29,11 +29,13 @@ from pytest_s3sse._internal.kms.types import (
     SYMMETRIC_DEFAULT,
     AliasView,
     KeyView,
+    MultiRegionConfig,
     Tag,
 )
 
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _MRK = re.compile(r"^mrk-[0-9a-fA-F]{32}$")
+PENDING_REPLICA_DELETION = "PendingReplicaDeletion"
 _ARN = re.compile(r"^arn:(aws[a-z-]*):kms:([a-z0-9-]*):([^:]*):(key|alias)/(.+)$")
 
 _RSA_SIGNING = tuple(
@@ -166,8 +168,15 @@ class KmsKey:
     on_demand_rotations: int = 0
     # The secret of an asymmetric (KeyPair) or HMAC (MacKey) key, made when first used (an RSA key
     # takes a moment to generate, and most tests only describe their keys); None for symmetric
-    # keys, whose secrets are their ``materials``. Imported key material would be set here.
+    # keys, whose secrets are their ``materials``. An EXTERNAL key's is imported (:mod:`.imported`).
     private_material: KeyPair | MacKey | None = field(default=None, repr=False)
+    # Imported key material (Origin EXTERNAL): how it expires, when, and a digest of the material
+    # first imported (only the same material may be imported again).
+    expiration_model: str | None = None
+    valid_to: datetime | None = None
+    imported_digest: bytes | None = field(default=None, repr=False)
+    # A multi-Region key's group (primary and replicas share it, and their ``materials`` list).
+    mrk: MultiRegionGroup | None = field(default=None, repr=False)
     arn: str = field(init=False)  # the key ARN (id, account and region never change)
 
     def __post_init__(self) -> None:
@@ -210,8 +219,58 @@ class KmsKey:
             origin=self.origin,
             multi_region=self.multi_region,
             deletion_date=self.deletion_date,
-            current_material_id=self.current_material.material_id if self.symmetric else None,
+            current_material_id=(
+                self.current_material.material_id if self.symmetric and self.materials else None
+            ),
             algorithms=KEY_SPECS[self.spec][self.usage],
+            expiration_model=self.expiration_model,
+            valid_to=self.valid_to,
+            multi_region_config=self.mrk.config(self.region) if self.mrk is not None else None,
+        )
+
+
+@dataclass(slots=True)
+class MultiRegionGroup:
+    """The related multi-Region keys of one key id (P, KMS DG "Multi-Region keys"): one primary
+    Region and its replicas' Regions, in the order they were made. Every member holds this same
+    object, so a change of primary or a new replica is seen by all of them at once."""
+
+    account: str
+    key_id: str
+    primary: str
+    regions: list[str]
+    # ScheduleKeyDeletion of the primary while replicas remain: its waiting period, and when the
+    # last replica was deleted (its own period starts then).
+    pending_window_days: int = 30
+    replicas_deleted_at: datetime | None = None
+    # Imported key material: the digest of the first material imported into any member (every
+    # member must get the same material: P, ImportKeyMaterial ImportType).
+    imported_digest: bytes | None = field(default=None, repr=False)
+
+    def defer_deletion(self, key: KmsKey, days: int) -> bool:
+        """ScheduleKeyDeletion of ``key``: when it is the primary and replicas remain, it is
+        PendingReplicaDeletion with no date (P, ScheduleKeyDeletion) and True is returned."""
+        if self.primary != key.region or len(self.regions) < 2:
+            return False
+        key.state = PENDING_REPLICA_DELETION
+        key.deletion_date = None
+        self.pending_window_days = days
+        return True
+
+    def replica_deleted(self, key: KmsKey) -> None:
+        """A member's deletion took effect."""
+        if key.region in self.regions:
+            self.regions.remove(key.region)
+        if key.region != self.primary:
+            self.replicas_deleted_at = key.deletion_date
+
+    def config(self, region: str) -> MultiRegionConfig:
+        """DescribeKey's MultiRegionConfiguration as seen from the member in ``region``."""
+        arn = functools.partial(key_arn, self.account, key_id=self.key_id)
+        return MultiRegionConfig(
+            "PRIMARY" if region == self.primary else "REPLICA",
+            (arn(self.primary), self.primary),
+            tuple((arn(r), r) for r in self.regions if r != self.primary),
         )
 
 
@@ -251,6 +310,8 @@ class RegionKeys:
         ]
         for key in due:
             del self.keys[key.key_id]
+            if key.mrk is not None:
+                key.mrk.replica_deleted(key)
             self.deleted.add(key.arn)
             for name in [n for n, a in self.aliases.items() if a.target_key_id == key.key_id]:
                 del self.aliases[name]

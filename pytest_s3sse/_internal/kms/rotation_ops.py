@@ -53,13 +53,14 @@ class RotationOps(ServiceBase):
             key = self._authorized_key(
                 key_ref, caller, call, "GetKeyRotationStatus", aliases=True, cross_account=True
             )
+            owner = self._rotation_owner(key)
             # An asymmetric or HMAC key never rotates: its status is false (S: floci-io/floci#618,
             # "AWS updated GetKeyRotationStatus ... asymmetric and HMAC keys return
             # KeyRotationEnabled: false"; Terraform reads it for every aws_kms_key, floci#586).
-            if not key.symmetric or not key.rotation_enabled or key.state == "PendingDeletion":
+            if not key.symmetric or not owner.rotation_enabled or key.state == "PendingDeletion":
                 return RotationStatus(key.arn, False, None, None)
             return RotationStatus(
-                key.arn, True, key.rotation_period_days, rotation.next_rotation(key)
+                key.arn, True, owner.rotation_period_days, rotation.next_rotation(owner)
             )
 
     def rotate_key_on_demand(self, key_ref: str, *, caller: Caller) -> str:
@@ -99,6 +100,15 @@ class RotationOps(ServiceBase):
             ]
             return page(views, limit, marker, 100, 1000)
 
+    def _rotation_owner(self, key: KmsKey) -> KmsKey:
+        """The key whose rotation schedule ``key`` follows: its primary for a multi-Region
+        replica (P, ReplicateKey: the automatic rotation status is shared), else itself."""
+        group = key.mrk
+        if group is None or group.primary == key.region:
+            return key
+        keys = self.store.region(key.account, group.primary, self.clock.now())
+        return keys.keys.get(key.key_id, key)
+
     def _rotatable(
         self, key_ref: str, caller: Caller, call: CallRecord, action: str, *, aliases: bool
     ) -> KmsKey:
@@ -106,6 +116,14 @@ class RotationOps(ServiceBase):
             key_ref, caller, call, action, aliases=aliases, cross_account=False
         )
         _require_symmetric(key)
+        changes = action in ("EnableKeyRotation", "DisableKeyRotation", "RotateKeyOnDemand")
+        if changes and key.mrk is not None and key.mrk.primary != key.region:
+            # P: a multi-Region key's rotation is set on its primary and shared; U the error.
+            raise UnsupportedOperationException.not_primary(key.arn)
+        if key.origin != "AWS_KMS" and action in ("EnableKeyRotation", "RotateKeyOnDemand"):
+            # A, LS-AWS test_rotate_key_on_demand_raises_error_given_key_with_imported_key_material
+            # (the same answer for EnableKeyRotation: P, "not for imported-material keys").
+            raise UnsupportedOperationException.origin(key.arn, key.origin)
         return key
 
 

@@ -24,15 +24,19 @@ from pytest_s3sse._internal.kms import rotation
 from pytest_s3sse._internal.kms.alias_ops import AliasOps
 from pytest_s3sse._internal.kms.asymmetric_ops import AsymmetricOps
 from pytest_s3sse._internal.kms.grant_ops import GrantOps
+from pytest_s3sse._internal.kms.import_ops import ImportOps
 from pytest_s3sse._internal.kms.key_ops import KeyOps
 from pytest_s3sse._internal.kms.keys import KeyRef, alias_arn, key_arn
 from pytest_s3sse._internal.kms.mac_ops import MacOps
 from pytest_s3sse._internal.kms.managed import MANAGED_ALIASES
+from pytest_s3sse._internal.kms.multi_region import MultiRegionOps
 from pytest_s3sse._internal.kms.rotation_ops import RotationOps
 from pytest_s3sse._internal.kms.types import KeyView
 
 
-class KmsService(AsymmetricOps, MacOps, KeyOps, AliasOps, RotationOps, GrantOps):
+class KmsService(
+    AsymmetricOps, MacOps, ImportOps, MultiRegionOps, KeyOps, AliasOps, RotationOps, GrantOps
+):
     """One engine's KMS: keys of every account and region, quotas and the call log."""
 
     def managed_key(self, alias_name: str = "aws/s3", *, account: str, region: str) -> KeyView:

@@ -195,6 +195,27 @@ class RotationStatus:
 
 
 @dataclass(frozen=True, slots=True)
+class MultiRegionConfig:
+    """A multi-Region key's MultiRegionConfiguration: its type (PRIMARY or REPLICA), the primary's
+    (ARN, Region) and every replica's."""
+
+    key_type: str
+    primary: tuple[str, str]
+    replicas: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ImportParameters:
+    """GetParametersForImport's answer: the wrapping public key (DER), the import token and when
+    both stop being valid."""
+
+    key_arn: str
+    public_key: bytes
+    token: bytes
+    valid_to: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class KeyView:
     """A key's metadata as DescribeKey shows it (a snapshot)."""
 
@@ -213,6 +234,9 @@ class KeyView:
     deletion_date: datetime | None
     current_material_id: str | None
     algorithms: tuple[str, ...]
+    expiration_model: str | None = None
+    valid_to: datetime | None = None
+    multi_region_config: MultiRegionConfig | None = None
 
     @property
     def enabled(self) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from pytest_s3sse._internal.audit import EventStream, Exchanges, KmsExchange, RequestRecord
@@ -29,6 +30,7 @@ from pytest_s3sse._internal.http import HttpRequest, HttpResponse
 from pytest_s3sse._internal.kms.grants import Constraints, GrantRequest, check_tokens
 from pytest_s3sse._internal.kms.jsonapi import render
 from pytest_s3sse._internal.kms.jsonapi.asymmetric import ASYMMETRIC_HANDLERS
+from pytest_s3sse._internal.kms.jsonapi.key_material import KEY_MATERIAL_HANDLERS
 from pytest_s3sse._internal.kms.jsonapi.shapes import validate
 from pytest_s3sse._internal.kms.service import KmsService
 from pytest_s3sse._internal.kms.types import Caller, Tag
@@ -68,7 +70,9 @@ LOGGED_PARAMS = frozenset(
         "BypassPolicyLockoutSafetyCheck", "Policy", "PolicyName", "PendingWindowInDays",
         "RotationPeriodInDays", "GranteePrincipal", "RetiringPrincipal", "Operations", "Constraints",
         "Name", "GrantId", "KeyPairSpec", "MacAlgorithm", "TagKeys", "SigningAlgorithm",
-        "MessageType", "KeyAgreementAlgorithm",
+        "MessageType", "KeyAgreementAlgorithm", "WrappingAlgorithm", "WrappingKeySpec",
+        "ExpirationModel", "ValidTo", "ImportType", "KeyMaterialId", "ReplicaRegion",
+        "PrimaryRegion",
     }
 )  # fmt: skip
 # The response members a KMS CloudTrail record logs, per operation (P, ct-createkey, ct-creategrant,
@@ -154,7 +158,11 @@ def _exchange(
 ) -> KmsExchange:
     """The trail's copy of a KMS request: the logged members only (never a plaintext, a ciphertext
     or a data key)."""
-    logged = {k: v for k, v in params.items() if k in LOGGED_PARAMS}
+    logged = {
+        k: render.epoch(v) if isinstance(v, datetime) else v  # ValidTo: as the API renders it
+        for k, v in params.items()
+        if k in LOGGED_PARAMS
+    }
     members = LOGGED_RESULTS.get(operation or "")
     response = None
     if members is not None and result is not None:
@@ -254,13 +262,10 @@ def _schedule_key_deletion(svc: KmsService, p: Params, caller: Caller) -> Result
     view, days = svc.schedule_key_deletion(
         p["KeyId"], caller=caller, pending_window_days=p.get("PendingWindowInDays")
     )
-    assert view.deletion_date is not None
-    return {
-        "KeyId": view.arn,
-        "DeletionDate": render.epoch(view.deletion_date),
-        "KeyState": view.state,
-        "PendingWindowInDays": days,
-    }
+    result: Result = {"KeyId": view.arn, "KeyState": view.state, "PendingWindowInDays": days}
+    if view.deletion_date is not None:  # none while a primary waits for its replicas (P)
+        result["DeletionDate"] = render.epoch(view.deletion_date)
+    return result
 
 
 def _cancel_key_deletion(svc: KmsService, p: Params, caller: Caller) -> Result:
@@ -560,6 +565,7 @@ HANDLERS: dict[str, Handler] = {
     "GenerateDataKeyWithoutPlaintext": _data_key(with_plaintext=False),
     "GenerateRandom": _generate_random,
     **ASYMMETRIC_HANDLERS,
+    **KEY_MATERIAL_HANDLERS,
     "EnableKeyRotation": _enable_key_rotation,
     "DisableKeyRotation": _disable_key_rotation,
     "GetKeyRotationStatus": _get_key_rotation_status,

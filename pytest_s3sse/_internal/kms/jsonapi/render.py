@@ -64,11 +64,16 @@ def key_metadata(view: KeyView) -> dict[str, Any]:
         out["DeletionDate"] = epoch(view.deletion_date)
     if view.current_material_id is not None:
         out["CurrentKeyMaterialId"] = view.current_material_id
-    if view.multi_region:
+    if view.expiration_model is not None:  # imported key material (A, test_import_key_symmetric)
+        out["ExpirationModel"] = view.expiration_model
+    if view.valid_to is not None:
+        out["ValidTo"] = epoch(view.valid_to)
+    config = view.multi_region_config
+    if config is not None:
         out["MultiRegionConfiguration"] = {
-            "MultiRegionKeyType": "PRIMARY",
-            "PrimaryKey": {"Arn": view.arn, "Region": view.region},
-            "ReplicaKeys": [],
+            "MultiRegionKeyType": config.key_type,
+            "PrimaryKey": {"Arn": config.primary[0], "Region": config.primary[1]},
+            "ReplicaKeys": [{"Arn": arn, "Region": region} for arn, region in config.replicas],
         }
     return out
 

@@ -20,6 +20,7 @@ import binascii
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any
 
 from pytest_s3sse._internal.errors.kms import SerializationException, ValidationException
@@ -31,7 +32,7 @@ class Member:
     """One input member: its JSON name, kind and constraints."""
 
     name: str
-    kind: str  # "str", "int", "bool", "blob", "map", "tags", "strs", "struct"
+    kind: str  # "str", "int", "bool", "blob", "map", "tags", "strs", "struct", "time"
     required: bool = False
     min: int | None = None
     max: int | None = None
@@ -60,6 +61,9 @@ _POLICY = Member(
 )
 _POLICY_NAME = Member("PolicyName", "str", min=1, max=128, pattern="[\\w]+")
 _TAGS = Member("Tags", "tags")
+_MATERIAL_ID = Member("KeyMaterialId", "str", min=64, max=64, pattern="^[a-f0-9]+$")
+_MATERIAL_DESCRIPTION = "^[a-zA-Z0-9:/_\\s.-]+$"
+_REGION_PATTERN = "^([a-z]+-){2,3}\\d+$"
 _RECIPIENT = Member("Recipient", "map")  # a Nitro attestation: refused as not modelled
 _SIGNING = (
     "RSASSA_PSS_SHA_256", "RSASSA_PSS_SHA_384", "RSASSA_PSS_SHA_512", "RSASSA_PKCS1_V1_5_SHA_256",
@@ -192,6 +196,50 @@ SHAPES: dict[str, tuple[Member, ...]] = {
         _DRY_RUN,
         _RECIPIENT,
     ),
+    "GetParametersForImport": (
+        _key(),
+        Member(
+            "WrappingAlgorithm",
+            "str",
+            True,
+            enum=(
+                "RSAES_PKCS1_V1_5",
+                "RSAES_OAEP_SHA_1",
+                "RSAES_OAEP_SHA_256",
+                "RSA_AES_KEY_WRAP_SHA_1",
+                "RSA_AES_KEY_WRAP_SHA_256",
+                "SM2PKE",
+            ),
+        ),
+        Member("WrappingKeySpec", "str", True, enum=("RSA_2048", "RSA_3072", "RSA_4096", "SM2")),
+    ),
+    "ImportKeyMaterial": (
+        _key(),
+        Member("ImportToken", "blob", True, 1, 6144),
+        Member("EncryptedKeyMaterial", "blob", True, 1, 6144),
+        Member("ValidTo", "time"),
+        Member(
+            "ExpirationModel",
+            "str",
+            enum=("KEY_MATERIAL_EXPIRES", "KEY_MATERIAL_DOES_NOT_EXPIRE"),
+        ),
+        Member("ImportType", "str", enum=("NEW_KEY_MATERIAL", "EXISTING_KEY_MATERIAL")),
+        Member("KeyMaterialDescription", "str", min=0, max=256, pattern=_MATERIAL_DESCRIPTION),
+        _MATERIAL_ID,
+    ),
+    "DeleteImportedKeyMaterial": (_key(), _MATERIAL_ID),
+    "ReplicateKey": (
+        _key(),
+        Member("ReplicaRegion", "str", True, 1, 32, pattern=_REGION_PATTERN),
+        Member("Policy", "str", min=1, max=131072, pattern=_POLICY.pattern),
+        Member("BypassPolicyLockoutSafetyCheck", "bool"),
+        Member("Description", "str", min=0, max=8192),
+        _TAGS,
+    ),
+    "UpdatePrimaryRegion": (
+        _key(),
+        Member("PrimaryRegion", "str", True, 1, 32, pattern=_REGION_PATTERN),
+    ),
     "EnableKeyRotation": (_key(), Member("RotationPeriodInDays", "int", min=90, max=2560)),
     "DisableKeyRotation": (_key(),),
     "GetKeyRotationStatus": (_key(),),
@@ -273,6 +321,13 @@ _SCALARS: dict[str, type] = {"str": str, "int": int, "bool": bool}
 def _decode(member: Member, value: Any) -> Any:
     """``value`` checked against the member's JSON type; a blob decoded from base64."""
     kind = member.kind
+    if kind == "time":  # the awsJson protocol's timestamps: epoch seconds
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            raise SerializationException(f"Unexpected value type for member {member.name}")
+        try:
+            return datetime.fromtimestamp(value, timezone.utc)
+        except (OverflowError, OSError, ValueError) as exc:
+            raise SerializationException(f"Invalid timestamp for member {member.name}") from exc
     if kind == "blob" and isinstance(value, str):
         try:
             return base64.b64decode(value, validate=True)
