@@ -150,6 +150,37 @@ def test_storage_class_and_website_redirect_are_stored_and_echoed(s3, bucket):
     assert (head["StorageClass"], head["WebsiteRedirectLocation"]) == ("STANDARD_IA", "/other")
 
 
+# docs/_research/s3-errors.md (A: LocalStack snapshots test_put_object_storage_class_outposts,
+# put-object-outposts and create-multipart-outposts-exc; test_post_object_with_storage_class).
+INVALID_STORAGE_CLASS = (400, "InvalidStorageClass", "The storage class you specified is not valid")
+
+
+@pytest.mark.parametrize("storage_class", ["OUTPOSTS", "EXPRESS_ONEZONE", "FSX_OPENZFS"])
+def test_put_with_a_storage_class_of_another_kind_of_bucket_is_invalid_storage_class(
+    s3, bucket, storage_class
+):
+    with pytest.raises(ClientError) as info:
+        s3.put_object(Bucket=bucket, Key="k", Body=b"x", StorageClass=storage_class)
+    assert _refusal(info) == INVALID_STORAGE_CLASS
+    assert info.value.response["Error"]["StorageClassRequested"] == storage_class
+    assert _missing(s3, bucket)
+
+
+def test_create_multipart_upload_and_copy_check_the_storage_class_too(s3, bucket):
+    s3.put_object(Bucket=bucket, Key="src", Body=b"x")
+    with pytest.raises(ClientError) as info:
+        s3.create_multipart_upload(Bucket=bucket, Key="k", StorageClass="OUTPOSTS")
+    assert _refusal(info) == INVALID_STORAGE_CLASS
+    with pytest.raises(ClientError) as info:
+        s3.copy_object(
+            Bucket=bucket, Key="k", CopySource={"Bucket": bucket, "Key": "src"},
+            StorageClass="OUTPOSTS",
+        )  # fmt: skip
+    assert _refusal(info) == INVALID_STORAGE_CLASS
+    assert s3.list_multipart_uploads(Bucket=bucket).get("Uploads") is None
+    assert _missing(s3, bucket)
+
+
 def test_s3transfer_upload_and_managed_copy_send_nothing_refused(s3, bucket, tmp_path):
     # boto3's upload_file and copy (s3transfer) send no ACL, lock or tagging header by default.
     path = tmp_path / "f"

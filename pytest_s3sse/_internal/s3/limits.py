@@ -8,13 +8,41 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from pytest_s3sse._internal.errors.s3 import KeyTooLong, MetadataTooLarge, NotImplementedS3
+from pytest_s3sse._internal.errors.s3 import (
+    InvalidStorageClass,
+    KeyTooLong,
+    MetadataTooLarge,
+    NotImplementedS3,
+)
 from pytest_s3sse._internal.s3 import conditions
 
 MAX_KEY_BYTES = 1024
 MAX_METADATA_BYTES = 2048
 # Every part of a multipart upload but the last (A: test_multipart_complete_multipart_too_small).
 MIN_PART_SIZE = 5 * 1024 * 1024
+# The storage classes a general purpose bucket's objects may have (P: botocore's StorageClass enum, the
+# S3 ones). The model's other values (OUTPOSTS, SNOW, EXPRESS_ONEZONE, FSX_*, ...) belong to other
+# kinds of bucket: InvalidStorageClass (A: LocalStack snapshots test_put_object_storage_class_outposts
+# for PutObject and CreateMultipartUpload, test_post_object_with_storage_class for POST).
+STORAGE_CLASSES = frozenset(
+    {
+        "STANDARD",
+        "REDUCED_REDUNDANCY",
+        "STANDARD_IA",
+        "ONEZONE_IA",
+        "INTELLIGENT_TIERING",
+        "GLACIER",
+        "DEEP_ARCHIVE",
+        "GLACIER_IR",
+    }
+)
+
+
+def check_storage_class(value: str) -> str:
+    """``value`` if it is a storage class of a general purpose bucket, else InvalidStorageClass."""
+    if value not in STORAGE_CLASSES:
+        raise InvalidStorageClass(value)
+    return value
 
 
 def _unsupported_condition(header: str, detail: str) -> NotImplementedS3:

@@ -15,6 +15,7 @@ from pytest_s3sse._internal.errors.s3 import (
 from pytest_s3sse._internal.http import HttpRequest, ascii_decimal
 from pytest_s3sse._internal.s3 import checksums
 from pytest_s3sse._internal.s3.conditions import Conditions
+from pytest_s3sse._internal.s3.limits import check_storage_class
 from pytest_s3sse._internal.s3.records import EMPTY, MultipartUpload, ObjectAttributes, StoredObject
 from pytest_s3sse._internal.s3.rest.tag_wire import header_tags
 from pytest_s3sse._internal.s3.rest.xmlio import http_date
@@ -198,7 +199,7 @@ def attributes(request: HttpRequest) -> ObjectAttributes:
         cache_control=h.get("cache-control"),
         expires=h.get("expires"),
         metadata=MappingProxyType(metadata) if metadata else EMPTY,
-        storage_class=h.get("x-amz-storage-class", "STANDARD"),
+        storage_class=check_storage_class(h.get("x-amz-storage-class", "STANDARD")),
         website_redirect=h.get("x-amz-website-redirect-location"),
         tags=header_tags(h["x-amz-tagging"]) if "x-amz-tagging" in h else (),
     )

@@ -16,13 +16,13 @@ from collections.abc import Iterable
 from xml.etree.ElementTree import Element
 
 from pytest_s3sse._internal.errors.s3 import (
-    InvalidStorageClass,
     MalformedXML,
     MaxMessageLengthExceeded,
     NotImplementedS3,
     ReplicationConfigurationNotFoundError,
 )
 from pytest_s3sse._internal.http import HttpResponse, ascii_decimal
+from pytest_s3sse._internal.s3.limits import check_storage_class
 from pytest_s3sse._internal.s3.replication_config import (
     DISABLED,
     ENABLED,
@@ -52,21 +52,8 @@ from pytest_s3sse._internal.s3.store import Bucket
 
 ROOT = "ReplicationConfiguration"
 _STATUSES = (ENABLED, DISABLED)
-# The storage classes a destination may name (P: BM-S3 StorageClass, the S3 ones; FSX_OPENZFS "not
-# accepted", reference 2.1). The model's other values (OUTPOSTS, SNOW, EXPRESS_ONEZONE, FSX_*,
-# AWS_BACKUP_*) are not S3 bucket storage classes: InvalidStorageClass (U, as PutObject's, A).
-STORAGE_CLASSES = frozenset(
-    {
-        "STANDARD",
-        "REDUCED_REDUNDANCY",
-        "STANDARD_IA",
-        "ONEZONE_IA",
-        "INTELLIGENT_TIERING",
-        "GLACIER",
-        "DEEP_ARCHIVE",
-        "GLACIER_IR",
-    }
-)
+# The storage classes a destination may name are an object's (s3/limits.py; FSX_OPENZFS "not
+# accepted", reference 2.1): any other is InvalidStorageClass (U, as PutObject's, A).
 _MAX_NUMBER_DIGITS = 10  # Priority is an int32; Minutes a small number
 _RULE = ("ID", "Priority", "Prefix", "Filter", "Status", "SourceSelectionCriteria",
          "ExistingObjectReplication", "Destination", "DeleteMarkerReplication")  # fmt: skip
@@ -171,8 +158,8 @@ def _destination(node: Element) -> Destination:
     if bucket_arn is None:
         raise MalformedXML  # Bucket is required (P)
     storage_class = _text(parts.get("StorageClass"))
-    if storage_class is not None and storage_class not in STORAGE_CLASSES:
-        raise InvalidStorageClass(storage_class)
+    if storage_class is not None:
+        check_storage_class(storage_class)
     owner_override = False
     if "AccessControlTranslation" in parts:
         owner = _children(parts["AccessControlTranslation"], ("Owner",)).get("Owner")
