@@ -327,6 +327,49 @@ def test_pyarrow_s3filesystem_writes_and_reads_parquet_through_the_endpoint(s3ss
     s3sse_server.assert_encrypted("bkt", "t.parquet", "SSE-S3")
 
 
+CRT_CHILD = """
+import os, sys
+import botocore.session
+from s3transfer.crt import (
+    BotocoreCRTCredentialsWrapper, BotocoreCRTRequestSerializer, CRTTransferManager,
+    create_s3_crt_client,
+)
+session = botocore.session.get_session()
+region = os.environ["AWS_DEFAULT_REGION"]
+credentials = BotocoreCRTCredentialsWrapper(session.get_credentials())
+crt = create_s3_crt_client(
+    region, crt_credentials_provider=credentials.to_crt_credentials_provider(),
+    verify=os.environ["AWS_CA_BUNDLE"], num_threads=1,
+)
+serializer = BotocoreCRTRequestSerializer(
+    session, {"region_name": region, "endpoint_url": os.environ["AWS_ENDPOINT_URL"]}
+)
+with CRTTransferManager(crt, serializer) as manager:
+    manager.upload(sys.argv[1], "bkt", "crt.bin", {"ServerSideEncryption": "aws:kms"}).result()
+with CRTTransferManager(crt, serializer) as manager:
+    manager.download("bkt", "crt.bin", sys.argv[2], {}).result()
+"""
+
+
+def test_the_crt_transfer_client_uploads_in_parts_and_downloads_through_the_endpoint(
+    s3sse_server, tmp_path
+):
+    # boto3's own CRT manager ignores endpoint_url (it always addresses AWS), so the child builds
+    # s3transfer's CRTTransferManager with the endpoint, as a CRT user of a local S3 does.
+    pytest.importorskip("awscrt", reason="awscrt (boto3[crt]) is not installed")
+    boto3.client("s3").create_bucket(Bucket="bkt")
+    data = os.urandom(9 * 1024 * 1024)  # past CRT's 8 MiB part size: a multipart upload
+    (tmp_path / "in.bin").write_bytes(data)
+    subprocess.run(
+        [sys.executable, "-c", CRT_CHILD, str(tmp_path / "in.bin"), str(tmp_path / "out.bin")],
+        env=subprocess_env(s3sse_server),
+        check=True,
+        timeout=120,
+    )
+    assert (tmp_path / "out.bin").read_bytes() == data
+    s3sse_server.assert_encrypted("bkt", "crt.bin", "SSE-KMS")
+
+
 # -- python -m pytest_s3sse serve -----------------------------------------------------------------
 def test_serve_prints_the_endpoint_and_environment_and_stops_on_sigterm():
     with subprocess.Popen(

@@ -41,7 +41,8 @@ MSG_CRT_BLOCKED = (
     "(upload_file, download_file, copy, S3Transfer) use the classic transfer manager while an engine "
     "is active; build a TransferManager yourself with "
     "boto3.s3.transfer.create_transfer_manager(client, TransferConfig(...)), or pass "
-    "TransferConfig(preferred_transfer_client='classic')."
+    "TransferConfig(preferred_transfer_client='classic'); or give the CRT client the endpoint of a "
+    "local server of the same engine (the s3sse_server fixture; docs/local-endpoint.md)."
 )
 
 _patched: list[tuple[Any, str, Any]] = []  # (owner, attribute, original), to restore
