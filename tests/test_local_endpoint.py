@@ -162,6 +162,26 @@ def test_an_aws_error_arrives_as_aws_renders_it(s3sse_server):
     assert err.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
 
 
+def test_a_request_signed_for_another_service_is_refused_naming_it(s3sse_server):
+    # The endpoint serves S3 and KMS; its own answer for any other service (U, docs/errors.md).
+    with _connection(s3sse_server) as conn:
+        conn.request(
+            "POST",
+            "/",
+            body=b"Action=ListQueues",
+            headers={
+                "Authorization": "AWS4-HMAC-SHA256 Credential=AKIDTEST/20260101/us-east-1/sqs/"
+                "aws4_request, SignedHeaders=host, Signature=00",
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+        )
+        response = conn.getresponse()
+        body = response.read()
+    assert response.status == 400
+    assert b"<Code>InvalidRequest</Code>" in body
+    assert b"the AWS service 'sqs'" in body
+
+
 # -- addressing, HTTP/1.1 ------------------------------------------------------------------------
 @contextlib.contextmanager
 def _connection(server: S3SSEServer) -> Iterator[http.client.HTTPSConnection]:
@@ -410,3 +430,24 @@ def _talk_to_serve_then_stop(child: subprocess.Popen[str]) -> None:
         child.terminate()
         assert child.wait(timeout=30) == 0
     assert not Path(env["AWS_CA_BUNDLE"]).exists()
+
+
+# -- the guard of --s3sse-block-aws --------------------------------------------------------------
+SESSION_ENDPOINT_UNDER_THE_GUARD = """
+import boto3
+import pytest
+from pytest_s3sse import RealAWSCallBlockedError
+
+def test_the_endpoint_is_reached_and_aws_is_not(s3sse_server_session):
+    s3 = boto3.client("s3", **s3sse_server_session.client_kwargs())
+    s3.create_bucket(Bucket="bkt")
+    assert [b["Name"] for b in s3.list_buckets()["Buckets"]] == ["bkt"]
+    with pytest.raises(RealAWSCallBlockedError, match="does not use the engine"):
+        boto3.client("s3", region_name="us-east-1").list_buckets()
+"""
+
+
+def test_under_the_guard_the_local_endpoint_is_reached_and_aws_is_still_blocked(pytester):
+    pytester.makepyfile(test_user=SESSION_ENDPOINT_UNDER_THE_GUARD)
+    result = pytester.runpytest("-p", "no:benchmark", "-W", "error", "--s3sse-block-aws")
+    result.assert_outcomes(passed=1)
