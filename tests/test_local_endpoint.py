@@ -390,6 +390,39 @@ def test_the_crt_transfer_client_uploads_in_parts_and_downloads_through_the_endp
     s3sse_server.assert_encrypted("bkt", "crt.bin", "SSE-KMS")
 
 
+def test_an_in_process_crt_manager_built_for_the_endpoint_is_let_through(s3sse_server, tmp_path):
+    # While the engine is active, a CRT manager is stopped (wire/crt.py) unless it addresses a local
+    # endpoint of this process, the way out its error names.
+    pytest.importorskip("awscrt", reason="awscrt (boto3[crt]) is not installed")
+    import botocore.session  # noqa: PLC0415
+    from s3transfer.crt import (  # noqa: PLC0415
+        BotocoreCRTCredentialsWrapper,
+        BotocoreCRTRequestSerializer,
+        CRTTransferManager,
+        create_s3_crt_client,
+    )
+
+    boto3.client("s3").create_bucket(Bucket="bkt")
+    (tmp_path / "in.bin").write_bytes(b"crt in-process")
+    session = botocore.session.get_session()
+    kwargs = s3sse_server.client_kwargs()
+    credentials = BotocoreCRTCredentialsWrapper(session.get_credentials())
+    crt = create_s3_crt_client(
+        kwargs["region_name"],
+        crt_credentials_provider=credentials.to_crt_credentials_provider(),
+        verify=s3sse_server.ca_bundle,
+        num_threads=1,
+    )
+    serializer = BotocoreCRTRequestSerializer(
+        session, {"region_name": kwargs["region_name"], "endpoint_url": s3sse_server.endpoint_url}
+    )
+    with CRTTransferManager(crt, serializer) as manager:
+        manager.upload(str(tmp_path / "in.bin"), "bkt", "crt.txt", {}).result()
+    assert boto3.client("s3").get_object(Bucket="bkt", Key="crt.txt")["Body"].read() == (
+        b"crt in-process"
+    )
+
+
 # -- python -m pytest_s3sse serve -----------------------------------------------------------------
 def test_serve_prints_the_endpoint_and_environment_and_stops_on_sigterm():
     with subprocess.Popen(
