@@ -250,6 +250,45 @@ def test_a_chunked_request_body_is_read_to_its_end(s3sse_server):
     assert s3.get_object(Bucket="bkt", Key="k")["Body"].read() == b"chunked body"
 
 
+def _raw_exchange(server: S3SSEServer, request: bytes) -> bytes:
+    """Send ``request`` over plain HTTP, end the sending side, read the answer to its end."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        sock.sendall(request)
+        sock.shutdown(socket.SHUT_WR)
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@pytest.mark.s3sse_server(https=False)
+def test_a_body_cut_short_by_a_closed_connection_stores_nothing(s3sse_server):
+    s3 = client(s3sse_server)
+    s3.create_bucket(Bucket="bkt")
+    url = s3.generate_presigned_url("put_object", Params={"Bucket": "bkt", "Key": "k"})
+    path = url.split(str(s3sse_server.port), 1)[1]
+    answer = _raw_exchange(
+        s3sse_server,
+        f"PUT {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n\r\n".encode()
+        + b"only ten b",
+    )
+    # IncompleteBody (P, ErrorResponses), and no object of 10 bytes.
+    assert answer.startswith(b"HTTP/1.1 400 ")
+    assert b"<Code>IncompleteBody</Code>" in answer
+    assert s3.list_objects_v2(Bucket="bkt")["KeyCount"] == 0
+
+
+@pytest.mark.s3sse_server(https=False)
+def test_an_unreadable_content_length_is_a_bad_request(s3sse_server):
+    answer = _raw_exchange(
+        s3sse_server, b"PUT /bkt/k HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: ten\r\n\r\n"
+    )
+    # S: aws/aws-sdk-cpp#1559, aristidb/aws#205 quote S3's answer to a request it cannot parse.
+    assert answer.startswith(b"HTTP/1.1 400 ")
+    assert b"<Code>BadRequest</Code>" in answer
+    assert b"<Message>An error occurred when parsing the HTTP request.</Message>" in answer
+
+
 def test_concurrent_clients_are_served_at_once(s3sse_server):
     s3 = client(s3sse_server)
     s3.create_bucket(Bucket="bkt")

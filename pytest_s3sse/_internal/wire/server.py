@@ -34,6 +34,7 @@ import socket
 import ssl
 import threading
 from collections.abc import Iterator
+from http import HTTPStatus
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -64,7 +65,10 @@ class _LengthBody:
             return b""
         want = self.left if size is None or size < 0 else min(size, self.left)
         data: bytes = self._rfile.read(want)
-        self.left = self.left - len(data) if data else 0  # b"": the client closed the connection
+        if len(data) < want:  # the connection ended early: never store a short object
+            self.left = 0
+            raise IncompleteBody
+        self.left -= len(data)
         return data
 
 
@@ -75,6 +79,7 @@ class _ChunkedBody:
         self._rfile = rfile
         self._chunk_left = 0
         self.done = False
+        self.broken = False  # a malformed frame: the connection cannot be read further
 
     @property
     def left(self) -> int:
@@ -86,7 +91,7 @@ class _ChunkedBody:
         try:
             size = int(size_text, 16)
         except ValueError:
-            self.done = True
+            self.done = self.broken = True
             raise IncompleteBody from None
         if size == 0:
             while self._rfile.readline(8192) not in (b"\r\n", b"\n", b""):
@@ -123,6 +128,16 @@ def _text(value: str) -> str:
     return value.encode("latin-1", "surrogateescape").decode("utf-8", "surrogateescape")
 
 
+MSG_PARSE_ERROR = "An error occurred when parsing the HTTP request."
+
+
+def _xml_error(code: str, message: str) -> bytes:
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f"<Error><Code>{escape(code)}</Code><Message>{escape(message)}</Message></Error>"
+    ).encode()
+
+
 def _error_body(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:
     """An error the engine did not render (its own bug, a service it does not serve), in the shape
     of the service addressed: KMS's JSON or S3's XML."""
@@ -130,10 +145,7 @@ def _error_body(request: HttpRequest, status: int, code: str, message: str) -> H
         body = json.dumps({"__type": code, "message": message}).encode()
         headers = {"content-type": "application/x-amz-json-1.1"}
     else:
-        body = (
-            '<?xml version="1.0" encoding="UTF-8"?>\n'
-            f"<Error><Code>{escape(code)}</Code><Message>{escape(message)}</Message></Error>"
-        ).encode()
+        body = _xml_error(code, message)
         headers = {"content-type": "application/xml"}
     headers["content-length"] = str(len(body))
     return HttpResponse(status, headers, body)
@@ -141,9 +153,10 @@ def _error_body(request: HttpRequest, status: int, code: str, message: str) -> H
 
 class _Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    server_version = "AmazonS3"
-    sys_version = ""
     server: _Server
+
+    def version_string(self) -> str:
+        return "AmazonS3"  # S3's Server header
 
     def setup(self) -> None:
         super().setup()
@@ -158,6 +171,25 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: the engine's event stream records every request."""
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """A request the HTTP layer cannot parse (request line, header, Content-Length) answered as
+        S3 does: 400 ``BadRequest`` "An error occurred when parsing the HTTP request." (S:
+        aws/aws-sdk-cpp#1559, aristidb/aws#205), an S3 XML document, and the connection closed."""
+        self.close_connection = True
+        if code == HTTPStatus.BAD_REQUEST:
+            error, text = "BadRequest", MSG_PARSE_ERROR
+        else:
+            error = http.client.responses.get(code, "Error").replace(" ", "")
+            text = message or http.client.responses.get(code, "")
+        body = _xml_error(error, text)
+        self.send_response(code, message)
+        self.send_header("Content-Type", "application/xml")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD" and code >= HTTPStatus.OK:
+            self.wfile.write(body)
 
     def handle_one_request(self) -> None:
         try:
@@ -177,7 +209,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         else:
             length = headers.get("content-length", "0")
             if not (length.isascii() and length.isdigit()):
-                self.send_error(400, "Bad Content-Length")
+                self.send_error(HTTPStatus.BAD_REQUEST)
                 return
             body = _LengthBody(self.rfile, int(length))
         server = self.server
@@ -199,6 +231,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         except (InternalEngineError, RealAWSCallBlockedError) as err:
             response = _error_body(request, 500, "InternalError", str(err))
         self._drain(body)
+        if isinstance(body, _ChunkedBody) and body.broken:
+            self.close_connection = True
         self._write(response)
 
     def _drain(self, body: _LengthBody | _ChunkedBody) -> None:
@@ -223,7 +257,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         lines = [f"HTTP/1.1 {response.status} {http.client.responses.get(response.status, '')}"]
         if "date" not in headers:
             lines.append(f"Date: {self.date_time_string()}")
-        lines.append("Server: AmazonS3")
+        if "server" not in headers:
+            lines.append("Server: AmazonS3")
         for name, value in headers.items():
             lines.append(f"{name}: {value}")
         if "content-length" not in headers:
