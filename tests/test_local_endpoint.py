@@ -26,7 +26,12 @@ from typing import Any
 import boto3
 import pytest
 from botocore.config import Config
-from botocore.exceptions import ClientError, SSLError
+from botocore.exceptions import (
+    ClientError,
+    IncompleteReadError,
+    ResponseStreamingError,
+    SSLError,
+)
 from sse_c_support import KEY, unblock_sse_c
 
 from pytest_s3sse import RealAWSCallBlockedError, S3SSEServer
@@ -145,6 +150,18 @@ def test_a_large_object_is_streamed_back(s3sse_server):
     data = os.urandom(5 * 1024 * 1024 + 7)  # past the engine's 4 MiB: a streamed, decrypted body
     s3.put_object(Bucket="bkt", Key="big", Body=data)
     assert s3.get_object(Bucket="bkt", Key="big")["Body"].read() == data
+
+
+def test_a_tampered_streamed_object_ends_the_connection_not_the_server(s3sse_server):
+    s3 = client(s3sse_server)
+    s3.create_bucket(Bucket="bkt")
+    s3.put_object(Bucket="bkt", Key="big", Body=os.urandom(5 * 1024 * 1024))
+    s3sse_server.tamper("bkt", "big", offset=4 * 1024 * 1024 + 100)  # a later segment
+    body = s3.get_object(Bucket="bkt", Key="big")["Body"]
+    with pytest.raises((ResponseStreamingError, IncompleteReadError)):
+        body.read()  # the status was 200; the body stops where authentication failed
+    s3.put_object(Bucket="bkt", Key="small", Body=b"still serving")
+    assert s3.get_object(Bucket="bkt", Key="small")["Body"].read() == b"still serving"
 
 
 def test_kms_is_served_on_the_same_endpoint(s3sse_server):

@@ -38,7 +38,12 @@ from http import HTTPStatus
 from typing import Any
 from xml.sax.saxutils import escape
 
-from pytest_s3sse._internal.errors import AwsError, InternalEngineError, RealAWSCallBlockedError
+from pytest_s3sse._internal.errors import (
+    AwsError,
+    InternalEngineError,
+    RealAWSCallBlockedError,
+    S3SSEError,
+)
 from pytest_s3sse._internal.errors.s3 import IncompleteBody
 from pytest_s3sse._internal.http import HttpRequest, HttpResponse
 from pytest_s3sse._internal.wire import loopback
@@ -293,6 +298,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 write(b"%x\r\n%s\r\n" % (len(chunk), chunk) if chunked else chunk)
             if chunked:
                 write(b"0\r\n\r\n")
+        except S3SSEError:
+            # The status is sent: a streamed object that fails part-way (a tampered segment fails
+            # authentication, DecryptionError) can only end the connection, so the client sees a
+            # body shorter than its Content-Length, never bytes that were not authenticated.
+            self.close_connection = True
         finally:
             _close(payload)
 
