@@ -203,11 +203,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.close_connection = True
 
     def _serve(self) -> None:
-        headers = {}
-        for name in self.headers:
-            key = name.lower()
-            values = self.headers.get_all(name) or []
-            headers[key] = ",".join(_text(v) for v in values)
+        headers: dict[str, str] = {}
+        # A repeated header: its values joined with commas, as HTTP says.
+        for name, value in self.headers.items():
+            key, text = name.lower(), _text(value)
+            headers[key] = f"{headers[key]},{text}" if key in headers else text
         body: _LengthBody | _ChunkedBody
         if "chunked" in headers.get("transfer-encoding", "").lower():
             body = _ChunkedBody(self.rfile)
