@@ -214,6 +214,8 @@ def s3sse_server(request: pytest.FixtureRequest, s3sse: S3SSE) -> Iterator[S3SSE
 
     with S3SSEServer(s3sse, **_server_options(request)) as server:
         yield server
+    if server.engine_errors:  # an engine bug the client only saw as a 500: the test hears of it
+        raise server.engine_errors[0]
 
 
 @pytest.fixture(scope="session")
@@ -225,6 +227,8 @@ def s3sse_server_session(request: pytest.FixtureRequest) -> Iterator[S3SSEServer
 
     with S3SSEServer(S3SSE.from_options(options_for(request))) as server:
         yield server
+    if server.engine_errors:
+        raise server.engine_errors[0]
 
 
 def pytest_assertrepr_compare(

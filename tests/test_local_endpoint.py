@@ -540,3 +540,90 @@ def test_under_the_guard_the_local_endpoint_is_reached_and_aws_is_still_blocked(
     pytester.makepyfile(test_user=SESSION_ENDPOINT_UNDER_THE_GUARD)
     result = pytester.runpytest("-p", "no:benchmark", "-W", "error", "--s3sse-block-aws")
     result.assert_outcomes(passed=1)
+
+
+# -- the adapter: what the engine is handed, and an engine bug ------------------------------------
+class Recorder:
+    """A Dispatcher that keeps the requests it is handed and answers 200 (or raises ``fail``)."""
+
+    def __init__(self, fail: Exception | None = None) -> None:
+        self.requests: list[Any] = []
+        self.fail = fail
+
+    def dispatch(self, request: Any) -> Any:
+        from pytest_s3sse._internal.http import HttpResponse  # noqa: PLC0415
+
+        self.requests.append((request, request.read_body()))
+        if self.fail is not None:
+            raise self.fail
+        return HttpResponse(200, {"content-length": "2"}, b"ok")
+
+    def describe_unserved(self, request: Any) -> str:
+        return "unserved"
+
+
+def _local_server(dispatcher: Any) -> Any:
+    from pytest_s3sse._internal.wire.server import LocalServer  # noqa: PLC0415
+
+    return LocalServer(dispatcher)
+
+
+def test_the_engine_is_handed_the_peer_address_and_the_request_as_sent():
+    recorder = Recorder()
+    with _local_server(recorder) as server:
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        try:
+            conn.request("PUT", "/bkt/a%20b?tagging", body=b"data", headers={"X-Amz-Meta-A": "1"})
+            assert conn.getresponse().read() == b"ok"
+        finally:
+            conn.close()
+    request, body = recorder.requests[0]
+    assert (request.method, request.scheme, request.host) == (
+        "PUT",
+        "http",
+        f"127.0.0.1:{server.port}",
+    )
+    assert (request.path, request.query, body) == ("/bkt/a%20b", "tagging", b"data")
+    assert request.headers["x-amz-meta-a"] == "1"
+    assert request.client_address == "127.0.0.1"  # the request context's source IP
+    assert request.decoded_length == 4
+
+
+def test_an_engine_bug_is_a_500_internal_error_naming_the_request_not_a_dropped_connection():
+    with _local_server(Recorder(fail=RuntimeError("boom"))) as server:
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        try:
+            conn.request("GET", "/bkt/k")
+            response = conn.getresponse()
+            body = response.read()
+        finally:
+            conn.close()
+    assert response.status == 500
+    assert b"<Code>InternalError</Code>" in body
+    assert b"pytest-s3sse failed while answering GET http://127.0.0.1" in body
+    assert b"RuntimeError(&apos;boom&apos;)" in body or b"RuntimeError('boom')" in body
+
+
+ENGINE_BUG_OVER_THE_WIRE = """
+import boto3
+import botocore.config
+import botocore.exceptions
+import pytest
+
+def test_it(s3sse_server, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("engine bug")
+
+    monkeypatch.setattr(s3sse_server.engine.s3, "handle", broken)
+    one_try = botocore.config.Config(retries={"total_max_attempts": 1})
+    s3 = boto3.client("s3", config=one_try, **s3sse_server.client_kwargs())
+    with pytest.raises(botocore.exceptions.ClientError, match="InternalError"):
+        s3.list_buckets()
+"""
+
+
+def test_an_engine_bug_answered_over_the_wire_fails_the_test_at_teardown(pytester):
+    pytester.makepyfile(test_user=ENGINE_BUG_OVER_THE_WIRE)
+    result = pytester.runpytest("-p", "no:benchmark")
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(["*InternalEngineError: pytest-s3sse failed while answering GET*"])

@@ -89,6 +89,12 @@ class S3SSEServer:
             env["AWS_CA_BUNDLE"] = self.ca_bundle
         return env
 
+    @property
+    def engine_errors(self) -> list[Exception]:
+        """Engine bugs (``InternalEngineError``) the endpoint answered with ``500 InternalError``: a
+        client over the wire sees only the 500; the fixtures raise the first one at teardown."""
+        return self._server.engine_errors
+
     def client_kwargs(self) -> dict[str, Any]:
         """Keyword arguments for ``boto3.client("s3", **server.client_kwargs())``."""
         return {

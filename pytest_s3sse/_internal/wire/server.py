@@ -234,6 +234,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         except AwsError as err:
             response = _error_body(request, err.status, err.code, err.message)
         except (InternalEngineError, RealAWSCallBlockedError) as err:
+            server.engine_errors.append(err)  # for the test: the client only sees a 500
             response = _error_body(request, 500, "InternalError", str(err))
         self._drain(body)
         if isinstance(body, _ChunkedBody) and body.broken:
@@ -332,6 +333,7 @@ class _Server(http.server.ThreadingHTTPServer):
         self._tls = tls
         self._lock = threading.Lock()
         self._connections: dict[socket.socket, threading.Thread] = {}
+        self.engine_errors: list[Exception] = []  # engine bugs answered as 500 InternalError
 
     def get_request(self) -> tuple[socket.socket, Any]:
         conn, address = self.socket.accept()
@@ -379,6 +381,11 @@ class LocalServer:
     def endpoint_url(self) -> str:
         """``http(s)://127.0.0.1:<port>``: what a client's ``endpoint_url`` is set to."""
         return f"{self.scheme}://{self.host}:{self.port}"
+
+    @property
+    def engine_errors(self) -> list[Exception]:
+        """The engine bugs (InternalEngineError) this server answered with a 500, in order."""
+        return self._server.engine_errors
 
     @property
     def running(self) -> bool:
