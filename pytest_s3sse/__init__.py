@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # what type checkers and the API reference see; at run time, 
     from pytest_s3sse._internal.passthru import add_s3sse_passthru
     from pytest_s3sse._internal.reports import EncryptionReport, KmsCost
     from pytest_s3sse._internal.s3.replication import Replication
+    from pytest_s3sse._internal.serving import S3SSEServer
     from pytest_s3sse._internal.testapi import S3SSE, mock_s3sse
     from pytest_s3sse._internal.trail import Trail
     from pytest_s3sse._internal.types import SseMode
@@ -50,6 +51,7 @@ __all__ = [
     "Replication",
     "S3SSEAssertionError",
     "S3SSEError",
+    "S3SSEServer",
     "SseMode",
     "StoredView",
     "Trail",
@@ -75,6 +77,7 @@ _HOME = {
     "Replication": "s3.replication",
     "S3SSEAssertionError": "assertions",
     "S3SSEError": "errors",
+    "S3SSEServer": "serving",
     "SseMode": "types",
     "StoredView": "assertions",
     "Trail": "trail",

@@ -25,6 +25,7 @@ from pytest_s3sse._internal import report
 
 if TYPE_CHECKING:
     from pytest_s3sse._internal.options import EngineOptions
+    from pytest_s3sse._internal.serving import S3SSEServer
     from pytest_s3sse._internal.testapi import S3SSE
     from pytest_s3sse._internal.wire.guard import Guard
 
@@ -115,6 +116,11 @@ _BLOCK_AWS = pytest.StashKey[bool]()
 def pytest_configure(config: pytest.Config) -> None:
     """Register the marker (so ``--strict-markers`` accepts it); fix the run's base seed."""
     config.addinivalue_line("markers", marker_help())
+    config.addinivalue_line(
+        "markers",
+        "s3sse_server(*, https=True): the s3sse_server fixture's endpoint for this test (https=False: "
+        "plain HTTP, where SSE-C and SSE-KMS requests are refused as AWS refuses them).",
+    )
     seed = config.getoption("s3sse_seed", None)
     # Without --s3sse-seed, the run draws its base seed: a failing test's report names it, so the
     # same engine seed can be had again with --s3sse-seed (each xdist worker draws its own).
@@ -186,6 +192,43 @@ def s3sse(request: pytest.FixtureRequest) -> Iterator[S3SSE]:
     engine = S3SSE.from_options(options_for(request))
     with engine:
         yield engine
+
+
+def _server_options(request: pytest.FixtureRequest) -> dict[str, Any]:
+    marker = request.node.get_closest_marker("s3sse_server")
+    options = dict(marker.kwargs) if marker is not None else {}
+    unknown = set(options) - {"https"}
+    if unknown or (marker is not None and marker.args):
+        msg = f"the s3sse_server marker takes only https=True/False, got {marker}"
+        raise TypeError(msg)
+    return options
+
+
+@pytest.fixture
+def s3sse_server(request: pytest.FixtureRequest, s3sse: S3SSE) -> Iterator[S3SSEServer]:
+    """The test's ``s3sse`` engine behind a real HTTPS endpoint on 127.0.0.1 (``.endpoint_url``,
+    ``.ca_bundle``, ``.env`` for a subprocess); in-process clients are still answered in-process.
+    ``@pytest.mark.s3sse_server(https=False)``: plain HTTP."""
+    __tracebackhide__ = methodcaller("errisinstance", TypeError)
+    from pytest_s3sse._internal.serving import S3SSEServer  # noqa: PLC0415 - see the module doc
+
+    with S3SSEServer(s3sse, **_server_options(request)) as server:
+        yield server
+    if server.engine_errors:  # an engine bug the client only saw as a 500: the test hears of it
+        raise server.engine_errors[0]
+
+
+@pytest.fixture(scope="session")
+def s3sse_server_session(request: pytest.FixtureRequest) -> Iterator[S3SSEServer]:
+    """One HTTPS endpoint for the whole session, with its own engine (options from the ini and
+    command line; not active in-process): its store lives as long as the session."""
+    from pytest_s3sse._internal.serving import S3SSEServer  # noqa: PLC0415 - see the module doc
+    from pytest_s3sse._internal.testapi import S3SSE  # noqa: PLC0415
+
+    with S3SSEServer(S3SSE.from_options(options_for(request))) as server:
+        yield server
+    if server.engine_errors:
+        raise server.engine_errors[0]
 
 
 def pytest_assertrepr_compare(

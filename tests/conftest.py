@@ -10,12 +10,18 @@ from collections.abc import Callable
 from typing import Any
 
 import boto3
+import cryptography.x509  # noqa: F401 - see below
 import pytest
 from botocore.config import Config
 
 from pytest_s3sse import S3SSE
 
 pytest_plugins = ["pytest_s3sse.plugin"]
+
+# cryptography.x509 is imported once for the whole run: an in-process pytester session drops the modules
+# it imported when it ends, and cryptography's Rust core keeps the classes of the first import
+# (x509.DNSName ...), so a second inner session that makes the local endpoint's certificate would
+# hand it classes it no longer knows ("Unsupported GeneralName type").
 
 NO_RETRY = Config(retries={"total_max_attempts": 1, "mode": "standard"})
 

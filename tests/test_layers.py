@@ -34,6 +34,8 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "explain",
             "reports",
             "trail",
+            "serving",
+            "__main__",
         ),
     ),
     ("adapters", ("wire",)),

@@ -48,7 +48,7 @@ from pytest_s3sse._internal.http import (
     HttpResponse,
     RequestBody,
 )
-from pytest_s3sse._internal.wire import registry, slot
+from pytest_s3sse._internal.wire import loopback, registry, slot
 from pytest_s3sse._internal.wire.dispatch import dispatch
 from pytest_s3sse._internal.wire.httpmodel import build_request
 
@@ -203,8 +203,8 @@ def _is_async(body: Any) -> bool:
 def answer(request: AWSPreparedRequest) -> AWSResponse | None:
     """Answer ``request`` from the active engine; None when no engine is active."""
     engine = slot.current()
-    if engine is None:
-        return None
+    if engine is None or loopback.addresses_local_server(request.url):
+        return None  # not active, or addressed to our own local server: it goes over loopback
     body = request.body
     if body is not None and type(body) is not bytes and _is_async(body):
         raise RealAWSCallBlockedError(MSG_ASYNC_BODY)

@@ -33,7 +33,7 @@ from types import ModuleType
 from typing import Any
 
 from pytest_s3sse._internal.errors import RealAWSCallBlockedError
-from pytest_s3sse._internal.wire import registry, slot
+from pytest_s3sse._internal.wire import loopback, registry, slot
 
 MSG_CRT_BLOCKED = (
     "pytest-s3sse stopped a request of s3transfer's CRT transfer manager: awscrt sends requests "
@@ -41,7 +41,8 @@ MSG_CRT_BLOCKED = (
     "(upload_file, download_file, copy, S3Transfer) use the classic transfer manager while an engine "
     "is active; build a TransferManager yourself with "
     "boto3.s3.transfer.create_transfer_manager(client, TransferConfig(...)), or pass "
-    "TransferConfig(preferred_transfer_client='classic')."
+    "TransferConfig(preferred_transfer_client='classic'); or give the CRT client the endpoint of a "
+    "local server of the same engine (the s3sse_server fixture; docs/local-endpoint.md)."
 )
 
 _patched: list[tuple[Any, str, Any]] = []  # (owner, attribute, original), to restore
@@ -71,9 +72,19 @@ def _classic_while_active(original: Callable[[Any], bool]) -> Callable[[Any], bo
     return _should_use_crt
 
 
+def _endpoint_of(manager: Any) -> str:
+    """The endpoint a CRT manager's requests are built for ("" when it cannot be read): its request
+    serializer's botocore client (s3transfer private names, read defensively)."""
+    serializer = getattr(getattr(manager, "_s3_args_creator", None), "_request_serializer", None)
+    meta = getattr(getattr(serializer, "_client", None), "meta", None)
+    url = getattr(meta, "endpoint_url", None)
+    return url if isinstance(url, str) else ""
+
+
 def _refused_while_active(original: Callable[..., Any]) -> Callable[..., Any]:
     def _submit_transfer(self: Any, *args: Any, **kwargs: Any) -> Any:
-        if slot.current() is not None:
+        # A manager built for one of our local endpoints (wire/server.py) reaches it over loopback.
+        if slot.current() is not None and not loopback.addresses_local_server(_endpoint_of(self)):
             raise RealAWSCallBlockedError(MSG_CRT_BLOCKED)
         return original(self, *args, **kwargs)
 

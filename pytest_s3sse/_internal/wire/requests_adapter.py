@@ -54,7 +54,7 @@ from pytest_s3sse._internal.http import (
     HttpResponse,
     RequestBody,
 )
-from pytest_s3sse._internal.wire import registry, slot
+from pytest_s3sse._internal.wire import loopback, registry, slot
 from pytest_s3sse._internal.wire.dispatch import dispatch
 from pytest_s3sse._internal.wire.httpmodel import build_request
 
@@ -186,7 +186,11 @@ def answer(
     is the network.
     """
     engine = slot.current()
-    if engine is None or not addressed_to_aws(request):
+    if (
+        engine is None
+        or not addressed_to_aws(request)
+        or loopback.addresses_local_server(request.url or "")
+    ):
         return None
     http_request = to_http_request(request)
     response = dispatch(engine, http_request)
