@@ -29,6 +29,8 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "assertions",
             "strategies",
             "testapi",
+            "testapi_kms",
+            "testapi_at_rest",
             "passthru",
             "report",
             "explain",
