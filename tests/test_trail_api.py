@@ -197,9 +197,8 @@ def test_a_trail_limit_must_be_a_whole_number():
 
 def test_a_ten_thousand_request_test_keeps_working_within_the_default_limit(s3sse):
     """Issue 14 ("a 10,000-request test keeps working"): engine-level requests, so it stays quick;
-    the trail holds all 10,000 (the default limit) and builds them in well under a second."""
-    import time  # noqa: PLC0415
-
+    the trail holds all 10,000 (the default limit). How long building them takes is measured by
+    ``benchmarks/trail.py``, not asserted here (a timed assertion failed on a loaded machine)."""
     from pytest_s3sse._internal.http import HttpRequest  # noqa: PLC0415
 
     engine = s3sse.engine
@@ -207,11 +206,9 @@ def test_a_ten_thousand_request_test_keeps_working_within_the_default_limit(s3ss
     for n in range(9_999):
         request = HttpRequest("HEAD", "https", "soak.s3.amazonaws.com", f"/k{n}")
         engine.dispatch(request)
-    started = time.perf_counter()
     records = s3sse.trail.records
     assert len(records) == 10_000
     assert s3sse.trail.dropped == 0
-    assert time.perf_counter() - started < 5
 
 
 # -- the plugin --------------------------------------------------------------------------------
