@@ -186,13 +186,11 @@ class Replicator:
             return []  # SrcVersionNotFound: deleted before it was replicated (3.5)
         if isinstance(found, DeleteMarker):
             rules = config.marker_rules(task.key)
-        elif task.tags:
-            rules = config.rules_for(task.key, found.attributes.tags, found.encryption.mode)
-            principal = self.role_principal(config.role)
-            return [self._tags_attempt(source, found, rule, principal) for rule in rules]
         else:
             rules = config.rules_for(task.key, found.attributes.tags, found.encryption.mode)
         principal = self.role_principal(config.role)
+        if task.tags and isinstance(found, StoredObject):
+            return [self._tags_attempt(source, found, rule, principal) for rule in rules]
         results = [self._attempt(source, found, rule, principal) for rule in rules]
         if isinstance(found, StoredObject) and results:
             status = FAILED if any(r.failed for r in results) else COMPLETED
