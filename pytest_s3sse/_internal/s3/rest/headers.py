@@ -145,6 +145,22 @@ def check_write_headers(request: HttpRequest) -> None:
             raise NotImplementedS3.header(name, feature)
 
 
+def check_body_framing(request: HttpRequest) -> None:
+    """A body sent with plain ``Transfer-Encoding: chunked`` (no ``x-amz-decoded-content-length``,
+    so not SigV4's aws-chunked, which botocore frames so) is 501 NotImplemented naming the header:
+    S3 takes no chunked upload of unknown length (A reported, full XML: Automattic/knox#43,
+    chilts/awssum#30 for UploadPart, irods/irods_resource_plugin_s3#2301 in 2026). PutObject and
+    UploadPart ask; in-process clients never send it, ``requests`` with a generator body and
+    clients of the local endpoint can."""
+    encoding = request.headers.get("transfer-encoding")
+    if (
+        encoding is not None
+        and "chunked" in encoding.lower()
+        and "x-amz-decoded-content-length" not in request.headers
+    ):
+        raise NotImplementedS3.header("Transfer-Encoding")
+
+
 BUCKET_GRANT_HEADERS = (*GRANT_HEADERS, "x-amz-grant-write")
 OWNERSHIP_HEADER = "x-amz-object-ownership"
 OBJECT_LOCK_HEADER = "x-amz-bucket-object-lock-enabled"

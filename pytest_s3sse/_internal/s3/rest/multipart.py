@@ -225,6 +225,7 @@ class MultipartOps:
         )
 
     def upload_part(self, call: Call) -> HttpResponse:
+        hdr.check_body_framing(call.request)
         target = self._part_request(call, with_body=True)
         upload = self.s.multipart.get(target.bucket, target.key, target.upload_id)
         part = self.s.multipart.upload_part(target, call.request.body)

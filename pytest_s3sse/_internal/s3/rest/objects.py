@@ -49,6 +49,7 @@ def store_object(call: Call, services: Services, *, content_md5: str | None) -> 
     headers read into a typed request, the tags' own action asked, the object stored and noted."""
     request = call.request
     hdr.check_write_headers(request)
+    hdr.check_body_framing(request)
     write = WriteRequest(
         bucket=call.bucket,
         key=call.key,
