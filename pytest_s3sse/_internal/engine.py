@@ -205,14 +205,9 @@ class Engine:
         permissions, as for any principal)."""
         found = self._role_principals.get(role_arn)
         if found is None:
-            parts = role_arn.split(":", 5)
-            account = parts[4] if len(parts) == 6 else self.account_id
-            partition = parts[1] if len(parts) == 6 else "aws"
-            name = role_arn.rsplit("/", 1)[-1]
-            session = f"arn:{partition}:sts::{account}:assumed-role/{name}/s3-replication"
-            key = self.credentials.session_key()
-            found = self._role_principals[role_arn] = Principal(account, session, key)
-            self._replication_keys[key] = role_arn
+            found = self.credentials.service_session(role_arn, "s3-replication")
+            self._role_principals[role_arn] = found
+            self._replication_keys[found.access_key_id] = role_arn
         return found
 
     def replicate(self) -> list[Replication]:

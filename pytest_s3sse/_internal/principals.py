@@ -107,6 +107,15 @@ def policy_text(policy: str | Mapping[str, Any] | None) -> str | None:
     return json.dumps(policy)
 
 
+def role_session_arn(role_arn: str, session_name: str) -> str:
+    """The assumed-role session ARN of ``role_arn`` (``arn:<partition>:iam::<acct>:role/[path/]name``):
+    ``arn:<partition>:sts::<acct>:assumed-role/<name>/<session_name>`` (a role's path is not part of
+    it)."""
+    _, partition, _, _, account, resource = role_arn.split(":", 5)
+    name = resource.rsplit("/", 1)[-1]
+    return f"arn:{partition}:sts::{account}:assumed-role/{name}/{session_name}"
+
+
 class CredentialRegistry:
     """The engine's access keys (thread-safe: s3transfer signs from worker threads)."""
 
@@ -150,7 +159,7 @@ class CredentialRegistry:
                 "arn:aws:iam::<12 digits>:user/<name>, ...:role/<name> or ...:root)"
             )
             raise ValueError(msg)
-        partition, account, resource = match.groups()
+        _, account, resource = match.groups()
         if _SESSION_NAME.fullmatch(session_name) is None:
             msg = (
                 f"not a role session name: {session_name!r} (STS RoleSessionName: 2-64 characters "
@@ -159,8 +168,7 @@ class CredentialRegistry:
             raise ValueError(msg)
         text = policy_text(policy)
         if resource.startswith("role/"):
-            name = resource.rsplit("/", 1)[-1]  # a role's path is not part of its session ARN
-            session = f"arn:{partition}:sts::{account}:assumed-role/{name}/{session_name}"
+            session = role_session_arn(arn, session_name)
             token = base64.b64encode(b"s3sse-session:" + self._entropy.bytes(96)).decode()
             principal = Principal(account, session, self._access_key("ASIA"))
             credentials = Credentials(
@@ -174,10 +182,14 @@ class CredentialRegistry:
         self.add(credentials)
         return ClientKwargs(credentials, arn)
 
-    def session_key(self) -> str:
-        """A temporary access key id (``ASIA``...) for a session an AWS service starts itself (S3
-        replication's role session): it signs nothing, and no one may sign with it."""
-        return self._access_key("ASIA")
+    def service_session(self, role_arn: str, session_name: str) -> Principal:
+        """The session an AWS service starts itself as the role ``role_arn`` (S3 replication's
+        ``s3-replication``), with a temporary access key id (``ASIA``...) of its own: it signs
+        nothing, and no one may sign with it."""
+        account = role_arn.split(":", 5)[4]
+        return Principal(
+            account, role_session_arn(role_arn, session_name), self._access_key("ASIA")
+        )
 
     def _access_key(self, prefix: str) -> str:
         raw = self._entropy.bytes(16)
@@ -201,4 +213,5 @@ __all__ = [
     "Credentials",
     "default_principal",
     "policy_text",
+    "role_session_arn",
 ]
