@@ -41,7 +41,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
         ),
     ),
     ("adapters", ("wire",)),
-    ("composition", ("engine", "options", "authn")),
+    ("composition", ("engine", "options", "authn", "persistence")),
     ("protocol edges", ("s3.rest", "kms.jsonapi")),
     ("S3 domain", ("s3",)),
     ("SSE", ("sse",)),

@@ -57,6 +57,19 @@ class Clock:
             self._mono = time.monotonic()
             self._frozen = False
 
+    def __getstate__(self) -> tuple[datetime, bool, float]:
+        """Pickled (a state directory, ``_internal/persistence.py``) as the time it shows, whether it
+        is frozen, and the real time of pickling: restored, a frozen clock shows the same time and a
+        ticking one goes on from where it was plus the real time that passed in between."""
+        return (self.now(), self._frozen, time.time())
+
+    def __setstate__(self, state: tuple[datetime, bool, float]) -> None:
+        now, frozen, wall = state
+        self._lock = threading.Lock()
+        self._frozen = frozen
+        self._base = now if frozen else now + timedelta(seconds=max(0.0, time.time() - wall))
+        self._mono = time.monotonic()
+
     def __repr__(self) -> str:
         state = "frozen" if self._frozen else "ticking"
         return f"<Clock {self.now().isoformat()} {state}>"

@@ -78,7 +78,17 @@ class S3SSE(AtRest):
     def __init__(self, **options: Any) -> None:
         """Takes the keywords of :class:`~pytest_s3sse._internal.options.EngineOptions` (defaults, checks and
         meaning there); a misspelt one is a TypeError."""
-        self.engine = Engine(EngineOptions(**options))
+        self._attach(Engine(EngineOptions(**options)))
+
+    @classmethod
+    def of_engine(cls, engine: Engine) -> S3SSE:
+        """A handle on an existing engine (one restored from a state directory)."""
+        handle = cls.__new__(cls)
+        handle._attach(engine)
+        return handle
+
+    def _attach(self, engine: Engine) -> None:
+        self.engine = engine
         self._active = False
         # expect_kms_calls: (key, at_most, counts), and expect_requests: checked when the engine
         # stops (then cleared); every one ever made also covers requests (_covers, never cleared).

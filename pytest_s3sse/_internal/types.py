@@ -8,6 +8,13 @@ from dataclasses import dataclass, field
 from enum import Enum
 from types import MappingProxyType
 
+# What every holder of key material says when something tries to pickle it. Only a state directory
+# persists keys (``_internal/persistence.py``: root keys and KMS key material in its key file); data
+# keys, bucket keys and SSE-C keys are never persisted at all.
+NOT_PICKLED = (
+    "key material is not pickled (a state directory keeps root and KMS keys in its key file)"
+)
+
 
 class SseMode(str, Enum):
     """How an object is encrypted at rest."""

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import ClassVar
+from typing import ClassVar, NoReturn
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from pytest_s3sse._internal.errors import DecryptionError
+from pytest_s3sse._internal.types import NOT_PICKLED
 
 NONCE_SIZE = 12
 TAG_SIZE = 16
@@ -27,7 +28,7 @@ Buffer = bytes | bytearray | memoryview
 class Aead:
     """One AES-256-GCM key. ``seal`` returns ``nonce || ciphertext || tag``."""
 
-    __slots__ = ("_cipher", "_nonce")
+    __slots__ = ("_cipher", "_key", "_nonce")
     # Bytes a sealed message adds to its plaintext; the segment format checks lengths against it, so a
     # layered cipher (DSSE-KMS, :mod:`pytest_s3sse._internal.crypto.layered`) declares its own.
     overhead: ClassVar[int] = OVERHEAD
@@ -37,7 +38,20 @@ class Aead:
             msg = f"AES-256-GCM needs a {KEY_SIZE}-byte key, got {len(key)}"
             raise ValueError(msg)
         self._cipher = AESGCM(key)
+        self._key = key
         self._nonce = nonce_source
+
+    def export_key(self) -> bytes:
+        """The raw key: only for a state directory's key file (``_internal/persistence.py``)."""
+        return self._key
+
+    @property
+    def nonce_source(self) -> Callable[[int], bytes]:
+        """Where this key's nonces come from (the engine's entropy, or the OS)."""
+        return self._nonce
+
+    def __reduce__(self) -> NoReturn:
+        raise TypeError(NOT_PICKLED)
 
     def seal(self, plaintext: Buffer, aad: bytes) -> bytes:
         """Encrypt and authenticate ``plaintext`` bound to ``aad``."""

@@ -16,12 +16,14 @@ that is not one of this curve is ``None``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import NoReturn
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa, utils
 
 from pytest_s3sse._internal.errors import DecryptionError
+from pytest_s3sse._internal.types import NOT_PICKLED
 
 _HASHES: dict[str, type[hashes.HashAlgorithm]] = {
     "SHA_1": hashes.SHA1,
@@ -81,6 +83,9 @@ class KeyPair:
         return self._key.private_bytes(
             _DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
         )
+
+    def __reduce__(self) -> NoReturn:
+        raise TypeError(NOT_PICKLED)
 
     def public_der(self) -> bytes:
         """The public key as DER SubjectPublicKeyInfo (GetPublicKey's PublicKey)."""

@@ -18,8 +18,10 @@ import hashlib
 import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NoReturn
 
 from pytest_s3sse._internal.crypto.aead import KEY_SIZE, Aead, derive_key
+from pytest_s3sse._internal.types import NOT_PICKLED
 
 SALT_SIZE = 16
 _FINGERPRINT_LABEL = b"s3sse-ssec-fingerprint|"
@@ -40,6 +42,9 @@ class CustomerKey:
 
     def __repr__(self) -> str:
         return "CustomerKey(<redacted>)"
+
+    def __reduce__(self) -> NoReturn:
+        raise TypeError(NOT_PICKLED)
 
 
 @dataclass(frozen=True, slots=True, repr=False)

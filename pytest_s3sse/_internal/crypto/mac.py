@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from typing import NoReturn
+
+from pytest_s3sse._internal.types import NOT_PICKLED
 
 _DIGESTS = {
     "HMAC_SHA_224": hashlib.sha224,
@@ -27,6 +30,13 @@ class MacKey:
 
     def __repr__(self) -> str:
         return f"MacKey({len(self._secret)} bytes)"
+
+    def export_secret(self) -> bytes:
+        """The raw secret: only for a state directory's key file (``_internal/persistence.py``)."""
+        return self._secret
+
+    def __reduce__(self) -> NoReturn:
+        raise TypeError(NOT_PICKLED)
 
     def mac(self, algorithm: str, message: bytes) -> bytes:
         """The HMAC of ``message`` with ``algorithm`` (``HMAC_SHA_256`` ...)."""

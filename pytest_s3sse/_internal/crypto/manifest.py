@@ -25,10 +25,12 @@ import hashlib
 import hmac
 import struct
 from collections.abc import Sequence
+from typing import NoReturn
 
 from pytest_s3sse._internal.crypto.aead import KEY_SIZE, NONCE_SIZE, TAG_SIZE
 from pytest_s3sse._internal.crypto.segments import SealedPart
 from pytest_s3sse._internal.errors import DecryptionError
+from pytest_s3sse._internal.types import NOT_PICKLED
 
 _LABEL = b"s3sse-part-list|"
 _PART = struct.Struct(">IIQI")  # position, part number, plaintext size, segment count
@@ -47,6 +49,13 @@ class PartListKey:
 
     def __repr__(self) -> str:
         return "PartListKey(<redacted>)"
+
+    def export_key(self) -> bytes:
+        """The raw key: only for a state directory's key file (``_internal/persistence.py``)."""
+        return self._key
+
+    def __reduce__(self) -> NoReturn:
+        raise TypeError(NOT_PICKLED)
 
     def tag(self, object_id: bytes, parts: Sequence[SealedPart]) -> bytes:
         """The tag of ``parts``, in this order, as the parts of the object ``object_id``."""

@@ -3,9 +3,10 @@
 Made with ``cryptography`` (this layer is its only user) each time a server starts: an ECDSA P-256
 CA, and a certificate it signs for ``127.0.0.1``, ``::1``, ``localhost``, ``*.localhost`` and
 ``*.s3.localhost`` (virtual-hosted requests: ``<bucket>.s3.localhost``), valid from a day before
-now for 30 days. Nothing is reused between runs and the CA's private key is never written anywhere:
-only the CA certificate (the bundle clients trust), the server certificate and the server's key are
-written, to a fresh private directory.
+now for 30 days. The CA's private key is never written anywhere: only the CA certificate (the bundle
+clients trust), the server certificate and the server's key are written, to a private directory: a
+fresh one each run, or a state directory's ``tls/``, where they are reused while the certificate has
+more than a day left (so a client that trusts the bundle keeps trusting a restarted endpoint).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 DNS_NAMES = ("localhost", "*.localhost", "s3.localhost", "*.s3.localhost")
 IP_ADDRESSES = ("127.0.0.1", "::1")
+_MARGIN = datetime.timedelta(days=1)  # a reused certificate is valid at least this much longer
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +44,27 @@ def _name(common_name: str) -> x509.Name:
             x509.NameAttribute(NameOID.COMMON_NAME, common_name),
         ]
     )
+
+
+def reuse_tls_files(directory: Path, *, margin: datetime.timedelta = _MARGIN) -> TlsFiles | None:
+    """The files :func:`make_tls_files` wrote into ``directory`` earlier, when they are all there and
+    the server certificate is valid for ``margin`` more (a state directory's endpoint keeps its CA,
+    so clients keep trusting it across restarts); None otherwise."""
+    files = _files(directory)
+    try:
+        cert = x509.load_pem_x509_certificate(files.certificate.read_bytes())
+        x509.load_pem_x509_certificate(files.ca_bundle.read_bytes())
+        serialization.load_pem_private_key(files.key.read_bytes(), password=None)
+    except (OSError, ValueError, TypeError):
+        return None
+    now = datetime.datetime.now(datetime.timezone.utc)
+    if not cert.not_valid_before_utc <= now <= cert.not_valid_after_utc - margin:
+        return None
+    return files
+
+
+def _files(directory: Path) -> TlsFiles:
+    return TlsFiles(directory / "ca.pem", directory / "server.pem", directory / "server-key.pem")
 
 
 def make_tls_files(directory: Path) -> TlsFiles:
@@ -96,7 +119,7 @@ def make_tls_files(directory: Path) -> TlsFiles:
         .sign(ca_key, hashes.SHA256())
     )
     directory.mkdir(parents=True, exist_ok=True)
-    files = TlsFiles(directory / "ca.pem", directory / "server.pem", directory / "server-key.pem")
+    files = _files(directory)
     files.ca_bundle.write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))
     files.certificate.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     key_pem = key.private_bytes(

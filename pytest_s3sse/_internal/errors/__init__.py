@@ -60,5 +60,10 @@ class KmsKeyNotFoundError(S3SSEError, LookupError):
     """The test API was asked about a KMS key or alias that does not exist."""
 
 
+class StateDirectoryError(S3SSEError):
+    """A state directory (``S3SSEServer(state_dir=...)``, ``serve --state-dir``) cannot be used: written
+    by another release, damaged, or not a state directory. The message says which and what to do."""
+
+
 class DecryptionError(S3SSEError):
     """Stored ciphertext failed authentication: it was tampered with, truncated or reordered."""

@@ -17,6 +17,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NoReturn
 
 from pytest_s3sse._internal import arn
 from pytest_s3sse._internal.crypto import kms_blob
@@ -32,6 +33,7 @@ from pytest_s3sse._internal.kms.types import (
     MultiRegionConfig,
     Tag,
 )
+from pytest_s3sse._internal.types import NOT_PICKLED
 
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _MRK = re.compile(r"^mrk-[0-9a-fA-F]{32}$")
@@ -141,6 +143,9 @@ class KeyMaterial:
 
     def __post_init__(self) -> None:
         self.cipher = kms_blob.cipher(self.secret)
+
+    def __reduce__(self) -> NoReturn:
+        raise TypeError(NOT_PICKLED)
 
 
 @dataclass(slots=True)

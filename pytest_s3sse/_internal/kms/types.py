@@ -10,10 +10,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
-from typing import Generic, Literal, TypeVar
+from typing import Generic, Literal, NoReturn, TypeVar
 
 from pytest_s3sse._internal.context import RequestContext
-from pytest_s3sse._internal.types import Principal
+from pytest_s3sse._internal.types import NOT_PICKLED, Principal
 
 Via = Literal["direct", "s3"]
 T = TypeVar("T")
@@ -110,6 +110,9 @@ class DataKey:
     ciphertext_blob: bytes
     key_arn: str
     material_id: str
+
+    def __reduce__(self) -> NoReturn:
+        raise TypeError(NOT_PICKLED)
 
 
 @dataclass(frozen=True, slots=True)

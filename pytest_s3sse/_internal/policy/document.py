@@ -23,7 +23,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -224,6 +224,11 @@ class Policy:
         plain = all(not s.conditions and not s.dynamic_resources for s in self.statements)
         object.__setattr__(self, "unconditional", plain)
 
+    def __reduce__(self) -> tuple[Callable[[str, PolicyKind], Policy], tuple[str, PolicyKind]]:
+        """Pickled as its text, parsed again when loaded (a state directory): the compiled
+        conditions hold functions, and the caches start empty."""
+        return (_parsed, (self.text, self.kind))
+
     def statements_for(self, action: str) -> tuple[Statement, ...]:
         """The statements whose Action/NotAction covers ``action``, computed once per action name
         (the set of actions is small and fixed, so the cache is bounded)."""
@@ -233,6 +238,11 @@ class Policy:
             found = tuple(s for s in self.statements if s.names_action(action))
             self._by_action[key] = found
         return found
+
+
+def _parsed(text: str, kind: PolicyKind) -> Policy:
+    """A policy parsed again from its text (it was valid when it was stored)."""
+    return parse_policy(text, kind)
 
 
 def parse_policy(text: str, kind: PolicyKind, *, bucket_arn: str | None = None) -> Policy:

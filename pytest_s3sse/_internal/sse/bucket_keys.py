@@ -29,8 +29,10 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NoReturn
 
 from pytest_s3sse._internal.clock import Clock
+from pytest_s3sse._internal.types import NOT_PICKLED
 
 DEFAULT_PERIOD = timedelta(hours=1)
 
@@ -48,6 +50,9 @@ class HeldKey:
 
     def __repr__(self) -> str:
         return f"HeldKey(expires={self.expires.isoformat()})"
+
+    def __reduce__(self) -> NoReturn:
+        raise TypeError(NOT_PICKLED)
 
 
 class BucketKeyCache:
@@ -102,6 +107,11 @@ class BucketKeyCache:
             plaintext = fetch()
             self._held[slot] = HeldKey(plaintext, blob, now + self.period)
             return plaintext
+
+    def __reduce__(self) -> tuple[type[BucketKeyCache], tuple[Clock, timedelta]]:
+        """Pickled empty: the bucket keys S3 holds are plaintext and live only in memory, so an engine
+        restored from a state directory asks KMS again, as S3 does once its cache has expired."""
+        return (BucketKeyCache, (self._clock, self.period))
 
     def _forget_expired(self, now: datetime) -> None:
         """Drop what S3 would no longer use (only on a miss, so a hit costs one lookup)."""
