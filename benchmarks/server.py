@@ -5,7 +5,8 @@ at least 2x moto's throughput).
 
 Both servers run in this process on 127.0.0.1, plain HTTP (moto's ``ThreadedMotoServer`` serves no
 TLS; pytest-s3sse's endpoint is also timed over HTTPS), each with one boto3 client that keeps its
-connection alive. A round times ``--ops`` 1 KiB SSE-S3 put+get pairs on each backend, back to back
+connection alive; ``https+state`` is the HTTPS endpoint keeping its engine in a state directory
+(saved at most every second while requests come). A round times ``--ops`` 1 KiB SSE-S3 put+get pairs on each backend, back to back
 in rotating order; the result is the median of the per-round ratios (the machine is shared and
 noisy), with the median time per put+get.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import logging
 import statistics
+import tempfile
 import time
 from collections.abc import Callable
 from typing import Any
@@ -55,7 +57,12 @@ def main(argv: list[str] | None = None) -> None:
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     moto.start()
     host, port = moto.get_host_and_port()
-    with S3SSEServer(https=False) as plain, S3SSEServer() as tls:
+    with (
+        S3SSEServer(https=False) as plain,
+        S3SSEServer() as tls,
+        tempfile.TemporaryDirectory() as state_dir,
+        S3SSEServer(state_dir=state_dir) as kept,
+    ):
 
         def client(url: str, verify: Any = True) -> Any:
             return boto3.client(
@@ -66,6 +73,7 @@ def main(argv: list[str] | None = None) -> None:
         cases = {
             "s3sse http": _case(client(plain.endpoint_url)),
             "s3sse https": _case(client(tls.endpoint_url, tls.ca_bundle)),
+            "s3sse https+state": _case(client(kept.endpoint_url, kept.ca_bundle)),
             "moto server http": _case(client(f"http://{host}:{port}")),
         }
         times: dict[str, list[float]] = {name: [] for name in cases}
@@ -79,7 +87,7 @@ def main(argv: list[str] | None = None) -> None:
     for name, values in times.items():
         ratio = statistics.median(m / v for m, v in zip(moto_times, values, strict=True))
         print(
-            f"{name:18s} {statistics.median(values) * 1000:7.2f} ms per 1 KiB put+get   "
+            f"{name:19s} {statistics.median(values) * 1000:7.2f} ms per 1 KiB put+get   "
             f"throughput x{ratio:.2f} of moto's server"
         )
 

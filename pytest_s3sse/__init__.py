@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # what type checkers and the API reference see; at run time, 
         ObjectNotFoundError,
         RealAWSCallBlockedError,
         S3SSEError,
+        StateDirectoryError,
     )
     from pytest_s3sse._internal.explain import Explanation
     from pytest_s3sse._internal.kms.types import KmsCall
@@ -53,6 +54,7 @@ __all__ = [
     "S3SSEError",
     "S3SSEServer",
     "SseMode",
+    "StateDirectoryError",
     "StoredView",
     "Trail",
     "add_s3sse_passthru",
@@ -79,6 +81,7 @@ _HOME = {
     "S3SSEError": "errors",
     "S3SSEServer": "serving",
     "SseMode": "types",
+    "StateDirectoryError": "errors",
     "StoredView": "assertions",
     "Trail": "trail",
     "add_s3sse_passthru": "passthru",

@@ -23,8 +23,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from sse_c_support import KEY, unblock_sse_c
 
-from pytest_s3sse import S3SSE, S3SSEServer
-from pytest_s3sse._internal.errors import StateDirectoryError
+from pytest_s3sse import S3SSE, S3SSEServer, StateDirectoryError
 from pytest_s3sse._internal.persistence import StateDirectory
 from pytest_s3sse._internal.types import NOT_PICKLED
 
@@ -359,10 +358,10 @@ def test_a_save_that_fails_leaves_the_previous_state_whole(state, monkeypatch):
 
     real_write = persistence._write
 
-    def failing(path: Path, data: bytes, mode: int = 0o600) -> None:
+    def failing(path: Path, data: bytes, mode: int = 0o600, *, sync: bool = True) -> None:
         if path.name == "state.json":
             raise OSError(28, "No space left on device")
-        real_write(path, data, mode)
+        real_write(path, data, mode, sync=sync)
 
     monkeypatch.setattr(persistence, "_write", failing)
     with pytest.raises(OSError, match="No space left"):
