@@ -343,6 +343,15 @@ def test_an_engine_file_naming_a_foreign_class_is_refused(state):
         S3SSEServer(state_dir=state)
 
 
+def test_a_directory_in_use_by_another_endpoint_is_refused_until_it_stops(state):
+    with (
+        serving(state),
+        pytest.raises(StateDirectoryError, match="in use by another pytest-s3sse endpoint"),
+    ):
+        S3SSEServer(state_dir=state)
+    serving(state).stop()  # free again once the first one stopped
+
+
 def test_a_handle_with_a_saved_engine_is_refused(state):
     serving(state).stop()
     with pytest.raises(ValueError, match="holds a saved engine"):
@@ -367,7 +376,8 @@ def test_a_save_that_fails_leaves_the_previous_state_whole(state, monkeypatch):
     with pytest.raises(OSError, match="No space left"):
         server.save()
     monkeypatch.undo()
-    server._server.stop()  # the process dies: no last save
+    server._server.stop()  # the process dies: no last save, and its lock goes with it
+    server.state_dir.unlock()
     restored = StateDirectory(state).load()
     assert restored.store.find_bucket("kept") is not None
     assert restored.store.find_bucket("lost") is None

@@ -47,7 +47,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: directories are not locked
+    fcntl = None  # type: ignore[assignment]
 
 from pytest_s3sse._internal.crypto.aead import Aead
 from pytest_s3sse._internal.crypto.asymmetric import KeyPair
@@ -62,6 +67,7 @@ from pytest_s3sse._internal.kms.keys import KeyMaterial
 
 FORMAT = 1
 STATE_FILE = "state.json"
+LOCK = "LOCK"
 BLOBS = "blobs"
 _PACKAGE = Path(__file__).resolve().parent.parent
 _LOCK_TYPES = (type(threading.Lock()), type(threading.RLock()))
@@ -316,6 +322,32 @@ class StateDirectory:
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         self._blobs = _Blobs(self.path / BLOBS)
+        self._lock_file: IO[bytes] | None = None
+
+    def lock(self) -> None:
+        """Take the directory for this process (an advisory lock on ``LOCK``): a second endpoint
+        on the same directory would overwrite this one's saves. StateDirectoryError when another
+        process holds it. Released by :meth:`unlock` or when the process ends."""
+        if self._lock_file is not None or fcntl is None:  # pragma: no cover - Windows: no lock
+            return
+        if self.path.exists() and not self.path.is_dir():
+            msg = f"{self.path} is not a directory"
+            raise StateDirectoryError(msg)
+        self.path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        handle = (self.path / LOCK).open("a+b")
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            handle.close()
+            msg = f"{self.path} is in use by another pytest-s3sse endpoint: stop it, or name another directory"
+            raise StateDirectoryError(msg) from exc
+        self._lock_file = handle
+
+    def unlock(self) -> None:
+        """Release :meth:`lock` (idempotent)."""
+        handle, self._lock_file = self._lock_file, None
+        if handle is not None:
+            handle.close()
 
     @property
     def tls(self) -> Path:
@@ -333,7 +365,7 @@ class StateDirectory:
         self.path.mkdir(mode=0o700, parents=True, exist_ok=True)
         (self.path / BLOBS).mkdir(mode=0o700, exist_ok=True)
         if not self.exists() and any(
-            p.name not in {BLOBS, "tls"} and not p.name.endswith(".tmp")
+            p.name not in {BLOBS, "tls", LOCK} and not p.name.endswith(".tmp")
             for p in self.path.iterdir()
         ):
             msg = (

@@ -56,6 +56,18 @@ class S3SSEServer:
     ) -> None:
         self.state_dir = StateDirectory(state_dir) if state_dir is not None else None
         self._persisted: Persisted | None = None
+        try:
+            self._build(handle, https=https, host=host, port=port, save_interval=save_interval)
+        except BaseException:
+            if self.state_dir is not None:
+                self.state_dir.unlock()
+            raise
+
+    def _build(
+        self, handle: S3SSE | None, *, https: bool, host: str, port: int, save_interval: float
+    ) -> None:
+        if self.state_dir is not None:
+            self.state_dir.lock()
         if self.state_dir is not None and self.state_dir.exists():
             if handle is not None:
                 msg = (
@@ -183,7 +195,11 @@ class S3SSEServer:
 
     def _finish(self) -> None:
         if self._persisted is not None:
-            self._persisted.stop()
+            try:
+                self._persisted.stop()
+            finally:
+                if self.state_dir is not None:
+                    self.state_dir.unlock()
         if self._tmp is not None:
             self._tmp.cleanup()
             self._tmp = None
