@@ -37,6 +37,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "reports",
             "trail",
             "serving",
+            "saving",
             "__main__",
         ),
     ),

@@ -23,8 +23,9 @@ from types import TracebackType
 from typing import Any
 
 from pytest_s3sse._internal.crypto.tls import TlsFiles, make_tls_files, reuse_tls_files
-from pytest_s3sse._internal.persistence import Persisted, Saved, StateDirectory
+from pytest_s3sse._internal.persistence import Saved, StateDirectory
 from pytest_s3sse._internal.principals import TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY
+from pytest_s3sse._internal.saving import Persisted
 from pytest_s3sse._internal.testapi import S3SSE
 from pytest_s3sse._internal.wire.server import LocalServer
 from pytest_s3sse._internal.wire.slot import Dispatcher
