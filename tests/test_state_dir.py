@@ -51,8 +51,9 @@ def files_bytes(root: Path) -> Iterator[tuple[Path, bytes]]:
 
 
 # -- what survives a restart ----------------------------------------------------------------------
-def test_objects_of_every_encryption_mode_read_back_after_a_restart(state):
-    server = serving(state)
+def write_every_mode(server: S3SSEServer) -> tuple[Any, str]:
+    """Bucket ``bkt`` with SECRET_TEXT under SSE-S3 (``s3``), SSE-KMS with a Bucket Key
+    (``kms``), DSSE-KMS (``dsse``) and SSE-C (``ssec``); the S3 client and the KMS key id."""
     s3, kms = client(server), client(server, "kms")
     key_id = kms.create_key()["KeyMetadata"]["KeyId"]
     s3.create_bucket(Bucket="bkt")
@@ -67,12 +68,15 @@ def test_objects_of_every_encryption_mode_read_back_after_a_restart(state):
         SSEKMSKeyId=key_id,
     )  # fmt: skip
     s3.put_object(
-        Bucket="bkt",
-        Key="ssec",
-        Body=SECRET_TEXT,
-        SSECustomerAlgorithm="AES256",
+        Bucket="bkt", Key="ssec", Body=SECRET_TEXT, SSECustomerAlgorithm="AES256",
         SSECustomerKey=KEY,
-    )
+    )  # fmt: skip
+    return s3, key_id
+
+
+def test_objects_of_every_encryption_mode_read_back_after_a_restart(state):
+    server = serving(state)
+    s3, _ = write_every_mode(server)
     before = {k: s3.head_object(Bucket="bkt", Key=k)["ETag"] for k in ("s3", "kms", "dsse")}
     server.stop()
 
@@ -236,29 +240,14 @@ def test_saves_during_concurrent_writes_lose_no_acknowledged_object(state):
 # -- what is written, and what never is -----------------------------------------------------------
 def test_no_plaintext_data_key_or_customer_key_is_ever_written(state):
     server = serving(state)
-    s3, kms = client(server), client(server, "kms")
-    key_id = kms.create_key()["KeyMetadata"]["KeyId"]
-    data_key = kms.generate_data_key(KeyId=key_id, KeySpec="AES_256")["Plaintext"]
-    s3.create_bucket(Bucket="bkt")
-    unblock_sse_c(s3, "bkt")
-    s3.put_object(Bucket="bkt", Key="s3", Body=SECRET_TEXT)
-    s3.put_object(
-        Bucket="bkt", Key="kms", Body=SECRET_TEXT, ServerSideEncryption="aws:kms",
-        SSEKMSKeyId=key_id, BucketKeyEnabled=True,
-    )  # fmt: skip
-    s3.put_object(
-        Bucket="bkt",
-        Key="ssec",
-        Body=SECRET_TEXT,
-        SSECustomerAlgorithm="AES256",
-        SSECustomerKey=KEY,
-    )
+    _, key_id = write_every_mode(server)
+    data_key = client(server, "kms").generate_data_key(KeyId=key_id, KeySpec="AES_256")
     bucket_keys = server.engine.sealer.kms.bucket_keys  # what S3 holds in memory, in the clear
     held = [h.plaintext for h in bucket_keys._held.values()]
     assert held, "the SSE-KMS put made a bucket key"
     server.stop()
 
-    never = [SECRET_TEXT, data_key, KEY, base64.b64encode(KEY), *held]
+    never = [SECRET_TEXT, data_key["Plaintext"], KEY, base64.b64encode(KEY), *held]
     for path, data in files_bytes(state):
         for secret in never:
             assert secret not in data, f"{path.name} holds a secret it must never hold"
