@@ -48,8 +48,7 @@ class RequestKeys(Mapping[str, RequestValue]):
     """A request's condition keys (lower-cased names, L7), looked up on demand: the global ``aws:``
     keys and the service's keys from the context (those that depend on the principal, transport and
     address are worked out once per combination; the time keys and ``s3:signatureAge`` when read),
-    then the operation's own
-    keys (``extra``, lower-cased on the first read that needs them)."""
+    then the operation's own keys (``extra``, lower-cased on the first read that needs them)."""
 
     __slots__ = ("_context", "_extra", "_keys", "_lowered", "_service")
 
