@@ -25,6 +25,7 @@ import socket
 import boto3
 import pytest
 from botocore.config import Config
+from botocore.exceptions import ClientError
 from raw_support import S3_AUTH, S3_HOST, error_code, snapshot
 
 from pytest_s3sse import S3SSEServer
@@ -94,6 +95,20 @@ def test_a_streaming_put_object_without_decoded_length_is_missing_content_length
     assert (response.status, error_code(response)) == (411, "MissingContentLength")
     assert _message(text) == MSG_MISSING_LENGTH
     assert snapshot(engine) == before
+
+
+def test_boto3_sending_its_aws_chunked_body_without_the_decoded_length_gets_411(engine, s3):
+    # T, as above, through the botocore adapter: botocore's own framing (https, a checksum trailer,
+    # Transfer-Encoding: chunked) with the header taken out after it was added.
+    def drop_decoded_length(request, **_):
+        del request.headers["X-Amz-Decoded-Content-Length"]
+
+    s3.meta.events.register("before-sign.s3.PutObject", drop_decoded_length)
+    with pytest.raises(ClientError) as info:
+        s3.put_object(Bucket=BUCKET, Key="k", Body=b"data")
+    assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 411
+    assert info.value.response["Error"]["Code"] == "MissingContentLength"
+    assert info.value.response["Error"]["Message"] == MSG_MISSING_LENGTH
 
 
 def test_a_streaming_upload_part_without_decoded_length_is_missing_content_length(engine, s3):
