@@ -16,6 +16,7 @@ import re
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+import boto3
 import pytest
 import requests
 from botocore.config import Config
@@ -168,6 +169,19 @@ def test_an_allow_under_an_age_limit_grants_another_account_a_fresh_presigned_ur
     assert _get(url).status_code == 403
     # U: the same caller's header-signed call is 0 ms old, so the Allow still holds.
     assert other.get_object(Bucket=BUCKET, Key="k")["Body"].read() == b"data"
+
+
+# -- over the local endpoint ---------------------------------------------------------------------
+@pytest.mark.s3sse_server(https=False)
+def test_the_local_endpoint_denies_an_old_presigned_url_too(s3sse, s3sse_server):
+    client = boto3.client("s3", **(s3sse_server.client_kwargs() | {"config": SIGV4}))
+    client.create_bucket(Bucket=BUCKET)
+    client.put_object(Bucket=BUCKET, Key="k", Body=b"data")
+    client.put_bucket_policy(Bucket=BUCKET, Policy=_policy("NumericGreaterThan", str(TEN_MINUTES)))
+    url = client.generate_presigned_url("get_object", Params={"Bucket": BUCKET, "Key": "k"})
+    assert _get(url).status_code == 200
+    s3sse.clock.advance(seconds=601)
+    assert _get(url).status_code == 403
 
 
 # -- the value, from the request context ---------------------------------------------------------
