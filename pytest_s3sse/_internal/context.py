@@ -36,7 +36,9 @@ class RequestContext(NamedTuple):
     sent to. ``invoked_by`` names the AWS service that made this call for ``principal``
     (``s3.amazonaws.com`` for S3's calls to KMS), None for a call the principal made itself.
     ``access_key_id`` is the access key the request was signed with (empty when unsigned): CloudTrail
-    logs it even for keys the engine maps to its default principal.
+    logs it even for keys the engine maps to its default principal. ``signed_at`` is the
+    ``X-Amz-Date`` of a presigned URL or a POST form, as sent (empty otherwise: a header-signed
+    request is signed as it is sent); ``s3:signatureAge`` is worked out from it when a policy reads it.
     """
 
     principal: Principal
@@ -50,6 +52,7 @@ class RequestContext(NamedTuple):
     user_agent: str = ""
     invoked_by: str | None = None
     access_key_id: str = ""
+    signed_at: str = ""
 
     @property
     def signed_v4(self) -> bool:

@@ -43,7 +43,12 @@ from pytest_s3sse._internal.s3.rest import routing
 from pytest_s3sse._internal.s3.rest.api import S3Api
 from pytest_s3sse._internal.s3.rest.call import Services
 from pytest_s3sse._internal.s3.store import Store
-from pytest_s3sse._internal.sigv4 import authentication, credential_scope
+from pytest_s3sse._internal.sigv4 import (
+    AUTH_HEADER,
+    authentication,
+    credential_scope,
+    signed_date,
+)
 from pytest_s3sse._internal.sse.envelope import Sealer
 from pytest_s3sse._internal.sse.kms import S3Kms
 from pytest_s3sse._internal.sse.plan import SsePlanner
@@ -231,9 +236,10 @@ class Engine:
             )
         access_key_id, version, method = auth
         principal = self.credentials.principal_for(access_key_id)
+        signed_at = "" if method == AUTH_HEADER else signed_date(request, method)
         return RequestContext(
             principal, request_id, now, region, request.secure, version, method, address, agent,
-            None, access_key_id,
+            None, access_key_id, signed_at,
         )  # fmt: skip
 
     def dispatch(self, request: HttpRequest) -> HttpResponse | None:

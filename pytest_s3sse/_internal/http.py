@@ -47,7 +47,8 @@ class FormAuth(NamedTuple):
     request has no ``Authorization`` header and no query authentication.
 
     ``version`` is ``SigV4`` or ``SigV2``; ``policy`` is the base64 POST policy as sent, the string the
-    ``signature`` signs; ``scope`` is ``<date>/<region>/s3/aws4_request`` (SigV4), else empty.
+    ``signature`` signs; ``scope`` is ``<date>/<region>/s3/aws4_request`` (SigV4), else empty;
+    ``date`` is the form's ``X-Amz-Date`` as sent (SigV4), else empty.
     """
 
     access_key_id: str
@@ -55,6 +56,7 @@ class FormAuth(NamedTuple):
     policy: str
     signature: str
     scope: str = ""
+    date: str = ""
 
 
 @dataclass(slots=True, repr=False)

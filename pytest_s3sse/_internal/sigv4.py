@@ -67,3 +67,12 @@ def authentication(request: HttpRequest) -> tuple[str, str, str] | None:
     if request.query and "AWSAccessKeyId" in request.params:
         return request.params["AWSAccessKeyId"], SIGV2, QUERY_STRING
     return None
+
+
+def signed_date(request: HttpRequest, method: str) -> str:
+    """The ``X-Amz-Date`` a presigned URL (``QueryString``) or a POST form (``POST``) was signed at,
+    as sent; empty when it has none (SigV2 signs an expiry, not a date)."""
+    if method == POST_FORM:
+        form = request.form_auth
+        return "" if form is None else form.date
+    return request.params.get("X-Amz-Date", "") if request.query else ""

@@ -29,7 +29,13 @@ from pytest_s3sse._internal.policy import ALLOW, DENY_ANONYMOUS, Decision, Resou
 from pytest_s3sse._internal.policy.conditions import RequestValue
 from pytest_s3sse._internal.policy.document import Policy
 from pytest_s3sse._internal.policy.evaluate import Caller, Facts, evaluate
-from pytest_s3sse._internal.policy.keys import global_keys, kms_keys, s3_keys
+from pytest_s3sse._internal.policy.keys import (
+    SIGNATURE_AGE,
+    global_keys,
+    kms_keys,
+    s3_keys,
+    signature_age,
+)
 from pytest_s3sse._internal.types import Principal
 
 # The identity policies of a principal (all of them), or None: not modelled, full identity permissions.
@@ -41,8 +47,8 @@ _MEMO = 4096  # decisions remembered per unconditional policy (object ARNs make 
 class RequestKeys(Mapping[str, RequestValue]):
     """A request's condition keys (lower-cased names, L7), looked up on demand: the global ``aws:``
     keys and the service's keys from the context (those that depend on the principal, transport and
-    address are worked out once per combination; the time keys when read), then the operation's own
-    keys (``extra``, lower-cased on the first read that needs them)."""
+    address are worked out once per combination; the time keys and ``s3:signatureAge`` when read),
+    then the operation's own keys (``extra``, lower-cased on the first read that needs them)."""
 
     __slots__ = ("_context", "_extra", "_keys", "_lowered", "_service")
 
@@ -85,6 +91,8 @@ class RequestKeys(Mapping[str, RequestValue]):
         if found is None:
             if lname in _TIME_KEYS:
                 found = _time_key(lname, self._context)
+            elif lname == SIGNATURE_AGE and self._service == "s3":
+                found = signature_age(self._context)
             elif self._extra:
                 # An operation's keys may be looked up one by one (s3/rest/operation_keys.py).
                 lookup = getattr(self._extra, "lookup", None)
@@ -100,6 +108,9 @@ class RequestKeys(Mapping[str, RequestValue]):
     def _all(self) -> dict[str, RequestValue]:
         keys = dict(self._base())
         keys.update((k, _time_key(k, self._context)) for k in _TIME_KEYS)
+        age = signature_age(self._context) if self._service == "s3" else None
+        if age is not None:
+            keys[SIGNATURE_AGE] = age
         keys.update(self._extra_keys() if self._extra else {})
         return keys
 

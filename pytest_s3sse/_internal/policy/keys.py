@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from datetime import datetime, timedelta, timezone
 
 from pytest_s3sse._internal.context import RequestContext
 from pytest_s3sse._internal.policy.conditions import RequestValue
@@ -103,13 +104,44 @@ def global_keys(context: RequestContext) -> dict[str, RequestValue]:
 
 def s3_keys(context: RequestContext) -> dict[str, RequestValue]:
     """The S3 keys that come from how a request was signed (K17): ``s3:signatureversion`` and
-    ``s3:authType``, absent for an unsigned request."""
+    ``s3:authType``, absent for an unsigned request (``s3:signatureAge``, which changes with the
+    clock, is :func:`signature_age`)."""
     keys: dict[str, RequestValue] = {}
     if context.signature_version in _SIGNATURE:
         keys["s3:signatureversion"] = _SIGNATURE[context.signature_version]
     if context.auth_method in _AUTH_TYPE:
         keys["s3:authType"] = _AUTH_TYPE[context.auth_method]
     return keys
+
+
+SIGNATURE_AGE = "s3:signatureage"  # lower-cased, as the decision point looks keys up
+_AMZ_DATE = "%Y%m%dT%H%M%SZ"
+_MILLISECOND = timedelta(milliseconds=1)
+
+
+def signature_age(context: RequestContext) -> str | None:
+    """``s3:signatureAge`` (K17): the milliseconds since the request was signed, on the engine clock.
+
+    P (S3 API "Amazon S3 Signature Version 4 Authentication Specific Policy Keys"): it works for
+    presigned URLs and presigned POST, is "always set to 0" for Signature Version 2, and a SigV4
+    signature may be up to seven days old. So a presigned URL or a POST form is as old as its
+    ``X-Amz-Date`` (never below 0: a clock set before the signature); any SigV2 request is 0. A
+    header-signed SigV4 request is 0 (U: signed as it is sent, since S3 refuses one more than 15
+    minutes off; an SDK dates its header by its own wall clock, which a test that moves the engine
+    clock leaves behind, so measuring it would age every SDK call with the clock). Unsigned: absent
+    (K17 keys are those of authenticated requests), so ``Null`` is true and a numeric test fails.
+    Worked out only when a policy reads it (:class:`~.authorizer.RequestKeys`).
+    """
+    version = context.signature_version
+    if version is None:
+        return None
+    if version != "SigV4" or context.auth_method == "AuthHeader":
+        return "0"
+    try:
+        signed = datetime.strptime(context.signed_at, _AMZ_DATE).replace(tzinfo=timezone.utc)
+    except ValueError:  # refused by the presigned URL's own checks before any policy is read
+        return None
+    return str(max(0, (context.time - signed) // _MILLISECOND))
 
 
 def kms_keys(context: RequestContext) -> dict[str, RequestValue]:

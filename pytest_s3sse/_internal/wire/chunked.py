@@ -14,6 +14,8 @@ framing is never stored as the object's bytes. With the engine's ``verify_signat
 hands the reader a check (:meth:`AwsChunkedReader.verify_chunks`) that gets each chunk's
 ``chunk-signature`` and the SHA-256 of its data, the zero-length chunk's included, as it is read;
 the engine knows the secret, the decoder only the framing. Trailer signatures are not checked.
+Either announcement needs ``x-amz-decoded-content-length`` to be decoded: ``wire/httpmodel.py`` answers
+a streaming body without it 411 and stores a body with only ``Content-Encoding: aws-chunked`` as sent.
 """
 
 from __future__ import annotations
@@ -29,8 +31,9 @@ STREAMING = "STREAMING-"  # the prefix of SigV4's streaming x-amz-content-sha256
 
 
 def is_aws_chunked(headers: dict[str, str]) -> bool:
-    """True when a request body is aws-chunked: ``Content-Encoding: aws-chunked``, or a streaming
-    ``x-amz-content-sha256`` (signed frames, with or without trailers; the unsigned-trailer form)."""
+    """True when a request body is announced as aws-chunked: ``Content-Encoding: aws-chunked``, or a
+    streaming ``x-amz-content-sha256`` (signed frames, with or without trailers; the unsigned-trailer
+    form)."""
     return "aws-chunked" in headers.get("content-encoding", "") or headers.get(
         "x-amz-content-sha256", ""
     ).startswith(STREAMING)

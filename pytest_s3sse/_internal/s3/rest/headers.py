@@ -10,6 +10,7 @@ from pytest_s3sse._internal.errors.s3 import (
     InvalidArgument,
     InvalidBucketAclWithObjectOwnership,
     InvalidRequest,
+    MissingContentLength,
     NotImplementedS3,
 )
 from pytest_s3sse._internal.http import HttpRequest, ascii_decimal
@@ -28,6 +29,7 @@ SSE_CONTEXT = SSE_HEADER + "-context"
 META_PREFIX = "x-amz-meta-"
 _META_LEN = len(META_PREFIX)
 _CHECKSUM_HEADERS = {a.header: a for a in ChecksumAlgorithm}
+STREAMING = "STREAMING-"  # the prefix of SigV4's streaming x-amz-content-sha256 values
 
 
 def sse_headers(request: HttpRequest, prefix: str = "x-amz-") -> SseHeaders:
@@ -146,18 +148,26 @@ def check_write_headers(request: HttpRequest) -> None:
 
 
 def check_body_framing(request: HttpRequest) -> None:
-    """A body sent with plain ``Transfer-Encoding: chunked`` (no ``x-amz-decoded-content-length``,
-    so not SigV4's aws-chunked, which botocore frames so) is 501 NotImplemented naming the header:
-    S3 takes no chunked upload of unknown length (A reported, full XML: Automattic/knox#43,
-    chilts/awssum#30 for UploadPart, irods/irods_resource_plugin_s3#2301 in 2026). PutObject and
-    UploadPart ask; in-process clients never send it, ``requests`` with a generator body and
-    clients of the local endpoint can."""
-    encoding = request.headers.get("transfer-encoding")
-    if (
-        encoding is not None
-        and "chunked" in encoding.lower()
-        and "x-amz-decoded-content-length" not in request.headers
-    ):
+    """The framing of an object body that declares no ``x-amz-decoded-content-length``.
+
+    A SigV4 streaming body (``x-amz-content-sha256: STREAMING-...``) without it is 411
+    MissingContentLength (T: versitygw's integration test of this case; P that the header is
+    required; see ``wire/httpmodel.py``, which refuses the body of any other operation when it is
+    read). A body sent with plain ``Transfer-Encoding: chunked`` (so not SigV4's aws-chunked, which
+    botocore frames so) is 501 NotImplemented naming the header: S3 takes no chunked upload of
+    unknown length (A reported, full XML: Automattic/knox#43, chilts/awssum#30 for UploadPart,
+    irods/irods_resource_plugin_s3#2301 in 2026). PutObject and UploadPart ask; in-process clients
+    never send it, ``requests`` with a generator body and clients of the local endpoint can. The
+    usual request declares its length: one membership test for botocore's aws-chunked, two
+    lookups for a plain body.
+    """
+    headers = request.headers
+    if "x-amz-decoded-content-length" in headers:
+        return
+    if headers.get("x-amz-content-sha256", "").startswith(STREAMING):
+        raise MissingContentLength
+    encoding = headers.get("transfer-encoding")
+    if encoding is not None and "chunked" in encoding.lower():
         raise NotImplementedS3.header("Transfer-Encoding")
 
 

@@ -170,7 +170,12 @@ def _auth(fields: Mapping[str, str]) -> FormAuth | None:
     if len(credential) != 5 or credential[4] != "aws4_request":
         raise InvalidArgument(MSG_BAD_CREDENTIAL, "X-Amz-Credential", fields["x-amz-credential"])
     return FormAuth(
-        credential[0], SIGV4, fields["policy"], fields["x-amz-signature"], "/".join(credential[1:])
+        credential[0],
+        SIGV4,
+        fields["policy"],
+        fields["x-amz-signature"],
+        "/".join(credential[1:]),
+        fields["x-amz-date"],
     )
 
 
