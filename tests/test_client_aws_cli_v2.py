@@ -11,15 +11,18 @@ rows cited beside each check.
 
 from __future__ import annotations
 
+import base64
 import os
 import shutil
 import subprocess
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
 
 import pytest
 from sse_c_support import KEY, MSG_KEY_REQUIRED, unblock_sse_c
+from sse_c_support import sse_c as boto3_sse_c
 
 from pytest_s3sse import S3SSEServer
 
@@ -89,15 +92,22 @@ def test_s3_cp_with_sse_kms_uploads_in_parts_and_downloads(aws, s3sse_server, ke
     s3sse_server.assert_encrypted("bkt", "big.bin", "SSE-KMS", key["KeyId"])
 
 
-def test_s3api_writes_and_reads_sse_c_and_a_read_without_the_key_is_aws_invalid_request(
+def test_s3api_writes_sse_c_aws_chunked_with_a_crc32_and_a_read_without_the_key_is_invalid_request(
     aws, s3sse_server, s3, tmp_path
 ):
     unblock_sse_c(s3, "bkt")  # since April 2026 a new bucket refuses SSE-C until this
     (tmp_path / "in.txt").write_bytes(b"customer key")
     sse_c = ["--sse-customer-algorithm", "AES256", "--sse-customer-key", KEY.decode()]
+    # --checksum-algorithm: the CLI v2 sends the body aws-chunked, Transfer-Encoding: chunked, with a
+    # trailing x-amz-checksum-crc32 (as botocore does by default since 1.36).
     put = aws("s3api", "put-object", "--bucket", "bkt", "--key", "c.txt",
-              "--body", str(tmp_path / "in.txt"), *sse_c)  # fmt: skip
+              "--body", str(tmp_path / "in.txt"), "--checksum-algorithm", "CRC32", *sse_c)  # fmt: skip
     assert put.returncode == 0, put.stderr
+    head = s3.head_object(Bucket="bkt", Key="c.txt", ChecksumMode="ENABLED", **boto3_sse_c())
+    assert (
+        head["ChecksumCRC32"]
+        == base64.b64encode(zlib.crc32(b"customer key").to_bytes(4, "big")).decode()
+    )
     get_object = ("s3api", "get-object", "--bucket", "bkt", "--key", "c.txt")
     get, without_key = parallel(
         lambda: aws(*get_object, *sse_c, str(tmp_path / "out.txt")),
