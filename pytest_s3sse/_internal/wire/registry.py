@@ -114,11 +114,13 @@ def uninstall_all() -> None:
 
 # The built-in adapters, in install order: botocore's interception and guard first, then the
 # ``requests`` bridge for presigned URLs, the guard that keeps boto3's CRT transfer client off the
-# network, and aiobotocore's adapter, which relies on botocore's being in place (uninstalled first).
+# network, aiobotocore's adapter, which relies on botocore's being in place (uninstalled first), and
+# the guard that points clients on Rust's object_store (polars, obstore) at a refusing endpoint.
 register_lazy("botocore", "pytest_s3sse._internal.wire.botocore_adapter")
 register_lazy("requests", "pytest_s3sse._internal.wire.requests_adapter")
 register_lazy("crt", "pytest_s3sse._internal.wire.crt")
 register_lazy("aiobotocore", "pytest_s3sse._internal.wire.aiobotocore_adapter")
+register_lazy("object_store", "pytest_s3sse._internal.wire.object_store_guard")
 
 
 @functools.cache
