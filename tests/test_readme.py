@@ -38,4 +38,13 @@ def test_it_mentions_xdist():
 def test_it_keeps_the_two_fresh_machine_commands():
     # the examples' property tests need hypothesis (the [hypothesis] extra, docs/strategies.md)
     assert 'pip install -e ".[boto3,hypothesis,s3fs]" && python -m pytest examples' in README
-    assert 'pip install -e ".[test]" && python -m pytest' in README
+    assert (
+        'pip install -e ".[test]" && pip install --no-deps "aioboto3>=13" "aiofiles>=23.2" && python -m pytest'
+        in README
+    )
+
+
+def test_ci_installs_what_the_readme_test_command_installs():
+    ci = (Path(__file__).resolve().parent.parent / ".ci" / "run").read_text()
+    assert 'pip install --quiet -e ".[test,lint,docs]"' in ci
+    assert 'pip install --quiet --no-deps "aioboto3>=13" "aiofiles>=23.2"' in ci
