@@ -4,8 +4,9 @@ docs/clients/javascript.md).
 ``tests/clients/node/s3sse_check.cjs`` runs in Node against ``s3sse_server`` and prints what each
 step answered. It needs ``node`` and a ``node_modules`` holding ``@aws-sdk/client-s3``: the directory
 named by ``S3SSE_NODE_MODULES``, or ``tests/clients/node/node_modules`` (git-ignored), which
-``npm install --prefix tests/clients/node`` fills from the package.json there; without them the test
-is skipped, naming that command (npm is not part of the pip-only test install). AWS's answers: docs/errors.md rows cited beside each check.
+``npm install --prefix tests/clients/node`` fills from the package.json there; with neither, the
+test installs the SDK itself with npm into a temporary folder (CI reaches the npm registry), and is
+skipped, naming the command, only when node, npm or the registry is not there. AWS's answers: docs/errors.md rows cited beside each check.
 """
 
 from __future__ import annotations
@@ -33,16 +34,48 @@ def node_modules() -> Path | None:
     return None
 
 
-@pytest.fixture
-def node() -> tuple[str, Path]:
+@pytest.fixture(scope="session")
+def node(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
     executable, modules = shutil.which("node"), node_modules()
+    npm = shutil.which("npm")
+    if executable is not None and modules is None and npm is not None:
+        modules = _npm_install(npm, tmp_path_factory.mktemp("node"))
     if executable is None or modules is None:
         pytest.skip(
             f"needs node ({'found' if executable else 'not found'}) and @aws-sdk/client-s3 "
-            f"({'found' if modules else 'not found'}): npm install --prefix {HERE} (its "
-            "package.json names the SDK), or set S3SSE_NODE_MODULES to a node_modules that has it"
+            f"({'found' if modules else 'not found'}, npm {'found' if npm else 'not found'}): "
+            f"npm install --prefix {HERE} (its package.json names the SDK), or set "
+            "S3SSE_NODE_MODULES to a node_modules that has it"
         )
     return executable, modules
+
+
+def _npm_install(npm: str, prefix: Path) -> Path | None:
+    """The SDK installed from the npm registry into ``prefix`` (CI reaches the registry; a machine
+    that does not gets a skip naming the command), or None."""
+    shutil.copy(HERE / "package.json", prefix / "package.json")
+    try:
+        done = subprocess.run(
+            [
+                npm,
+                "install",
+                "--prefix",
+                str(prefix),
+                "--no-audit",
+                "--no-fund",
+                "--loglevel=error",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return None
+    folder = prefix / "node_modules"
+    if done.returncode != 0 or not (folder / "@aws-sdk" / "client-s3" / "package.json").is_file():
+        return None
+    return folder
 
 
 def test_the_javascript_sdk_writes_and_reads_sse_kms_and_sse_c_and_gets_aws_errors(
