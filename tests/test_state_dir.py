@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from sse_c_support import KEY, unblock_sse_c
 
 from pytest_s3sse import S3SSE, S3SSEServer, StateDirectoryError
+from pytest_s3sse._internal import persistence
 from pytest_s3sse._internal.persistence import StateDirectory
 from pytest_s3sse._internal.types import NOT_PICKLED
 
@@ -486,3 +487,40 @@ def test_a_loaded_engine_reports_what_the_saved_one_did(tmp_path):
             ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE",
         )  # fmt: skip
         assert kms.describe_key(KeyId=external)["KeyMetadata"]["KeyState"] == "Enabled"
+
+
+class _Reaching:
+    """Pickles as a call of ``call`` with ``args``: what a tampered engine file could hold."""
+
+    def __init__(self, call: Any, *args: Any) -> None:
+        self.call, self.args = call, args
+
+    def __reduce__(self) -> Any:
+        return (self.call, self.args)
+
+
+@pytest.mark.parametrize(
+    ("payload", "refusal"),
+    [
+        (lambda: _Reaching(getattr, "os", "system"), "which a state directory never holds"),
+        (
+            lambda: _Reaching(persistence._bound, S3SSE().engine.clock, "__class__"),
+            "which it never holds",
+        ),
+    ],
+    ids=["builtins.getattr", "a dunder through the bound-method loader"],
+)
+def test_an_engine_file_cannot_reach_beyond_the_engines_own_methods(state, payload, refusal):
+    serving(state).stop()
+    generation = json.loads((state / "state.json").read_text())["generation"]
+    (state / f"engine-{generation}.pickle").write_bytes(pickle.dumps(payload()))
+    with pytest.raises(StateDirectoryError, match=refusal):
+        S3SSEServer(state_dir=state)
+
+
+def test_an_engine_file_names_no_builtin_getattr(state):
+    serving(state).stop()
+    generation = json.loads((state / "state.json").read_text())["generation"]
+    data = (state / f"engine-{generation}.pickle").read_bytes()
+    assert b"getattr" not in data
+    assert b"_bound" in data  # the engine's bound methods went through the checked loader

@@ -31,6 +31,7 @@ a few standard types, but it is still pickle).
 from __future__ import annotations
 
 import base64
+import collections
 import contextlib
 import functools
 import hashlib
@@ -69,7 +70,6 @@ _LOCK_TYPES = (type(threading.Lock()), type(threading.RLock()))
 # What the unpickler may load besides pytest-s3sse's own classes: the standard types the engine's
 # records are made of (anything else in a file is refused, never imported).
 _STANDARD = {
-    ("builtins", "getattr"),  # bound methods (an event listener, a nonce source)
     ("builtins", "frozenset"),
     ("builtins", "set"),
     ("builtins", "bytearray"),
@@ -96,6 +96,22 @@ _STANDARD = {
 
 def _mapping_proxy(mapping: dict[Any, Any]) -> types.MappingProxyType[Any, Any]:
     return types.MappingProxyType(mapping)
+
+
+# The standard types whose bound methods an engine holds (Exchanges.append is its deque's append).
+_METHOD_OWNERS = (collections.deque, list, dict)
+
+
+def _bound(owner: object, name: str) -> Any:
+    """A bound method (an event listener, a nonce source), as pickle's own ``getattr`` would give it,
+    but only an ordinary method of one of the package's objects or of a standard container: never a
+    dunder attribute, so an engine file cannot reach a function's globals through it."""
+    module = type(owner).__module__
+    ours = module == "pytest_s3sse" or module.startswith("pytest_s3sse.")
+    if name.startswith("__") or not (ours or type(owner) in _METHOD_OWNERS):
+        msg = f"the engine file asks for {type(owner).__qualname__}.{name}, which it never holds"
+        raise pickle.UnpicklingError(msg)
+    return getattr(owner, name)
 
 
 @functools.cache
@@ -232,6 +248,10 @@ class _Pickler(pickle.Pickler):
             return (threading.RLock if kind is _LOCK_TYPES[1] else threading.Lock, ())
         if kind is types.MappingProxyType:
             return (_mapping_proxy, (dict(obj),))
+        if kind is types.MethodType or kind is types.BuiltinMethodType:
+            owner = obj.__self__
+            if not isinstance(owner, types.ModuleType):  # a module's function pickles by name
+                return (_bound, (owner, obj.__name__))
         return NotImplemented
 
 
