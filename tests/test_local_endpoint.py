@@ -32,6 +32,7 @@ from botocore.exceptions import (
     ResponseStreamingError,
     SSLError,
 )
+from clients_support import s3_client_of, serve_environment
 from sse_c_support import KEY, unblock_sse_c
 
 from pytest_s3sse import RealAWSCallBlockedError, S3SSEServer
@@ -496,27 +497,11 @@ def test_serve_prints_the_endpoint_and_environment_and_stops_on_sigterm():
 
 def _talk_to_serve_then_stop(child: subprocess.Popen[str]) -> None:
     try:
-        assert child.stdout is not None
-        lines = []
-        while not (line := child.stdout.readline()).startswith("Stop with"):
-            assert line, "serve ended before it printed its environment"
-            lines.append(line.strip())
-        env = dict(
-            line.removeprefix("export ").split("=", 1)
-            for line in lines
-            if line.startswith("export")
-        )
+        env = serve_environment(child)
         assert env["AWS_ENDPOINT_URL"].startswith("https://127.0.0.1:")
         assert Path(env["AWS_CA_BUNDLE"]).exists()
         assert set(env) >= {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION"}
-        s3 = boto3.client(
-            "s3",
-            endpoint_url=env["AWS_ENDPOINT_URL"],
-            verify=env["AWS_CA_BUNDLE"],
-            region_name=env["AWS_DEFAULT_REGION"],
-            aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
-            aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
-        )
+        s3 = s3_client_of(env)
         s3.create_bucket(Bucket="bkt")
         assert [b["Name"] for b in s3.list_buckets()["Buckets"]] == ["bkt"]
     finally:

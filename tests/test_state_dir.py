@@ -19,6 +19,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.config import Config
+from clients_support import s3_client_of, serve_environment
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from sse_c_support import KEY, unblock_sse_c
@@ -384,33 +385,10 @@ def _serve(state: Path, *extra: str) -> subprocess.Popen[str]:
     )
 
 
-def _env_of(child: subprocess.Popen[str]) -> dict[str, str]:
-    assert child.stdout is not None
-    lines = []
-    while not (line := child.stdout.readline()).startswith("Stop with"):
-        assert line, "serve ended before it printed its environment"
-        lines.append(line.strip())
-    return dict(
-        line.removeprefix("export ").split("=", 1) for line in lines if line.startswith("export")
-    )
-
-
-def _client_of(env: dict[str, str]) -> Any:
-    return boto3.client(
-        "s3",
-        endpoint_url=env["AWS_ENDPOINT_URL"],
-        verify=env["AWS_CA_BUNDLE"],
-        region_name=env["AWS_DEFAULT_REGION"],
-        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
-        config=NO_RETRY,
-    )
-
-
 def test_serve_with_a_state_dir_survives_a_restart(state):
     with _serve(state, "--seed", "3") as child:
         try:
-            s3 = _client_of(_env_of(child))
+            s3 = s3_client_of(serve_environment(child), config=NO_RETRY)
             s3.create_bucket(Bucket="bkt")
             s3.put_object(Bucket="bkt", Key="k", Body=SECRET_TEXT)
         finally:
@@ -418,9 +396,11 @@ def test_serve_with_a_state_dir_survives_a_restart(state):
             assert child.wait(timeout=30) == 0
     with _serve(state) as child:
         try:
-            env = _env_of(child)
+            env = serve_environment(child)
             assert env["AWS_CA_BUNDLE"] == str(state / "tls" / "ca.pem")
-            got = _client_of(env).get_object(Bucket="bkt", Key="k")["Body"].read()
+            got = (
+                s3_client_of(env, config=NO_RETRY).get_object(Bucket="bkt", Key="k")["Body"].read()
+            )
             assert got == SECRET_TEXT
         finally:
             child.terminate()
