@@ -2,12 +2,14 @@
 obstore: Rust's object_store on tokio; DuckDB and its httpfs extension), each tested in a pytest of
 its own in a subprocess: ``tests/native/check_*.py``.
 
-Why apart: their runtimes keep native threads alive for the rest of the process, and the rest of the
-suite activates and deactivates engines thousands of times (each activation changes the process
-environment, as the botocore adapter and the object_store guard do; docs/interception.md). With these
-libraries loaded, a whole-suite run in one process crashed once (a segmentation fault, no Python
-traceback), which no run with them apart has done. A user's test process that loads them meets the
-same environment changes; docs/clients/polars.md says so.
+Why apart: once polars has done cloud I/O, a control loop of its runtime calls
+``getenv("POLARS_LOG_CONCURRENCY")`` from a background thread for the rest of the process, and the
+rest of the suite activates and deactivates engines thousands of times, each adding and removing
+environment variables (the botocore adapter's hermetic set, the object_store guard's). glibc's
+``getenv`` is not safe against a ``setenv`` that reallocates the environment: whole-suite runs in
+one process died with a segmentation fault (2 of 2; the core file's backtrace ends in ``getenv``
+under polars' ``ConcurrencyController::spawn_control_loop``). Apart, none has. docs/clients/polars.md
+tells users the same.
 """
 
 from __future__ import annotations
