@@ -55,6 +55,9 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+SERVE_EVENTS = 100_000
+
+
 def _stop(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
@@ -94,6 +97,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         print(f"pytest-s3sse: cannot listen on 127.0.0.1:{args.port}: {exc}", file=sys.stderr)
         return 1
+    # A server may run for days: its event stream (the trail's, kms_calls' source) keeps the newest
+    # SERVE_EVENTS events, not every request of its life (docs/local-endpoint.md).
+    server.s3sse.engine.events.keep_newest(SERVE_EVENTS)
     print(f"pytest-s3sse serving S3 and KMS at {server.endpoint_url}")
     if args.state_dir is not None:
         verb = "restored from" if restoring else "kept in"

@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from sse_c_support import KEY, unblock_sse_c
 
 from pytest_s3sse import S3SSE, S3SSEServer, StateDirectoryError
+from pytest_s3sse.__main__ import SERVE_EVENTS
 from pytest_s3sse._internal import persistence
 from pytest_s3sse._internal.persistence import StateDirectory
 from pytest_s3sse._internal.types import NOT_PICKLED
@@ -394,6 +395,8 @@ def test_serve_with_a_state_dir_survives_a_restart(state):
         finally:
             child.terminate()
             assert child.wait(timeout=30) == 0
+    # serve may run for days: it keeps the newest SERVE_EVENTS events, and so does its saved engine
+    assert StateDirectory(state).load().events._events.maxlen == SERVE_EVENTS
     with _serve(state) as child:
         try:
             env = serve_environment(child)
@@ -504,3 +507,19 @@ def test_an_engine_file_names_no_builtin_getattr(state):
     data = (state / f"engine-{generation}.pickle").read_bytes()
     assert b"getattr" not in data
     assert b"_bound" in data  # the engine's bound methods went through the checked loader
+
+
+# -- a long-running endpoint keeps a bounded history ------------------------------------------------
+def test_an_event_stream_bounded_to_the_newest_keeps_only_those():
+    from pytest_s3sse._internal.audit import EventStream  # noqa: PLC0415
+
+    stream = EventStream()
+    for n in range(5):
+        stream.emit(n)
+    stream.keep_newest(3)
+    for n in range(5, 8):
+        stream.emit(n)
+    assert list(stream) == [5, 6, 7]
+    assert stream.of(int) == [5, 6, 7]
+    with pytest.raises(ValueError, match="must be positive"):
+        stream.keep_newest(0)

@@ -56,9 +56,18 @@ class EventStream:
     """
 
     def __init__(self) -> None:
-        self._events: list[object] = []
+        self._events: list[object] | deque[object] = []
         self._listeners: tuple[Listener, ...] = ()
         self._lock = threading.Lock()
+
+    def keep_newest(self, limit: int) -> None:
+        """Keep only the newest ``limit`` events from now on (a long-running endpoint, ``serve``:
+        without a bound, every request of its life would stay in memory and in its state
+        directory). Counts read from the stream (``kms_calls``, the trail) then cover those events."""
+        if limit <= 0:
+            msg = f"an event limit must be positive, got {limit}"
+            raise ValueError(msg)
+        self._events = deque(self._events, maxlen=limit)
 
     def emit(self, event: object) -> None:
         """Append ``event`` and tell every listener."""
@@ -79,7 +88,9 @@ class EventStream:
 
     def of(self, kind: type[T]) -> list[T]:
         """The events of one kind, oldest first."""
-        return [event for event in self._events if isinstance(event, kind)]
+        # A snapshot first (one C-level copy): a bounded stream is a deque, which refuses to be
+        # iterated while another thread appends.
+        return [event for event in list(self._events) if isinstance(event, kind)]
 
     def __iter__(self) -> Iterator[object]:
         return iter(list(self._events))
