@@ -523,3 +523,31 @@ def test_an_event_stream_bounded_to_the_newest_keeps_only_those():
     assert stream.of(int) == [5, 6, 7]
     with pytest.raises(ValueError, match="must be positive"):
         stream.keep_newest(0)
+
+
+def test_a_replication_left_pending_runs_after_a_load(tmp_path):
+    role = "arn:aws:iam::123456789012:role/replication"
+    rights = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": ["s3:*", "kms:*"], "Resource": "*"},
+    ]}  # fmt: skip
+    with S3SSE(replication="manual") as s3sse:
+        s3 = boto3.client("s3")
+        s3sse.principal(role, policy=rights)
+        for name in ("src", "dst"):
+            s3.create_bucket(Bucket=name)
+            s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+        s3.put_bucket_replication(Bucket="src", ReplicationConfiguration={"Role": role, "Rules": [
+            {"ID": "dr", "Priority": 1, "Status": "Enabled", "Filter": {"Prefix": ""},
+             "DeleteMarkerReplication": {"Status": "Disabled"},
+             "Destination": {"Bucket": "arn:aws:s3:::dst"}},
+        ]})  # fmt: skip
+        s3.put_object(Bucket="src", Key="ledger", Body=SECRET_TEXT)
+        directory = StateDirectory(tmp_path / "state")
+        directory.save(s3sse.engine)
+
+    with S3SSE.of_engine(directory.load()) as restored:
+        s3 = boto3.client("s3")
+        assert s3.head_object(Bucket="src", Key="ledger")["ReplicationStatus"] == "PENDING"
+        restored.replicate()
+        assert s3.head_object(Bucket="src", Key="ledger")["ReplicationStatus"] == "COMPLETED"
+        assert s3.get_object(Bucket="dst", Key="ledger")["Body"].read() == SECRET_TEXT
