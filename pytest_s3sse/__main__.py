@@ -103,7 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"pytest-s3sse serving S3 and KMS at {server.endpoint_url}")
     if args.state_dir is not None:
         verb = "restored from" if restoring else "kept in"
-        print(f"State: {verb} {server.state_dir.path if server.state_dir else args.state_dir}")
+        print(f"State: {verb} {args.state_dir}")
     if server.ca_bundle is not None:
         print(f"CA bundle: {server.ca_bundle}")
     print("Environment for a client (AWS CLI, SDKs):")

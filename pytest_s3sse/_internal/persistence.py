@@ -263,7 +263,8 @@ class _Unpickler(pickle.Unpickler):
         super().__init__(io.BytesIO(data))
         self.secrets = secrets
         self.blobs = blobs
-        self._made: dict[tuple[str, int], Any] = {}
+        self._made: dict[tuple[str, int], Any] = {}  # (kind, secret ref) -> the secret's holder
+        self._parts: dict[tuple[str, int, int], SealedPart] = {}  # (digest, part, size) -> part
 
     def find_class(self, module: str, name: str) -> Any:
         if (module == "pytest_s3sse" or module.startswith("pytest_s3sse.")) or (
@@ -273,9 +274,6 @@ class _Unpickler(pickle.Unpickler):
             return super().find_class(module, name)
         msg = f"the engine file names {module}.{name}, which a state directory never holds"
         raise pickle.UnpicklingError(msg)
-
-    def _secret(self, ref: int) -> bytes:
-        return self.secrets[ref]
 
     def persistent_load(self, pid: Any) -> Any:
         kind = pid[0]
@@ -287,16 +285,16 @@ class _Unpickler(pickle.Unpickler):
             return cached
         made: Any
         if kind == "aead":
-            made = Aead(self._secret(pid[1]), pid[2])
+            made = Aead(self.secrets[pid[1]], pid[2])
         elif kind == "kms-material":
             _, ref, material_id, created, rotation_type = pid
-            made = KeyMaterial(material_id, self._secret(ref), created, rotation_type)
+            made = KeyMaterial(material_id, self.secrets[ref], created, rotation_type)
         elif kind == "key-pair":
-            made = private_key(pid[2], self._secret(pid[1]))
+            made = private_key(pid[2], self.secrets[pid[1]])
         elif kind == "mac-key":
-            made = MacKey(self._secret(pid[1]))
+            made = MacKey(self.secrets[pid[1]])
         elif kind == "part-list-key":
-            made = PartListKey(self._secret(pid[1]))
+            made = PartListKey(self.secrets[pid[1]])
         else:
             msg = f"unknown reference {kind!r} in the engine file"
             raise pickle.UnpicklingError(msg)
@@ -305,19 +303,15 @@ class _Unpickler(pickle.Unpickler):
 
     def parts(self) -> dict[int, tuple[SealedPart, str]]:
         """The parts loaded, as :meth:`_Blobs.keep_only` takes them."""
-        return {
-            id(part): (part, key[0][5:])
-            for key, part in self._made.items()
-            if key[0].startswith("blob:")
-        }
+        return {id(part): (part, key[0]) for key, part in self._parts.items()}
 
     def _part(
         self, digest: str, part_number: int, size: int, lengths: tuple[int, ...]
     ) -> SealedPart:
-        key = ("blob:" + digest, part_number)
-        cached = self._made.get(key)
-        if cached is not None and cached.size == size:
-            return cached  # type: ignore[no-any-return]
+        key = (digest, part_number, size)
+        cached = self._parts.get(key)
+        if cached is not None:
+            return cached
         data = self.blobs.path(digest).read_bytes()
         if sum(lengths) != len(data) or hashlib.sha256(data).hexdigest() != digest:
             msg = f"ciphertext file {digest} is damaged (its length or digest does not match)"
@@ -327,7 +321,7 @@ class _Unpickler(pickle.Unpickler):
             segments.append(data[start : start + length])
             start += length
         part = SealedPart(part_number, size, tuple(segments))
-        self._made[key] = part
+        self._parts[key] = part
         return part
 
 
@@ -345,10 +339,7 @@ class StateDirectory:
         process holds it. Released by :meth:`unlock` or when the process ends."""
         if self._lock_file is not None or fcntl is None:  # pragma: no cover - Windows: no lock
             return
-        if self.path.exists() and not self.path.is_dir():
-            msg = f"{self.path} is not a directory"
-            raise StateDirectoryError(msg)
-        self.path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self._make()
         handle = (self.path / LOCK).open("a+b")
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -373,11 +364,15 @@ class StateDirectory:
         """True when the directory holds a saved engine."""
         return (self.path / STATE_FILE).is_file()
 
-    def _prepare(self) -> None:
+    def _make(self) -> None:
+        """The directory, made private if it is not there yet."""
         if self.path.exists() and not self.path.is_dir():
             msg = f"{self.path} is not a directory"
             raise StateDirectoryError(msg)
         self.path.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+    def _prepare(self) -> None:
+        self._make()
         (self.path / BLOBS).mkdir(mode=0o700, exist_ok=True)
         if not self.exists() and any(
             p.name not in {BLOBS, "tls", LOCK} and not p.name.endswith(".tmp")

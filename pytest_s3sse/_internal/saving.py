@@ -67,12 +67,10 @@ class Persisted:
         self.engine = engine
         self.directory = directory
         self.interval = interval
-        self.serves = True
         self._gate = _Gate()
         self._dirty = False
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self.last: Saved | None = None
         self.errors: list[BaseException] = []  # saves that failed (the disk full, say)
 
     def dispatch(self, request: HttpRequest) -> HttpResponse | None:
@@ -94,7 +92,6 @@ class Persisted:
             except BaseException:
                 self._dirty = True  # the next background save tries again
                 raise
-        self.last = saved
         return saved
 
     def start(self) -> Persisted:
